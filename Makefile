@@ -1,0 +1,36 @@
+# papertalk: `make demo` sets up and runs the demo; `make test` sets up and runs lint and the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint unit setup bench clean
+
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/papertalk demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check papertalk tests bench
+	$(BIN)/ruff format --check papertalk tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+unit: $(STAMP)
+	$(BIN)/pytest -n 2 -q
+
+test: lint unit
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.trending
+
+clean:
+	rm -rf $(VENV) demo-data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,51 @@
+"""Small measuring helpers shared by the benchmarks: timing, percentiles, peak memory, result files."""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def latency_stats(fn: Callable[[], Any], runs: int, warmup: int = 2) -> dict[str, float]:
+    for _ in range(warmup):
+        fn()
+    samples = [timed(fn)[0] * 1000 for _ in range(runs)]
+    return {
+        "median_ms": statistics.median(samples),
+        "p99_ms": percentile(samples, 99),
+        "min_ms": min(samples),
+        "runs": runs,
+    }
+
+
+def children_peak_rss_mb() -> float:
+    """Peak resident memory of the largest finished child process (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def save(name: str, result: dict[str, Any]) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    result = {"machine": f"{platform.machine()} {platform.python_version()}", **result}
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(result, indent=2))
+    return path

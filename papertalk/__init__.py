@@ -1,0 +1,1 @@
+"""papertalk: the arXiv papers your network is talking about."""

@@ -1,0 +1,1 @@
+"""arXiv metadata: API client, OAI-PMH harvester, snapshot import, Atom parsing."""

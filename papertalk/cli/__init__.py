@@ -1,0 +1,1 @@
+"""The papertalk command line (Typer + Rich)."""

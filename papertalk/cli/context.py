@@ -1,0 +1,35 @@
+"""What every command gets from the entry point: the settings, the clock, and a console for output."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import typer
+from rich.console import Console
+
+from papertalk.config import Settings
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    clock: Callable[[], float] = time.time
+    console: Console = field(default_factory=Console)
+    errors: Console = field(default_factory=lambda: Console(stderr=True))
+
+    def now(self) -> int:
+        return int(self.clock())
+
+
+def app_context(ctx: typer.Context) -> AppContext:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, AppContext), "the root callback builds the context"
+    return obj
+
+
+def fail(app: AppContext, message: str, code: int = 2) -> typer.Exit:
+    """Print a one-line error that says what to do, and return the exit to raise."""
+    app.errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)

@@ -1,0 +1,48 @@
+"""The ``papertalk`` command: global options, then one sub-command per job."""
+
+from __future__ import annotations
+
+import typer
+
+from papertalk.cli import db_cmd, demo_cmd, import_cmd, network_cmd, trending_cmd
+from papertalk.cli.context import AppContext
+from papertalk.config import Settings
+
+app = typer.Typer(
+    name="papertalk",
+    help="Track the arXiv papers your network is talking about: capture posts, count them, rank what is trending.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    database: str | None = typer.Option(
+        None,
+        "--database",
+        envvar="PAPERTALK_DATABASE_URL",
+        help="SQLAlchemy URL of the database (default: a SQLite file in ~/.local/share/papertalk). "
+        "Example: postgresql+psycopg://user@host/db",
+        show_envvar=True,
+    ),
+) -> None:
+    """papertalk: which arXiv papers are people talking about?"""
+    settings = Settings.from_env()
+    if database:
+        settings = settings.with_database(database)
+    ctx.obj = AppContext(settings=settings)
+
+
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(network_cmd.app, name="network")
+app.command("import")(import_cmd.import_files)
+app.command("trending")(trending_cmd.trending)
+app.command("block")(network_cmd.block)
+app.command("demo")(demo_cmd.demo)
+
+
+def run() -> None:
+    app()

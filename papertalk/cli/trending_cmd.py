@@ -1,0 +1,123 @@
+"""``papertalk trending``: the ranked list as a Rich table or JSON."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from papertalk.cli.context import app_context, fail
+from papertalk.services.database import StaleSchemaError, open_database
+from papertalk.services.trending import (
+    TrendingQuery,
+    TrendingResult,
+    UnknownNetwork,
+)
+from papertalk.services.trending import (
+    trending as rank_trending,
+)
+
+
+def trending(
+    ctx: typer.Context,
+    window: str = typer.Option("week", "--window", "-w", help="today, week, month or all."),
+    limit: int = typer.Option(20, "--limit", "-n", min=1, max=1000, help="How many papers."),
+    page: int = typer.Option(1, "--page", min=1, help="Page of --limit papers."),
+    network: str | None = typer.Option(
+        None, "--network", help="Count only this network's accounts (default: everyone)."
+    ),
+    explain: bool = typer.Option(False, "--explain", help="Show who counted, when, and with which weight."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+) -> None:
+    """Show the papers people are talking about, best first.
+
+    Score = sum over accounts of weight x 2^(-age/half-life), one vote per account per paper
+    (see docs/ranking.md). Example: papertalk trending --window today --limit 10
+    """
+    app = app_context(ctx)
+    try:
+        app.settings.ranking.window(window)
+        engine = open_database(app.settings)
+        result = rank_trending(
+            engine,
+            app.settings,
+            app.now(),
+            TrendingQuery(window=window, network=network, limit=limit, offset=(page - 1) * limit, explain=explain),
+        )
+    except (StaleSchemaError, UnknownNetwork, ValueError) as exc:
+        raise fail(app, str(exc)) from None
+    if as_json:
+        sys.stdout.write(orjson.dumps(result_json(result), option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        print_table(app.console, result, explain)
+
+
+def _iso(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+
+
+def result_json(result: TrendingResult) -> dict[str, Any]:
+    return {
+        "window": result.window.name,
+        "audience": result.audience,
+        "now": _iso(result.now),
+        "demo": result.demo,
+        "papers": [
+            {
+                "rank": item.rank,
+                "arxiv_id": item.arxiv_id,
+                "score": round(item.score, 6),
+                "posts": item.posts,
+                "people": item.people,
+                "title": item.paper.title if item.paper else None,
+                "authors": list(item.paper.authors) if item.paper else [],
+                "categories": list(item.paper.categories) if item.paper else [],
+                "abs_url": f"https://arxiv.org/abs/{item.arxiv_id}",
+                "breakdown": [
+                    {
+                        "account": c.account,
+                        "first_at": _iso(c.first_at),
+                        "weight": c.weight,
+                        "decay": round(c.decay, 6),
+                        "contribution": round(c.contribution, 6),
+                    }
+                    for c in item.breakdown
+                ],
+            }
+            for item in result.items
+        ],
+    }
+
+
+def print_table(console: Console, result: TrendingResult, explain: bool) -> None:
+    title = f"Trending on arXiv · {result.window.name} · {result.audience}"
+    if result.demo:
+        title = f"[yellow]DEMO DATA[/] · {title}"
+    table = Table(title=title, title_justify="left", expand=False)
+    table.add_column("#", justify="right")
+    table.add_column("score", justify="right")
+    table.add_column("posts", justify="right")
+    table.add_column("people", justify="right")
+    table.add_column("arXiv id", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    for item in result.items:
+        title_text = item.paper.title if item.paper and item.paper.title else "[dim](metadata not fetched yet)[/]"
+        table.add_row(str(item.rank), f"{item.score:.2f}", str(item.posts), str(item.people), item.arxiv_id, title_text)
+    if not result.items:
+        console.print(f"No paper has been mentioned in this window ({result.window.name}).")
+        return
+    console.print(table)
+    if explain:
+        for item in result.items:
+            console.print(f"\n[bold]{item.rank}. {item.arxiv_id}[/] score {item.score:.3f}")
+            for c in item.breakdown:
+                console.print(
+                    f"  {c.account:<40} first {_iso(c.first_at)}  weight {c.weight:.2f} x decay {c.decay:.3f}"
+                    f" = {c.contribution:.3f}",
+                    highlight=False,
+                )

@@ -1,0 +1,47 @@
+"""Settings, built once at the entry point from the environment and passed down (no import-time globals)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from papertalk.core.ranking import RankingSettings
+
+DEFAULT_DB_NAME = "papertalk.sqlite3"
+
+
+def default_data_dir(environ: Mapping[str, str]) -> Path:
+    """Where papertalk keeps its SQLite file when no database URL is given (XDG data home)."""
+    if environ.get("PAPERTALK_HOME"):
+        return Path(environ["PAPERTALK_HOME"]).expanduser()
+    base = environ.get("XDG_DATA_HOME") or str(Path(environ.get("HOME", ".")) / ".local" / "share")
+    return Path(base).expanduser() / "papertalk"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. ``database_url`` is a SQLAlchemy URL (sqlite:/// or postgresql+psycopg://)."""
+
+    database_url: str
+    ranking: RankingSettings = field(default_factory=RankingSettings)
+    import_batch_size: int = 20_000
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        url = env.get("PAPERTALK_DATABASE_URL")
+        if not url:
+            url = sqlite_url(default_data_dir(env) / DEFAULT_DB_NAME)
+        ranking = RankingSettings.from_mapping(
+            {k[len("PAPERTALK_RANKING_") :].lower(): v for k, v in env.items() if k.startswith("PAPERTALK_RANKING_")}
+        )
+        return cls(database_url=url, ranking=ranking)
+
+    def with_database(self, url: str) -> Settings:
+        return Settings(database_url=url, ranking=self.ranking, import_batch_size=self.import_batch_size)

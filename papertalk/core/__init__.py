@@ -1,0 +1,1 @@
+"""Pure domain code: records, arXiv ids, ranking. No network, database, environment or clock."""

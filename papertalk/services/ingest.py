@@ -1,0 +1,218 @@
+"""Import posts from neutral JSON-lines files: stream, parse, find papers, write in batches, resume.
+
+Memory stays flat whatever the file size: lines are read in chunks and each chunk is written as one
+batch, committed with the file offset it reaches (see storage.ingest_store), so a re-run after a
+crash continues where the last commit ended and counts nothing twice. On large files, parsing and
+finding papers run in a second process while this one writes the previous chunk, using both cores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from papertalk.core.arxiv_ids import find_in_post
+from papertalk.core.ranking import RankingSettings
+from papertalk.core.records import CitingPost, Post
+from papertalk.sources.neutral import BadRecord, parse_line
+from papertalk.storage.batch_load import StagedBatch, stage_batch
+from papertalk.storage.engine import Engine
+from papertalk.storage.ingest_store import BatchOutcome, Checkpoint, IngestStore
+
+HEAD_BYTES = 64 * 1024
+PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # below this, a second process costs more than it saves
+IN_FLIGHT = 3  # chunks parsed ahead of the writer: bounds memory
+
+RejectHandler = Callable[[str, int, str], None]  # (file, line number, reason)
+ProgressHandler = Callable[[int], None]  # bytes advanced since the last call
+
+
+@dataclass
+class ImportSummary:
+    """What an import did; printed at the end and returned as JSON by ``--json``."""
+
+    files: int = 0
+    lines: int = 0
+    posts_read: int = 0
+    posts_new: int = 0
+    posts_completed: int = 0
+    mentions: int = 0
+    papers_new: int = 0
+    rejected: int = 0
+    resumed_at: dict[str, int] = field(default_factory=dict)
+
+    def add(self, outcome: BatchOutcome) -> None:
+        self.posts_new += outcome.posts_new
+        self.posts_completed += outcome.posts_completed
+        self.mentions += outcome.mentions
+        self.papers_new += outcome.papers_new
+
+
+@dataclass(frozen=True)
+class RawChunk:
+    """Consecutive lines of one file and where they end."""
+
+    first_line: int
+    lines: list[bytes]
+    end_offset: int
+
+
+@dataclass(frozen=True)
+class PreparedChunk:
+    """A chunk parsed and laid out for storage; rejected lines carry their reasons."""
+
+    staged: StagedBatch
+    posts_read: int
+    rejects: list[tuple[int, str]]
+    line_count: int
+    last_line: int
+    end_offset: int
+
+
+def citing(post: Post) -> Iterator[CitingPost]:
+    """The post with the papers it cites, preceded by its embedded original when it carries one."""
+    if post.original is not None and post.original.post is not None:
+        original = post.original.post
+        yield CitingPost(original, tuple(find_in_post(original.text, original.links)))
+    yield CitingPost(post, tuple(find_in_post(post.text, post.links)))
+
+
+def prepare(chunk: RawChunk, now: int) -> PreparedChunk:
+    """Parse a chunk and find its papers. Pure CPU work: runs in a worker process on large files."""
+    batch: list[CitingPost] = []
+    rejects: list[tuple[int, str]] = []
+    posts_read = 0
+    for number, raw in enumerate(chunk.lines, start=chunk.first_line):
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            post = parse_line(line, now)
+        except BadRecord as exc:
+            rejects.append((number, str(exc)))
+            continue
+        posts_read += 1
+        batch.extend(citing(post))
+    last_line = chunk.first_line + len(chunk.lines) - 1
+    return PreparedChunk(stage_batch(batch), posts_read, rejects, len(chunk.lines), last_line, chunk.end_offset)
+
+
+def read_chunks(handle: BinaryIO, first_line: int, offset: int, size: int) -> Iterator[RawChunk]:
+    lines: list[bytes] = []
+    start = first_line
+    for raw in handle:
+        lines.append(raw)
+        offset += len(raw)
+        if len(lines) >= size:
+            yield RawChunk(start, lines, offset)
+            start += len(lines)
+            lines = []
+    if lines:
+        yield RawChunk(start, lines, offset)
+
+
+def file_key(path: Path) -> str:
+    """Identifies a file by where it is and how it starts, so an appended file still resumes."""
+    digest = hashlib.sha256(str(path.resolve()).encode())
+    with path.open("rb") as handle:
+        digest.update(handle.read(HEAD_BYTES))
+    return digest.hexdigest()[:32]
+
+
+class Importer:
+    """Imports files into one database; reports rejected lines and progress through callbacks."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        now: int,
+        batch_size: int = 20_000,
+        on_reject: RejectHandler | None = None,
+        on_progress: ProgressHandler | None = None,
+        parallel: bool | None = None,  # None: a worker process for files over PARALLEL_FROM_BYTES
+        ranking: RankingSettings | None = None,
+    ) -> None:
+        self.store = IngestStore(engine, ranking or RankingSettings())
+        self.now = now
+        self.batch_size = batch_size
+        self.parallel = parallel
+        self.on_reject = on_reject or (lambda _f, _l, _r: None)
+        self.on_progress = on_progress or (lambda _n: None)
+        self.summary = ImportSummary()
+
+    def import_path(self, path: Path, restart: bool = False) -> None:
+        key = file_key(path)
+        size = path.stat().st_size
+        checkpoint = None if restart else self.store.checkpoint(key)
+        if checkpoint is not None and checkpoint.byte_offset > size:
+            checkpoint = None  # the file shrank: it is another file now
+        start = checkpoint.byte_offset if checkpoint else 0
+        if checkpoint and start:
+            self.summary.resumed_at[str(path)] = checkpoint.line_number
+        self.on_progress(start)
+        parallel = self.parallel if self.parallel is not None else size - start > PARALLEL_FROM_BYTES
+        with path.open("rb") as handle:
+            handle.seek(start)
+            chunks = read_chunks(handle, (checkpoint.line_number if checkpoint else 0) + 1, start, self.batch_size)
+            self._write_all(chunks, str(path), key, start, checkpoint.rejected if checkpoint else 0, parallel)
+        self.store.refresh_rankings(self.now)
+        self.summary.files += 1
+
+    def import_stream(self, handle: BinaryIO, name: str) -> None:
+        """Import from a stream that cannot be resumed (standard input)."""
+        self._write_all(read_chunks(handle, 1, 0, self.batch_size), name, None, 0, 0, bool(self.parallel))
+        self.store.refresh_rankings(self.now)
+        self.summary.files += 1
+
+    def _write_all(
+        self,
+        chunks: Iterator[RawChunk],
+        name: str,
+        key: str | None,
+        offset: int,
+        rejected: int,
+        parallel: bool,
+    ) -> None:
+        for prepared in self._prepared(chunks, parallel):
+            for line, reason in prepared.rejects:
+                self.on_reject(name, line, reason)
+            rejected += len(prepared.rejects)
+            self.summary.rejected += len(prepared.rejects)
+            self.summary.posts_read += prepared.posts_read
+            self.summary.lines += prepared.line_count
+            checkpoint = Checkpoint(key, name, prepared.end_offset, prepared.last_line, rejected) if key else None
+            self.summary.add(self.store.write_batch(prepared.staged, checkpoint, self.now))
+            self.on_progress(prepared.end_offset - offset)
+            offset = prepared.end_offset
+
+    def _prepared(self, chunks: Iterator[RawChunk], parallel: bool) -> Iterator[PreparedChunk]:
+        if not parallel:
+            for chunk in chunks:
+                yield prepare(chunk, self.now)
+            return
+        # spawn, not fork: the parent holds database connections a forked child must not share.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            pending: deque[Future[PreparedChunk]] = deque()
+            for chunk in chunks:
+                pending.append(pool.submit(prepare, chunk, self.now))
+                if len(pending) >= IN_FLIGHT:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+
+def total_size(paths: list[Path]) -> int:
+    return sum(os.path.getsize(p) for p in paths)
+
+
+def refresh_rankings(engine: Engine, ranking: RankingSettings, now: int) -> None:
+    """Bring the maintained rankings up to ``now`` (and up to date with changed ranking settings)."""
+    IngestStore(engine, ranking).refresh_rankings(now)

@@ -1,0 +1,171 @@
+"""The schema as SQLAlchemy Core tables. Migrations create it; queries read and write it.
+
+Times are UTC epoch seconds in BIGINT columns: portable, compact, and cheap for the ranking's arithmetic.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+papers = Table(
+    "papers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("arxiv_id", String(64), nullable=False, unique=True),
+    Column("title", Text),
+    Column("authors", Text),  # JSON array of names, in order
+    Column("abstract", Text),
+    Column("categories", Text),  # space-separated, primary first (arXiv's own convention)
+    Column("published_at", BigInteger),
+    Column("updated_at", BigInteger),
+    Column("latest_version", Integer),
+    Column("metadata_at", BigInteger),  # when the metadata was last filled in; NULL = known by id only
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(32), nullable=False),
+    Column("platform_id", String(512), nullable=False),
+    Column("handle", Text),
+    Column("display_name", Text),
+    Column("blocked", Boolean, nullable=False, server_default=false()),
+    UniqueConstraint("platform", "platform_id", name="uq_accounts_platform_id"),
+    # Rankings exclude blocked accounts on every query: a tiny partial index finds them without a scan.
+    Index("ix_accounts_blocked", "id", sqlite_where=text("blocked"), postgresql_where=text("blocked")),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(32), nullable=False),
+    Column("post_id", String(512), nullable=False),
+    # NULL account / time / kind: a placeholder for an original known only by reference, completed later.
+    Column("account_id", Integer, ForeignKey("accounts.id")),
+    Column("created_at", BigInteger),
+    Column("kind", String(8)),
+    Column("original_id", Integer, ForeignKey("posts.id")),
+    Column("text", Text),
+    Column("url", Text),
+    Column("links", Text),  # JSON array
+    Column("lang", String(35)),
+    Column("platform_score", Integer),
+    UniqueConstraint("platform", "post_id", name="uq_posts_platform_post_id"),
+    Index("ix_posts_original_id", "original_id"),
+    Index("ix_posts_created_at", "created_at"),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("paper_id", Integer, ForeignKey("papers.id"), primary_key=True),
+    Column("version", Integer),  # the version the post cited, if it named one
+    # Denormalized from the post so per-paper counts in a window and audience need no join.
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("kind_bit", SmallInteger, nullable=False),
+    Column("inherited", Boolean, nullable=False, server_default=false()),  # came from a repost/quote's original
+    Index("ix_mentions_paper_time", "paper_id", "created_at"),
+    sqlite_with_rowid=False,  # clustered on the primary key: one B-tree fewer to update per mention
+)
+
+# One row per (paper, account): the account's vote, maintained on every ingest with MIN(first_at) and a
+# bitwise OR of kinds, so applying the same mention twice, or out of order, gives the same row.
+votes = Table(
+    "votes",
+    metadata,
+    Column("paper_id", Integer, ForeignKey("papers.id"), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), primary_key=True),
+    Column("first_at", BigInteger, nullable=False),
+    Column("kinds", SmallInteger, nullable=False),
+    # Covering index for "all votes in a window": the trending scan never touches the table itself.
+    Index("ix_votes_window", "first_at", "paper_id", "kinds", "account_id"),
+    Index("ix_votes_account", "account_id", "first_at", "paper_id", "kinds"),
+    sqlite_with_rowid=False,
+)
+
+networks = Table(
+    "networks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+)
+
+network_accounts = Table(
+    "network_accounts",
+    metadata,
+    Column("network_id", Integer, ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), primary_key=True),
+)
+
+# Where an import of a file got to, committed with the data it covers: a re-run resumes here.
+import_checkpoints = Table(
+    "import_checkpoints",
+    metadata,
+    Column("file_key", String(64), primary_key=True),  # hash of the file's first bytes and path
+    Column("path", Text, nullable=False),
+    Column("byte_offset", BigInteger, nullable=False),
+    Column("line_number", BigInteger, nullable=False),
+    Column("rejected", BigInteger, nullable=False, server_default="0"),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+# Facts about this database itself, e.g. demo = "seed 42" when it holds the synthetic demo world.
+instance_meta = Table(
+    "instance_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# The rankings of the everyone-audience, maintained as votes arrive (storage.rank_tables): per window, each
+# paper's sum of weight * 2^((first_at - t0) / half_life) over its counted votes placed after the window's
+# cutoff, and how many such votes. Reading a top-N is then an index scan, whatever the number of votes.
+window_scores = Table(
+    "window_scores",
+    metadata,
+    Column("window_name", String(32), primary_key=True),
+    Column("paper_id", Integer, ForeignKey("papers.id"), primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("people", Integer, nullable=False),
+    # Read backwards, this index is the ranking: score, then people, then the newest paper first.
+    Index("ix_window_scores_rank", "window_name", "score", "people", "paper_id"),
+    sqlite_with_rowid=False,
+)
+
+window_state = Table(
+    "window_state",
+    metadata,
+    Column("window_name", String(32), primary_key=True),
+    Column("cutoff", BigInteger, nullable=False),  # votes placed at or before this are no longer counted
+    Column("t0", BigInteger, nullable=False),  # reference time of the stored sums (rebased as time passes)
+    Column("fingerprint", String(200), nullable=False),  # the weights and window the sums were built with
+)

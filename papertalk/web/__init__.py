@@ -1,0 +1,1 @@
+"""FastAPI app, HTML pages, JSON API, feeds."""

@@ -1,0 +1,1 @@
+"""papertalk tests."""

@@ -1,0 +1,169 @@
+"""Importing neutral files on SQLite and PostgreSQL: counting, inheritance, completion, idempotency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from papertalk.storage.engine import Engine
+from tests.helpers import post, run_import, snapshot, table, write_lines
+
+A = "https://arxiv.org/abs/2411.01234v2"
+
+
+def world() -> list[dict[str, object]]:
+    return [
+        post("p1", "ada", 30, text="Finally someone fixed it: arxiv.org/abs/2411.01234", links=[A, A]),
+        post("r1", "bo", 20, "repost", original="p1"),
+        post("q1", "cy", 10, "quote", original="p1", text="and see arXiv:2411.05555"),
+        post("r2", "dee", 5, "repost", original="q1"),
+        post("y1", "eve", 4, "reply", original="p1", text="is this better than 2401.00001?"),
+        post("y2", "fay", 3, "reply", original="p1", text="the PDF https://arxiv.org/pdf/2411.07777v1.pdf"),
+    ]
+
+
+def test_mentions_follow_kinds(engine: Engine, tmp_path: Path) -> None:
+    run_import(engine, write_lines(tmp_path / "a.jsonl", world()))
+    mentions = {(p, a, inherited) for p, a, _v, _acc, _t, _k, inherited in snapshot(engine)["mentions"]}
+    assert mentions == {
+        ("p1", "2411.01234", False),  # cited twice, counted once
+        ("r1", "2411.01234", True),  # a repost carries its original's paper
+        ("q1", "2411.01234", True),  # a quote carries its original's paper...
+        ("q1", "2411.05555", False),  # ...and its own
+        ("r2", "2411.01234", True),  # a repost of a quote carries both
+        ("r2", "2411.05555", True),
+        ("y2", "2411.07777", False),  # a reply carries only its own links; y1's bare number is not an id
+    }
+    versions = {(p, a): v for p, a, v, *_ in snapshot(engine)["mentions"]}
+    assert versions[("p1", "2411.01234")] == 2
+    assert versions[("y2", "2411.07777")] == 1
+
+
+def test_same_file_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "a.jsonl", world())
+    first, _ = run_import(engine, path)
+    before = snapshot(engine)
+    again, _ = run_import(engine, path)  # resumes at the end: reads nothing
+    assert again.summary.lines == 0
+    assert again.summary.resumed_at == {str(path): 6}
+    forced, _ = run_import(engine, path, restart=True)  # reads everything again
+    assert forced.summary.posts_read == 6
+    assert forced.summary.posts_new == 0
+    assert forced.summary.papers_new == 0
+    assert snapshot(engine) == before
+    assert first.summary.posts_new == 6
+
+
+def test_late_original_completes_placeholder_and_flows_to_reposts(engine: Engine, tmp_path: Path) -> None:
+    reposts = [
+        post("r1", "bo", 20, "repost", original="late"),
+        post("q1", "cy", 10, "quote", original="late", text="wow"),
+        post("r2", "dee", 5, "repost", original="q1"),
+    ]
+    run_import(engine, write_lines(tmp_path / "a.jsonl", reposts))
+    assert snapshot(engine)["mentions"] == []
+    placeholder = table(engine, "SELECT account_id, kind FROM posts WHERE post_id = 'late'")
+    assert placeholder == [(None, None)]
+    original = post("late", "ada", 30, text="new: arxiv.org/abs/2411.01234")
+    importer, _ = run_import(engine, write_lines(tmp_path / "b.jsonl", [original]))
+    assert importer.summary.posts_completed == 1 and importer.summary.posts_new == 0
+    snap = snapshot(engine)
+    assert {(p, a) for p, a, *_ in snap["mentions"]} == {
+        ("late", "2411.01234"),
+        ("r1", "2411.01234"),
+        ("q1", "2411.01234"),
+        ("r2", "2411.01234"),
+    }
+    assert len(table(engine, "SELECT id FROM posts WHERE post_id = 'late'")) == 1
+    assert {(p, who) for p, who, _t, _k in snap["votes"]} == {
+        ("2411.01234", "ada"),
+        ("2411.01234", "bo"),
+        ("2411.01234", "cy"),
+        ("2411.01234", "dee"),
+    }
+
+
+def test_post_seen_again_with_more_data_is_completed(engine: Engine, tmp_path: Path) -> None:
+    run_import(engine, write_lines(tmp_path / "a.jsonl", [post("p1", "ada", 30, text="")]))
+    assert snapshot(engine)["mentions"] == []
+    richer = post("p1", "ada", 30, text="read this", links=["https://arxiv.org/abs/2411.01234"], url="https://x/p1")
+    run_import(engine, write_lines(tmp_path / "b.jsonl", [richer]))
+    run_import(engine, write_lines(tmp_path / "c.jsonl", [post("p1", "ada", 30, text="")]))  # erases nothing
+    rows = table(engine, "SELECT text, url FROM posts WHERE post_id = 'p1'")
+    assert rows == [("read this", "https://x/p1")]
+    assert [(p, a) for p, a, *_ in snapshot(engine)["mentions"]] == [("p1", "2411.01234")]
+
+
+def test_one_vote_per_account_keeps_first_time_and_all_kinds(engine: Engine, tmp_path: Path) -> None:
+    records = [
+        post("p1", "ada", 30, text="arXiv:2411.01234"),
+        post("r1", "bo", 20, "repost", original="p1"),
+        post("p2", "bo", 10, text="actually great: arXiv:2411.01234"),
+        post("r3", "bo", 25, "repost", original="p1"),  # out of order: earlier than r1
+    ]
+    run_import(engine, write_lines(tmp_path / "a.jsonl", records), batch_size=1)
+    votes = {who: (t, kinds) for _p, who, t, kinds in snapshot(engine)["votes"]}
+    from tests.helpers import NOW
+
+    assert votes["bo"] == (NOW - 25 * 3600, 8 | 1)
+    assert votes["ada"] == (NOW - 30 * 3600, 1)
+
+
+def test_bad_lines_are_reported_and_the_rest_imported(engine: Engine, tmp_path: Path) -> None:
+    records: list[object] = [
+        post("p1", "ada", 30, text="arXiv:2411.01234"),
+        b"{oops",
+        post("p2", "bo", 20, created_at="2026-11-19 10:00"),
+        b"",
+        post("p3", "cy", 10, "repost"),
+        b'"just a string"',
+        post("p4", "dee", 5, text="arXiv:2411.05555"),
+    ]
+    importer, rejects = run_import(engine, write_lines(tmp_path / "mixed.jsonl", records))
+    assert [r.split(": ")[0] for r in rejects] == [
+        "mixed.jsonl:2",
+        "mixed.jsonl:3",
+        "mixed.jsonl:5",
+        "mixed.jsonl:6",
+    ]
+    assert "invalid JSON" in rejects[0]
+    assert "created_at" in rejects[1]
+    assert "original" in rejects[2]
+    assert importer.summary.rejected == 4
+    assert importer.summary.posts_read == 2
+    assert [p for _pl, p, *_ in snapshot(engine)["posts"]] == ["p1", "p4"]
+
+
+def test_interrupted_import_resumes_without_double_counting(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [post(f"p{i}", f"u{i % 7}", 50 - i, text=f"arXiv:2411.{i % 5:05d}") for i in range(1, 40)]
+    records += [post(f"r{i}", f"v{i % 5}", 9, "repost", original=f"p{i}") for i in range(1, 40, 3)]
+    path = write_lines(tmp_path / "a.jsonl", records)
+    reference_engine_snapshot = None
+
+    from papertalk.storage.ingest_store import IngestStore
+
+    real = IngestStore.write_batch
+    calls = {"n": 0}
+
+    def crash_on_fifth(self: IngestStore, *args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt("simulated kill")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(IngestStore, "write_batch", crash_on_fifth)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(engine, path, batch_size=4)
+    monkeypatch.setattr(IngestStore, "write_batch", real)
+    partial = table(engine, "SELECT line_number FROM import_checkpoints")
+    assert partial == [(16,)]  # four batches of four lines committed
+    resumed, _ = run_import(engine, path, batch_size=4)
+    assert resumed.summary.resumed_at == {str(path): 16}
+    reference_engine_snapshot = snapshot(engine)
+    forced, _ = run_import(engine, path, restart=True, batch_size=4)
+    assert forced.summary.posts_new == 0
+    assert snapshot(engine) == reference_engine_snapshot
+    assert len(reference_engine_snapshot["posts"]) == 39 + 13
