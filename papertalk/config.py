@@ -41,7 +41,10 @@ class Settings:
         ranking = RankingSettings.from_mapping(
             {k[len("PAPERTALK_RANKING_") :].lower(): v for k, v in env.items() if k.startswith("PAPERTALK_RANKING_")}
         )
-        return cls(database_url=url, ranking=ranking)
+        batch = int(env.get("PAPERTALK_IMPORT_BATCH_SIZE", "20000"))
+        if batch < 1:
+            raise ValueError(f"PAPERTALK_IMPORT_BATCH_SIZE must be a positive number of lines, got {batch}")
+        return cls(database_url=url, ranking=ranking, import_batch_size=batch)
 
     def with_database(self, url: str) -> Settings:
         return Settings(database_url=url, ranking=self.ranking, import_batch_size=self.import_batch_size)

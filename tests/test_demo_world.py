@@ -160,6 +160,11 @@ def test_every_line_is_valid_neutral_format(world: tuple[list[Line], list[Paper]
                 line["url"].startswith(URL_PREFIX[platform])
                 and post_id.removeprefix("t1_").removeprefix("t3_") in line["url"]
             )
+            account = {"bluesky": author["handle"], "x": author["handle"]}.get(platform)
+            if platform == "mastodon":
+                user, instance = author["handle"].split("@")[1:]
+                account = f"{instance}/@{user}/"
+            assert account is None or account in line["url"], "the post URL names its author"
         assert isinstance(line["text"], str) and all(isinstance(u, str) for u in line.get("links", []))
         if kind == "post":
             assert "original" not in line

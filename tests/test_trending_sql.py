@@ -12,8 +12,8 @@ from papertalk.core.ranking import rank as reference_rank
 from papertalk.core.ranking import votes_from_mentions
 from papertalk.core.records import Mention, PostKind, RankedPaper
 from papertalk.services.accounts import add_to_network, block_accounts
-from papertalk.services.trending import TrendingQuery, UnknownNetwork, trending
 from papertalk.services.ingest import Importer
+from papertalk.services.trending import TrendingQuery, UnknownNetwork, trending
 from papertalk.storage import rank_tables, trending_queries
 from papertalk.storage.engine import Engine
 from tests.helpers import NOW, post, run_import, write_lines
@@ -177,3 +177,26 @@ def test_rankings_for_a_past_moment_and_changed_settings_fall_back_to_votes(
         assert trending_queries._maintained(conn, NOW, week, custom.ranking) is not None
     got = trending(engine, custom, NOW, TrendingQuery(window="week", limit=1000))
     assert_same_ranking(got.items, reference_rank(votes, NOW, week, custom.ranking))
+
+
+def test_worked_example_of_docs_through_the_database(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    a, b = "https://arxiv.org/abs/2411.00001", "https://arxiv.org/abs/2411.00002"
+    records = [
+        post("a1", "alice", 72, links=[a]),
+        post("a2", "alice", 10, "repost", original="a1"),
+        post("b1", "bob", 24, "repost", original="a1"),
+        post("c1", "carol", 12, "reply", original="a1", links=[a]),
+        post("d1", "dave", 8 * 24, links=[a]),
+        post("e1", "erin", 2, links=[b]),
+        post("f1", "frank", 6, "quote", original="e1"),
+    ]
+    run_import(engine, write_lines(tmp_path / "example.jsonl", records))
+    got = trending(engine, settings, NOW, TrendingQuery(window="week", explain=True)).items
+    assert [(r.arxiv_id, r.posts, r.people) for r in got] == [("2411.00002", 2, 2), ("2411.00001", 4, 3)]
+    assert got[0].score == pytest.approx(1.9248, abs=1e-4)
+    assert got[1].score == pytest.approx(1.1438, abs=1e-4)
+    assert [(c.account, c.weight) for c in got[1].breakdown] == [
+        ("bluesky:alice.example", 1.0),
+        ("bluesky:carol.example", 0.5),
+        ("bluesky:bob.example", 0.25),
+    ]

@@ -235,7 +235,7 @@ def _accounts(seed: int, size: WorldSize) -> list[_Account]:
             base += str(rng.randint(1, 99))
         base = base.replace("-", "")[:15]
         while True:
-            handle, url_base, acc_id = _handle(rng, platform, base)
+            handle, acc_id = _handle(rng, platform, base)
             if bot:
                 handle = bot[1]
             if (platform, handle) not in taken and (platform, acc_id) not in taken:
@@ -245,30 +245,32 @@ def _accounts(seed: int, size: WorldSize) -> list[_Account]:
         author = {"id": acc_id, "handle": handle}
         if platform not in ("hackernews", "reddit"):
             author["name"] = bot[2] if bot else name + rng.choice(vocab.NAME_FLAIR)
-        if platform == "mastodon":
-            url_base = f"https://{handle.split('@')[2]}/@{handle.split('@')[1]}/"
-        elif platform == "bluesky":
-            url_base = f"https://bsky.app/profile/{handle}/post/"
+        url_base = {
+            "bluesky": f"https://bsky.app/profile/{handle}/post/",
+            "mastodon": f"https://{handle.split('@')[-1]}/{handle.rsplit('@', 1)[0]}/",
+            "x": f"https://x.com/{handle}/status/",
+            "hackernews": "https://news.ycombinator.com/item?id=",
+        }.get(platform, "https://www.reddit.com/r/")
         weight = 0.0 if bot else min(100.0, rng.paretovariate(1.4))
         out.append(_Account(platform, author, weight, url_base, bot[3] if bot else None))
     return out
 
 
-def _handle(rng: random.Random, platform: str, base: str) -> tuple[str, str, str]:
-    """(handle, url prefix, account id) in the shape each platform uses."""
+def _handle(rng: random.Random, platform: str, base: str) -> tuple[str, str]:
+    """(handle, account id) in the shape each platform uses."""
     if platform == "bluesky":
         did = "did:plc:" + "".join(rng.choice(_DID_CHARS) for _ in range(24))
-        return f"{base.replace('_', '-')}.bsky.social", "", did
+        return f"{base.replace('_', '-')}.bsky.social", did
     if platform == "mastodon":
         new = rng.random() < 0.7
         acc_id = rng.randrange(109_300_000_000_000_000, 113_900_000_000_000_000) if new else rng.randrange(1, 10**6)
-        return f"@{base}@{rng.choice(vocab.MASTODON_INSTANCES)}", "", str(acc_id)
+        return f"@{base}@{rng.choice(vocab.MASTODON_INSTANCES)}", str(acc_id)
     if platform == "x":
         acc_id = rng.randrange(10**6, 4 * 10**9) if rng.random() < 0.5 else rng.randrange(7 * 10**17, 19 * 10**17)
-        return base, f"https://x.com/{base}/status/", str(acc_id)
+        return base, str(acc_id)
     if platform == "hackernews":
-        return base, "https://news.ycombinator.com/item?id=", base
-    return f"u/{base}", "https://www.reddit.com/r/", "t2_" + "".join(rng.choice(_B36) for _ in range(8))
+        return base, base
+    return f"u/{base}", "t2_" + "".join(rng.choice(_B36) for _ in range(8))
 
 
 def _b36(n: int) -> str:

@@ -19,8 +19,8 @@ from sqlalchemy import Connection
 from papertalk.core.ranking import KIND_BITS, RankingSettings
 from papertalk.core.records import CitingPost, PostKind
 from papertalk.storage.dialect_sql import BulkSql
-from papertalk.storage.rank_tables import RankTables, WindowState
 from papertalk.storage.post_merge import StoredPost, completion, links_json, merge_duplicates
+from papertalk.storage.rank_tables import RankTables, WindowState
 
 MAX_CHAIN = 4  # a repost of a quote of a quote...: deeper chains are not followed
 
