@@ -114,10 +114,21 @@ def print_table(console: Console, result: TrendingResult, explain: bool) -> None
     console.print(table)
     if explain:
         for item in result.items:
-            console.print(f"\n[bold]{item.rank}. {item.arxiv_id}[/] score {item.score:.3f}")
+            why = Table(
+                title=f"{item.rank}. {item.arxiv_id}: score {item.score:.3f} from {item.people} people",
+                title_justify="left",
+                show_edge=False,
+            )
+            why.add_column("account", overflow="fold")
+            why.add_column("first mention", no_wrap=True)
+            why.add_column("weight", justify="right")
+            why.add_column("decay", justify="right")
+            why.add_column("adds", justify="right")
             for c in item.breakdown:
-                console.print(
-                    f"  {c.account:<40} first {_iso(c.first_at)}  weight {c.weight:.2f} x decay {c.decay:.3f}"
-                    f" = {c.contribution:.3f}",
-                    highlight=False,
-                )
+                why.add_row(c.account, _local(c.first_at), f"{c.weight:g}", f"{c.decay:.3f}", f"{c.contribution:.3f}")
+            console.print(why)
+
+
+def _local(ts: int) -> str:
+    """A time in the reader's own timezone, as people read it in a terminal."""
+    return datetime.fromtimestamp(ts, UTC).astimezone().strftime("%Y-%m-%d %H:%M %Z")

@@ -145,8 +145,8 @@ class BatchLoader:
         self.sql.execute(
             conn,
             "UPDATE posts SET original_id = o.id FROM stage_posts s JOIN posts o ON o.platform = s.platform "
-            "AND o.post_id = s.original_post_id WHERE posts.platform = s.platform AND posts.post_id = s.post_id "
-            "AND posts.original_id IS NULL",
+            "AND o.post_id = s.original_post_id WHERE s.original_post_id IS NOT NULL AND posts.platform = s.platform "
+            "AND posts.post_id = s.post_id AND posts.original_id IS NULL",
         )
         papers_new = self.sql.execute(
             conn,

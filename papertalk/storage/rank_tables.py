@@ -114,8 +114,10 @@ class RankTables:
                 f"(CASE WHEN old_first_at > ? THEN {old} ELSE 0.0 END)) AS delta, "
                 "SUM((CASE WHEN first_at > ? THEN 1 ELSE 0 END) - (CASE WHEN old_first_at > ? THEN 1 ELSE 0 END)) "
                 "AS people "
-                f"FROM stage_votes WHERE {NOT_BLOCKED} GROUP BY paper_id",
-                (state.cutoff, state.t0, state.rate, state.cutoff, state.t0, state.rate, state.cutoff, state.cutoff),
+                # Only votes inside the window before or after the change can move its sums.
+                f"FROM stage_votes WHERE (first_at > ? OR old_first_at > ?) AND {NOT_BLOCKED} GROUP BY paper_id",
+                (state.cutoff, state.t0, state.rate, state.cutoff, state.t0, state.rate, state.cutoff, state.cutoff)
+                + (state.cutoff, state.cutoff),
             )
 
     def apply_accounts(self, conn: Connection, account_ids: Sequence[int], sign: int) -> None:

@@ -78,8 +78,13 @@ posts = Table(
     Column("lang", String(35)),
     Column("platform_score", Integer),
     UniqueConstraint("platform", "post_id", name="uq_posts_platform_post_id"),
-    Index("ix_posts_original_id", "original_id"),
-    Index("ix_posts_created_at", "created_at"),
+    # Only reposts, quotes and replies point to an original; the others need no index entry.
+    Index(
+        "ix_posts_original_id",
+        "original_id",
+        sqlite_where=text("original_id IS NOT NULL"),
+        postgresql_where=text("original_id IS NOT NULL"),
+    ),
 )
 
 mentions = Table(

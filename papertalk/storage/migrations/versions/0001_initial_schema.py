@@ -104,9 +104,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_posts")),
         sa.UniqueConstraint("platform", "post_id", name="uq_posts_platform_post_id"),
     )
-    with op.batch_alter_table("posts", schema=None) as batch_op:
-        batch_op.create_index("ix_posts_created_at", ["created_at"], unique=False)
-        batch_op.create_index("ix_posts_original_id", ["original_id"], unique=False)
+    op.create_index(
+        "ix_posts_original_id",
+        "posts",
+        ["original_id"],
+        unique=False,
+        sqlite_where=sa.text("original_id IS NOT NULL"),
+        postgresql_where=sa.text("original_id IS NOT NULL"),
+    )
 
     op.create_table(
         "votes",
@@ -178,9 +183,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_votes_account")
 
     op.drop_table("votes")
-    with op.batch_alter_table("posts", schema=None) as batch_op:
-        batch_op.drop_index("ix_posts_original_id")
-        batch_op.drop_index("ix_posts_created_at")
+    op.drop_index("ix_posts_original_id", table_name="posts")
 
     op.drop_table("posts")
     op.drop_table("network_accounts")
