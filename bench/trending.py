@@ -57,7 +57,7 @@ def world(scale: float, seed: int = 7) -> Iterator[tuple[str, int, list[tuple[in
     target_mentions = 10_000_000 * scale
     # Zipf-like popularity: most papers get 1-3 votes, a few get thousands.
     raw = [rnd.paretovariate(1.1) for _ in range(papers)]
-    factor = 1.55 * target_mentions / 1.1 / sum(raw)  # calibrated: dedupe and the end of time drop some
+    factor = 1.68 * target_mentions / 1.1 / sum(raw)  # calibrated: dedupe and the end of time drop some
     kinds, weights = zip(*KINDS, strict=True)
     used_ids: set[str] = set()
     for index in range(papers):

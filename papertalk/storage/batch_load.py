@@ -1,10 +1,13 @@
-"""Set-based loading of a batch of posts: stage the rows, then a dozen INSERT ... SELECT statements.
+"""Set-based loading of a batch of posts: look up what is stored, stage the rows, then a few
+INSERT ... SELECT statements.
 
-The batch goes into two temporary staging tables in one executemany (COPY on PostgreSQL); accounts,
-posts, placeholders for originals, papers, mentions (own and inherited) and votes are then written
-by statements that join the staging tables with the real ones, so the work per post happens inside
-the database engine, not in Python. Every statement is idempotent (ON CONFLICT DO NOTHING, or an
-upsert with MIN / bitwise OR), so replaying a batch after a crash changes nothing.
+One query finds which posts of the batch (and which originals they point to) are stored already; new
+posts get row ids allocated up front, so every staged row already knows its own id, its author's id
+and its original's id. The rows go into temporary staging tables in one executemany (COPY on
+PostgreSQL), and posts, papers, mentions (own and inherited) and votes are written by statements
+that join the staging tables with the real ones: the work per post happens inside the database
+engine. Every write is idempotent (ON CONFLICT DO NOTHING, or an upsert with MIN / bitwise OR), so
+replaying a batch after a crash changes nothing.
 """
 
 from __future__ import annotations
@@ -19,48 +22,52 @@ from sqlalchemy import Connection
 from papertalk.core.ranking import KIND_BITS, RankingSettings
 from papertalk.core.records import CitingPost, PostKind
 from papertalk.storage.dialect_sql import BulkSql
-from papertalk.storage.post_merge import StoredPost, completion, links_json, merge_duplicates
+from papertalk.storage.post_merge import PostKey, StoredPost, completion, links_json, merge_duplicates
 from papertalk.storage.rank_tables import RankTables, WindowState
 
 MAX_CHAIN = 4  # a repost of a quote of a quote...: deeper chains are not followed
 
-STAGE_POSTS_COLUMNS = (
-    "seq, platform, post_id, author_id, handle, name, created_at, kind, kind_bit, original_post_id, "
-    "text, url, links, lang, score"
+POST_COLUMNS = (
+    "id, platform, post_id, account_id, created_at, kind, original_id, text, url, links, lang, platform_score"
 )
+STAGE_POSTS_COLUMNS = "row_id, inherits, kind_bit, account_id, created_at, original_id"
+STAGE_REFS_COLUMNS = "post_row, arxiv_id, version, account_id, created_at, kind_bit"
 STAGE_VOTES_DDL = (
     "CREATE TEMP TABLE IF NOT EXISTS stage_votes (paper_id INTEGER NOT NULL, account_id INTEGER NOT NULL, "
     "first_at BIGINT NOT NULL, kinds SMALLINT NOT NULL, old_first_at BIGINT, old_kinds SMALLINT, "
     "PRIMARY KEY (paper_id, account_id))"
 )
 STAGE_DDL = (
-    "CREATE TEMP TABLE IF NOT EXISTS stage_posts (seq INTEGER PRIMARY KEY, platform TEXT NOT NULL, "
-    "post_id TEXT NOT NULL, author_id TEXT NOT NULL, handle TEXT, name TEXT, created_at BIGINT NOT NULL, "
-    "kind TEXT NOT NULL, kind_bit SMALLINT NOT NULL, original_post_id TEXT, text TEXT, url TEXT, links TEXT, "
-    "lang TEXT, score BIGINT)",
-    "CREATE TEMP TABLE IF NOT EXISTS stage_refs (seq INTEGER NOT NULL, arxiv_id TEXT NOT NULL, version INTEGER)",
+    "CREATE TEMP TABLE IF NOT EXISTS stage_posts (row_id BIGINT PRIMARY KEY, inherits SMALLINT NOT NULL, "
+    "kind_bit SMALLINT NOT NULL, account_id BIGINT NOT NULL, created_at BIGINT NOT NULL, original_id BIGINT)",
+    "CREATE TEMP TABLE IF NOT EXISTS stage_refs (post_row BIGINT NOT NULL, arxiv_id TEXT NOT NULL, "
+    "version INTEGER, account_id BIGINT NOT NULL, created_at BIGINT NOT NULL, kind_bit SMALLINT NOT NULL)",
 )
-
-JOIN_STORED = "JOIN posts p ON p.platform = s.platform AND p.post_id = s.post_id"
 MENTION_COLUMNS = "post_id, paper_id, version, account_id, created_at, kind_bit, inherited"
 
 
 @dataclass(frozen=True)
 class StagedBatch:
-    """A batch as rows for the staging tables (plain tuples: cheap to build in a worker process and to
-    pickle across). ``posts`` rows follow STAGE_POSTS_COLUMNS; ``refs`` rows are (seq, arxiv_id, version)."""
+    """A batch as plain tuples (cheap to build in a worker process and to pickle across): one row per
+    distinct post (positions SEQ...SCORE below), and for each the (arxiv id, version) pairs it cites."""
 
     posts: list[tuple[Any, ...]]
-    refs: list[tuple[Any, ...]]
+    refs: list[list[tuple[str, int | None]]]
 
 
-POST_ID, TEXT, URL, LINKS, LANG, SCORE = 2, 10, 11, 12, 13, 14  # positions in a staged post row
+# Positions in a row of StagedBatch.posts.
+SEQ, PLATFORM, POST_ID, AUTHOR, HANDLE, NAME, CREATED, KIND, KIND_BIT, ORIGINAL, TEXT, URL, LINKS, LANG, SCORE = range(
+    15
+)
+INHERITING_KINDS = (PostKind.REPOST.value, PostKind.QUOTE.value)
+KIND_BIT_OF = {kind.value: bit for kind, bit in KIND_BITS.items()}
+CACHE_LIMIT = 300_000  # account ids kept across batches; cleared when larger so memory stays flat
 
 
 def stage_batch(batch: Iterable[CitingPost]) -> StagedBatch:
     """Merge duplicates and lay the batch out as staging rows. Pure: no database needed."""
     posts: list[tuple[Any, ...]] = []
-    refs: list[tuple[Any, ...]] = []
+    refs: list[list[tuple[str, int | None]]] = []
     for seq, item in enumerate(merge_duplicates(batch).values()):
         p = item.post
         posts.append(
@@ -82,7 +89,7 @@ def stage_batch(batch: Iterable[CitingPost]) -> StagedBatch:
                 p.platform_score,
             )
         )
-        refs.extend((seq, r.arxiv_id, r.version) for r in item.refs)
+        refs.append([(r.arxiv_id, r.version) for r in item.refs])
     return StagedBatch(posts, refs)
 
 
@@ -95,12 +102,17 @@ class LoadOutcome:
 
 
 class BatchLoader:
-    """Loads batches through staging tables on one backend."""
+    """Loads batches through staging tables on one backend; remembers account ids across batches."""
 
     def __init__(self, sql: BulkSql, settings: RankingSettings) -> None:
         self.sql = sql
         self.ranks = RankTables(sql, settings)
         self.states: dict[str, WindowState] = {}
+        self._accounts: dict[tuple[str, str], tuple[int, str | None, str | None]] = {}
+
+    def forget(self) -> None:
+        """Drop cached ids: after a rollback they may name rows that were never committed."""
+        self._accounts.clear()
 
     def load(self, conn: Connection, batch: StagedBatch, now: int) -> LoadOutcome:
         """Write the batch; the rankings then hold its votes and none older than their windows at ``now``."""
@@ -116,37 +128,69 @@ class BatchLoader:
         self.ranks.advance(conn, now, self.states)
 
     def _load(self, conn: Connection, batch: StagedBatch) -> LoadOutcome:
-        self._stage(conn, batch)
-        completed = self._complete_stored(conn, batch)
-        self.sql.execute(
+        rows = batch.posts
+        # Take SQLite's write lock before reading the highest post id, so the ids allocated stay ours; check
+        # foreign keys at commit, as the batch's reposts may come before their originals in the rows.
+        self.sql.execute(conn, "UPDATE window_state SET cutoff = cutoff")
+        if not self.sql.postgres:
+            self.sql.execute(conn, "PRAGMA defer_foreign_keys = ON")
+        keys = [(r[PLATFORM], r[POST_ID]) for r in rows]
+        originals = {(r[PLATFORM], r[ORIGINAL]) for r in rows if r[ORIGINAL] is not None}
+        stored = self._stored(conn, set(keys) | originals)
+        accounts = self._resolve_accounts(conn, rows)
+        placeholders = sorted(originals - stored.keys() - set(keys))
+        fresh = [k for k in keys if k not in stored]
+        new_ids = iter(self.sql.allocate_ids(conn, "posts", len(fresh) + len(placeholders)))
+        row_of = {k: p.row_id for k, p in stored.items()} | {k: next(new_ids) for k in [*fresh, *placeholders]}
+        new_posts: list[tuple[Any, ...]] = []
+        staged: list[tuple[Any, ...]] = []
+        refs: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        repost = PostKind.REPOST.value
+        for row, key in zip(rows, keys, strict=True):
+            post_row = row_of[key]
+            original = row_of[(row[PLATFORM], row[ORIGINAL])] if row[ORIGINAL] is not None else None
+            old = stored.get(key)
+            if old is None:
+                account, created, kind = accounts[(row[PLATFORM], row[AUTHOR])], row[CREATED], row[KIND]
+                new_posts.append(
+                    (post_row, row[PLATFORM], row[POST_ID], account, created, kind, original,
+                     row[TEXT], row[URL], row[LINKS], row[LANG], row[SCORE])
+                )  # fmt: skip
+            else:
+                known = old.account_id is not None and old.created_at is not None and old.kind is not None
+                account = old.account_id if known else accounts[(row[PLATFORM], row[AUTHOR])]  # type: ignore[assignment]
+                created = old.created_at if known else row[CREATED]
+                kind = old.kind if known else row[KIND]
+                if old.original_id is not None:
+                    original = old.original_id
+                values = completion(old, row[TEXT], row[URL], _links(row[LINKS]), row[LANG], row[SCORE])
+                if values is not None or original != old.original_id:
+                    text, url, links, lang, score = values or (
+                        old.text,
+                        old.url,
+                        links_json(old.links),
+                        old.lang,
+                        old.score,
+                    )
+                    updates.append((account, created, kind, original, text, url, links, lang, score, post_row))
+            kind_bit = KIND_BIT_OF[kind]
+            staged.append((post_row, int(kind in INHERITING_KINDS), kind_bit, account, created, original))
+            if kind != repost:
+                refs.extend((post_row, a, v, account, created, kind_bit) for a, v in batch.refs[row[SEQ]])
+        self._stage(conn, staged, refs)
+        self.sql.many(
             conn,
-            "INSERT INTO accounts (platform, platform_id, handle, display_name) "
-            "SELECT platform, author_id, MAX(handle), MAX(name) FROM stage_posts WHERE true "
-            "GROUP BY platform, author_id ON CONFLICT (platform, platform_id) DO UPDATE SET "
-            "handle = COALESCE(excluded.handle, accounts.handle), "
-            "display_name = COALESCE(excluded.display_name, accounts.display_name) "
-            "WHERE (excluded.handle IS NOT NULL AND (accounts.handle IS NULL OR excluded.handle <> accounts.handle)) "
-            "OR (excluded.display_name IS NOT NULL AND "
-            "(accounts.display_name IS NULL OR excluded.display_name <> accounts.display_name))",
+            "INSERT INTO posts (id, platform, post_id) VALUES (?, ?, ?)",
+            [(row_of[k], k[0], k[1]) for k in placeholders],
         )
-        posts_new = self.sql.execute(
+        self.sql.copy_rows(conn, "posts", POST_COLUMNS, new_posts)
+        posts_new = len(new_posts)
+        self.sql.many(
             conn,
-            "INSERT INTO posts (platform, post_id, account_id, created_at, kind, text, url, links, lang, "
-            "platform_score) SELECT s.platform, s.post_id, a.id, s.created_at, s.kind, s.text, s.url, s.links, "
-            "s.lang, s.score FROM stage_posts s JOIN accounts a ON a.platform = s.platform "
-            "AND a.platform_id = s.author_id WHERE true ON CONFLICT (platform, post_id) DO NOTHING",
-        )
-        self._fill_placeholders(conn, completed)
-        self.sql.execute(
-            conn,
-            "INSERT INTO posts (platform, post_id) SELECT DISTINCT s.platform, s.original_post_id "
-            "FROM stage_posts s WHERE s.original_post_id IS NOT NULL ON CONFLICT (platform, post_id) DO NOTHING",
-        )
-        self.sql.execute(
-            conn,
-            "UPDATE posts SET original_id = o.id FROM stage_posts s JOIN posts o ON o.platform = s.platform "
-            "AND o.post_id = s.original_post_id WHERE s.original_post_id IS NOT NULL AND posts.platform = s.platform "
-            "AND posts.post_id = s.post_id AND posts.original_id IS NULL",
+            "UPDATE posts SET account_id = ?, created_at = ?, kind = ?, original_id = ?, text = ?, url = ?, "
+            "links = ?, lang = ?, platform_score = ? WHERE id = ?",
+            updates,
         )
         papers_new = self.sql.execute(
             conn,
@@ -155,67 +199,88 @@ class BatchLoader:
         )
         mentions_new = self.sql.execute(
             conn,
-            f"INSERT INTO mentions ({MENTION_COLUMNS}) SELECT p.id, pa.id, r.version, p.account_id, p.created_at, "
-            f"s.kind_bit, false FROM stage_refs r JOIN stage_posts s ON s.seq = r.seq {JOIN_STORED} "
-            "JOIN papers pa ON pa.arxiv_id = r.arxiv_id WHERE s.kind <> 'repost' "
-            "ON CONFLICT (post_id, paper_id) DO NOTHING",
+            f"INSERT INTO mentions ({MENTION_COLUMNS}) SELECT r.post_row, pa.id, r.version, r.account_id, "
+            "r.created_at, r.kind_bit, false FROM stage_refs r JOIN papers pa ON pa.arxiv_id = r.arxiv_id "
+            "WHERE true ON CONFLICT (post_id, paper_id) DO NOTHING",
         )
         for _ in range(MAX_CHAIN):  # each pass reaches one step further along a chain inside the batch
             added = self.sql.execute(
                 conn,
-                f"INSERT INTO mentions ({MENTION_COLUMNS}) SELECT p.id, m.paper_id, m.version, p.account_id, "
-                f"p.created_at, s.kind_bit, true FROM stage_posts s {JOIN_STORED} "
-                "JOIN mentions m ON m.post_id = p.original_id WHERE s.kind IN ('repost', 'quote') "
-                "ON CONFLICT (post_id, paper_id) DO NOTHING",
+                f"INSERT INTO mentions ({MENTION_COLUMNS}) SELECT s.row_id, m.paper_id, m.version, s.account_id, "
+                "s.created_at, s.kind_bit, true FROM stage_posts s JOIN mentions m ON m.post_id = s.original_id "
+                "WHERE s.inherits = 1 ON CONFLICT (post_id, paper_id) DO NOTHING",
             )
             mentions_new += added
             if not added:
                 break
-        self._upsert_votes(
-            conn, f"FROM mentions m WHERE m.post_id IN (SELECT p.id FROM stage_posts s {JOIN_STORED})", ()
-        )
+        self._upsert_votes(conn, "FROM mentions m WHERE m.post_id IN (SELECT row_id FROM stage_posts)", ())
+        completed = [u[-1] for u in updates]
         if completed:
-            mentions_new += self._propagate(conn, [row for row, _ in completed])
+            mentions_new += self._propagate(conn, completed)
         return LoadOutcome(posts_new, len(completed), mentions_new, papers_new)
 
-    def _stage(self, conn: Connection, batch: StagedBatch) -> None:
+    def _stored(self, conn: Connection, keys: set[PostKey]) -> dict[PostKey, StoredPost]:
+        """What the database holds of these posts (one indexed probe per key, inside the engine)."""
+        by_platform: dict[str, list[str]] = {}
+        for platform, post_id in keys:
+            by_platform.setdefault(platform, []).append(post_id)
+        found: dict[PostKey, StoredPost] = {}
+        for platform, ids in by_platform.items():
+            for post_id, *values in self.sql.all(
+                conn,
+                "SELECT post_id, id, account_id, created_at, kind, original_id, text, url, links, lang, platform_score "
+                "FROM posts WHERE platform = ? AND " + self.sql.in_list("post_id"),
+                (platform, self.sql.list_param(ids)),
+            ):
+                row_id, account_id, created_at, kind, original_id, text, url, links, lang, score = values
+                found[(platform, post_id)] = StoredPost(
+                    row_id, account_id, created_at, kind, original_id, text, url, _links(links), lang, score
+                )
+        return found
+
+    def _resolve_accounts(self, conn: Connection, rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], int]:
+        """Account ids for the batch's authors: from the cache, creating or renaming only what changed."""
+        wanted: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        for r in rows:
+            wanted[(r[PLATFORM], r[AUTHOR])] = (r[HANDLE], r[NAME])
+        stale = [
+            (key, handle, name)
+            for key, (handle, name) in wanted.items()
+            if (cached := self._accounts.get(key)) is None
+            or (handle and handle != cached[1])
+            or (name and name != cached[2])
+        ]
+        if stale:
+            self.sql.many(
+                conn,
+                "INSERT INTO accounts (platform, platform_id, handle, display_name) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (platform, platform_id) DO UPDATE SET "
+                "handle = COALESCE(excluded.handle, accounts.handle), "
+                "display_name = COALESCE(excluded.display_name, accounts.display_name)",
+                [(platform, pid, handle, name) for (platform, pid), handle, name in stale],
+            )
+            if len(self._accounts) > CACHE_LIMIT:
+                self._accounts.clear()
+            by_platform: dict[str, list[str]] = {}
+            for (platform, pid), _h, _n in stale:
+                by_platform.setdefault(platform, []).append(pid)
+            for platform, ids in by_platform.items():
+                for pid, row_id, handle, name in self.sql.all(
+                    conn,
+                    "SELECT platform_id, id, handle, display_name FROM accounts WHERE platform = ? AND "
+                    + self.sql.in_list("platform_id"),
+                    (platform, self.sql.list_param(ids)),
+                ):
+                    self._accounts[(platform, pid)] = (int(row_id), handle, name)
+        return {key: self._accounts[key][0] for key in wanted}
+
+    def _stage(self, conn: Connection, posts: list[tuple[Any, ...]], refs: list[tuple[Any, ...]]) -> None:
         for ddl in STAGE_DDL:
             self.sql.execute(conn, ddl)
         self.sql.execute(conn, "DELETE FROM stage_posts")
         self.sql.execute(conn, "DELETE FROM stage_refs")
-        self.sql.copy_rows(conn, "stage_posts", STAGE_POSTS_COLUMNS, batch.posts)
-        self.sql.copy_rows(conn, "stage_refs", "seq, arxiv_id, version", batch.refs)
-
-    def _complete_stored(self, conn: Connection, batch: StagedBatch) -> list[tuple[int, tuple[object, ...]]]:
-        """Posts already stored that this batch adds to: (row id, UPDATE values); placeholders included."""
-        rows = self.sql.all(
-            conn,
-            "SELECT s.seq, p.id, p.account_id, p.text, p.url, p.links, p.lang, p.platform_score "
-            f"FROM stage_posts s {JOIN_STORED}",
-        )
-        completed = []
-        for seq, row_id, account_id, text, url, links, lang, score in rows:
-            stored = StoredPost(row_id, account_id, text, url, _links(links), lang, score)
-            new = batch.posts[seq]
-            values = completion(stored, new[TEXT], new[URL], _links(new[LINKS]), new[LANG], new[SCORE])
-            if values is not None:
-                completed.append((row_id, values))
-        return completed
-
-    def _fill_placeholders(self, conn: Connection, completed: list[tuple[int, tuple[object, ...]]]) -> None:
-        """Write completions; a placeholder also gets its author, time and kind from the staged post."""
-        self.sql.many(
-            conn,
-            "UPDATE posts SET text = ?, url = ?, links = ?, lang = ?, platform_score = ? WHERE id = ?",
-            [(*values, row_id) for row_id, values in completed],
-        )
-        if completed:
-            self.sql.execute(
-                conn,
-                "UPDATE posts SET account_id = a.id, created_at = s.created_at, kind = s.kind "
-                "FROM stage_posts s JOIN accounts a ON a.platform = s.platform AND a.platform_id = s.author_id "
-                "WHERE posts.platform = s.platform AND posts.post_id = s.post_id AND posts.account_id IS NULL",
-            )
+        self.sql.copy_rows(conn, "stage_posts", STAGE_POSTS_COLUMNS, posts)
+        self.sql.copy_rows(conn, "stage_refs", STAGE_REFS_COLUMNS, refs)
 
     def _propagate(self, conn: Connection, post_rows: Sequence[int]) -> int:
         """Stored reposts and quotes of posts that just gained papers inherit them, along chains."""

@@ -69,6 +69,18 @@ class BulkSql:
         finally:
             cursor.close()
 
+    def allocate_ids(self, conn: Connection, table: str, count: int) -> list[int]:
+        """Reserve ``count`` new primary keys of ``table`` (SQLite: the caller holds the write lock)."""
+        if count == 0:
+            return []
+        if self.postgres:
+            rows = self.all(
+                conn, f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, ?)", (count,)
+            )
+            return [int(r[0]) for r in rows]
+        top = int(self.all(conn, f"SELECT COALESCE(MAX(id), 0) FROM {table}")[0][0])
+        return list(range(top + 1, top + 1 + count))
+
     def all(self, conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:

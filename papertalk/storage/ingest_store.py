@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from papertalk.core.ranking import RankingSettings
 from papertalk.storage.batch_load import BatchLoader, StagedBatch
@@ -41,27 +41,34 @@ class IngestStore:
         self.loader = BatchLoader(sql, ranking)
 
     def write_batch(self, batch: StagedBatch, checkpoint: Checkpoint | None, now: int) -> BatchOutcome:
-        with self.engine.begin() as conn:
-            outcome = self.loader.load(conn, batch, now)
-            if checkpoint is not None:
-                self.sql.many(
-                    conn,
-                    "INSERT INTO import_checkpoints (file_key, path, byte_offset, line_number, rejected, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (file_key) DO UPDATE SET path = excluded.path, "
-                    "byte_offset = excluded.byte_offset, line_number = excluded.line_number, "
-                    "rejected = excluded.rejected, updated_at = excluded.updated_at",
-                    [
-                        (
-                            checkpoint.file_key,
-                            checkpoint.path,
-                            checkpoint.byte_offset,
-                            checkpoint.line_number,
-                            checkpoint.rejected,
-                            now,
-                        )
-                    ],
-                )
+        try:
+            with self.engine.begin() as conn:
+                outcome = self.loader.load(conn, batch, now)
+                if checkpoint is not None:
+                    self._save_checkpoint(conn, checkpoint, now)
+        except BaseException:
+            self.loader.forget()  # cached ids from the rolled-back batch may not exist
+            raise
         return BatchOutcome(outcome.posts_new, outcome.posts_completed, outcome.mentions_new, outcome.papers_new)
+
+    def _save_checkpoint(self, conn: Connection, checkpoint: Checkpoint, now: int) -> None:
+        self.sql.many(
+            conn,
+            "INSERT INTO import_checkpoints (file_key, path, byte_offset, line_number, rejected, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (file_key) DO UPDATE SET path = excluded.path, "
+            "byte_offset = excluded.byte_offset, line_number = excluded.line_number, "
+            "rejected = excluded.rejected, updated_at = excluded.updated_at",
+            [
+                (
+                    checkpoint.file_key,
+                    checkpoint.path,
+                    checkpoint.byte_offset,
+                    checkpoint.line_number,
+                    checkpoint.rejected,
+                    now,
+                )
+            ],
+        )
 
     def refresh_rankings(self, now: int) -> None:
         """Rebuild rank tables made with other settings, and move every window's cutoff to ``now``."""

@@ -21,6 +21,9 @@ class StoredPost:
 
     row_id: int
     account_id: int | None  # None: a placeholder for an original known only by reference
+    created_at: int | None
+    kind: str | None
+    original_id: int | None
     text: str | None
     url: str | None
     links: tuple[str, ...]

@@ -116,8 +116,7 @@ class RankTables:
                 "AS people "
                 # Only votes inside the window before or after the change can move its sums.
                 f"FROM stage_votes WHERE (first_at > ? OR old_first_at > ?) AND {NOT_BLOCKED} GROUP BY paper_id",
-                (state.cutoff, state.t0, state.rate, state.cutoff, state.t0, state.rate, state.cutoff, state.cutoff)
-                + (state.cutoff, state.cutoff),
+                (state.cutoff, state.t0, state.rate, state.cutoff, state.t0, state.rate, *[state.cutoff] * 4),
             )
 
     def apply_accounts(self, conn: Connection, account_ids: Sequence[int], sign: int) -> None:
