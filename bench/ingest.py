@@ -196,19 +196,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--naive-sample", type=int, default=500)
+    parser.add_argument("--results", type=Path, default=None, help="where the JSON results go")
+    parser.add_argument("--data", type=Path, default=DATA, help="where generated data and databases go")
     args = parser.parse_args()
-    DATA.mkdir(exist_ok=True)
-    source = DATA / f"ingest-{args.posts}.jsonl"
+    data: Path = args.data
+    data.mkdir(parents=True, exist_ok=True)
+    source = data / f"ingest-{args.posts}.jsonl"
     if not source.exists():
         seconds, _ = timed(lambda: make_file(source, args.posts))
         print(f"generated {source} in {seconds:.0f}s", flush=True)
-    quarter = DATA / f"ingest-{args.posts}-quarter.jsonl"
+    quarter = data / f"ingest-{args.posts}-quarter.jsonl"
     with source.open("rb") as src, quarter.open("wb") as out:
         for i, raw in enumerate(src):
             if i >= args.posts // 4:
                 break
             out.write(raw)
-    work = DATA / "ingest-run"
+    work = data / "ingest-run"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     report: dict[str, Any] = {"posts": args.posts, "file_mb": round(source.stat().st_size / 2**20, 1)}
@@ -242,7 +245,7 @@ def main() -> None:
         "peak_rss_full_vs_quarter": round(rss / rss_quarter, 2),
     }
     print("ratios", report["ratios"])
-    print(f"results: {save(f'ingest-{args.posts}', report)}")
+    print(f"results: {save(f'ingest-{args.posts}', report, args.results)}")
 
 
 if __name__ == "__main__":

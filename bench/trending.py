@@ -231,12 +231,15 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("PAPERTALK_BENCH_POSTGRES_URL"), help="PostgreSQL URL")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--results", type=Path, default=None, help="where the JSON results go")
+    parser.add_argument("--data", type=Path, default=DATA, help="where generated data and databases go")
     args = parser.parse_args()
-    DATA.mkdir(exist_ok=True)
-    path = DATA / f"trending-{args.scale:g}.sqlite3"
+    data: Path = args.data
+    data.mkdir(parents=True, exist_ok=True)
+    path = data / f"trending-{args.scale:g}.sqlite3"
     report: dict[str, Any] = {"scale": args.scale}
     if args.rebuild or not path.exists():
-        for stale in DATA.glob(path.name + "*"):
+        for stale in data.glob(path.name + "*"):
             stale.unlink()
         seconds, _ = timed(lambda: build_sqlite(path, args.scale))
         report["sqlite_build_s"] = round(seconds, 1)
@@ -248,7 +251,7 @@ def main() -> None:
         report["postgres_build_s"] = round(seconds, 1)
         report["postgres"] = run_backend("postgres", args.postgres, args.runs)
         print("postgres", report["postgres"], flush=True)
-    print(f"results: {save(f'trending-{args.scale:g}', report)}")
+    print(f"results: {save(f'trending-{args.scale:g}', report, args.results)}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,42 @@
+"""The benchmarks run end to end at a tiny scale (the real figures come from full runs: docs/performance.md)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_trending_benchmark_smoke(db_url: str, tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "bench.trending", "--scale", "0.002", "--runs", "3"]
+    args += ["--data", str(tmp_path / "data"), "--results", str(tmp_path)]
+    if db_url.startswith("postgresql"):
+        args += ["--postgres", db_url]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "trending-0.002.json").read_text())
+    backend = "postgres" if db_url.startswith("postgresql") else "sqlite"
+    result = report[backend]
+    assert result["rows"]["papers"] == 2000
+    assert result["rows"]["mentions"] > 10_000
+    assert result["week_top50"]["median_ms"] > 0
+    assert result["naive_week_top50"]["median_ms"] > 0
+
+
+@pytest.mark.slow
+def test_ingest_benchmark_smoke(tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "bench.ingest", "--posts", "4000", "--naive-sample", "20"]
+    args += ["--data", str(tmp_path / "data"), "--results", str(tmp_path)]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "ingest-4000.json").read_text())
+    assert report["papertalk"]["summary"]["posts_new"] == 4000
+    assert report["papertalk"]["summary"]["rejected"] == 0
+    assert report["naive_orm_loop"]["posts"] == 20
+    assert report["ratios"]["papertalk_vs_naive"] > 1
