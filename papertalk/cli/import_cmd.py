@@ -8,6 +8,7 @@ from pathlib import Path
 
 import orjson
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from papertalk.cli.context import app_context, fail
@@ -78,10 +79,7 @@ def import_files(
         raise typer.Exit(1)
 
 
-def print_summary(console: object, summary: ImportSummary) -> None:
-    from rich.console import Console
-
-    assert isinstance(console, Console)
+def print_summary(console: Console, summary: ImportSummary) -> None:
     table = Table(title="import summary", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")

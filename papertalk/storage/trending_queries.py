@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from papertalk.core.ranking import KIND_BITS, RankingSettings, Window, window_start
 from papertalk.core.records import PostKind, Vote
-from papertalk.storage.dialect_sql import BulkSql, for_connection
+from papertalk.storage.dialect_sql import for_connection
 from papertalk.storage.rank_tables import NOT_BLOCKED, RankTables, WindowState, contribution_sql
 
 KIND_OF_BIT = {bit: kind for kind, bit in KIND_BITS.items()}
@@ -44,17 +44,20 @@ def weight_sql(settings: RankingSettings, column: str = "v.kinds") -> str:
     return f"(CASE {cases} ELSE 0.0 END)"
 
 
-def _filters(sql: BulkSql, window: Window, now: int, audience: Audience) -> tuple[str, list[object]]:
-    clauses = ["v.first_at <= ?"]
+def _filters(
+    window: Window, now: int, audience: Audience, at: str = "v.first_at", account: str = "v.account_id"
+) -> tuple[str, list[object]]:
+    """WHERE conditions for "in the window, in the audience, not blocked", on votes or on mentions."""
+    clauses = [f"{at} <= ?"]
     params: list[object] = [now]
     since = window_start(window, now)
     if since is not None:
-        clauses.append("v.first_at > ?")
+        clauses.append(f"{at} > ?")
         params.append(since)
     if audience.network_id is not None:
-        clauses.append("v.account_id IN (SELECT account_id FROM network_accounts WHERE network_id = ?)")
+        clauses.append(f"{account} IN (SELECT account_id FROM network_accounts WHERE network_id = ?)")
         params.append(audience.network_id)
-    clauses.append("v.account_id NOT IN (SELECT id FROM accounts WHERE blocked)")
+    clauses.append(f"{account} NOT IN (SELECT id FROM accounts WHERE blocked)")
     return " AND ".join(clauses), params
 
 
@@ -86,7 +89,7 @@ def _top_direct(
 ) -> list[ScoredRow]:
     """One scan of the window's votes and a GROUP BY: for networks, and when no rank table applies."""
     sql = for_connection(conn)
-    where, params = _filters(sql, window, now, audience)
+    where, params = _filters(window, now, audience)
     if window.half_life is None:
         score = f"SUM({weight_sql(settings)})"
         score_params: list[object] = []
@@ -201,7 +204,7 @@ def count_ranked(conn: Connection, now: int, window: Window, audience: Audience,
         if maintained is not None:
             return maintained.count()
     sql = for_connection(conn)
-    where, params = _filters(sql, window, now, audience)
+    where, params = _filters(window, now, audience)
     rows = sql.all(conn, f"SELECT COUNT(DISTINCT v.paper_id) FROM votes v WHERE {where}", params)
     return int(rows[0][0])
 
@@ -213,20 +216,12 @@ def post_counts(
     if not paper_rows:
         return {}
     sql = for_connection(conn)
-    clauses = ["m.created_at <= ?", sql.in_list("m.paper_id")]
-    params: list[object] = [now, sql.list_param(paper_rows)]
-    since = window_start(window, now)
-    if since is not None:
-        clauses.append("m.created_at > ?")
-        params.append(since)
-    if audience.network_id is not None:
-        clauses.append("m.account_id IN (SELECT account_id FROM network_accounts WHERE network_id = ?)")
-        params.append(audience.network_id)
-    clauses.append("m.account_id NOT IN (SELECT id FROM accounts WHERE blocked)")
+    where, params = _filters(window, now, audience, at="m.created_at", account="m.account_id")
     rows = sql.all(
         conn,
-        f"SELECT m.paper_id, COUNT(*) FROM mentions m WHERE {' AND '.join(clauses)} GROUP BY m.paper_id",
-        params,
+        f"SELECT m.paper_id, COUNT(*) FROM mentions m WHERE {sql.in_list('m.paper_id')} AND {where} "
+        "GROUP BY m.paper_id",
+        [sql.list_param(paper_rows), *params],
     )
     return {int(p): int(n) for p, n in rows}
 
@@ -234,7 +229,7 @@ def post_counts(
 def votes_of_paper(conn: Connection, paper_row: int, now: int, window: Window, audience: Audience) -> list[Vote]:
     """The counted votes on one paper in the window, with account labels, for "why is this trending"."""
     sql = for_connection(conn)
-    where, params = _filters(sql, window, now, audience)
+    where, params = _filters(window, now, audience)
     rows = sql.all(
         conn,
         "SELECT p.arxiv_id, a.platform, COALESCE(a.handle, a.platform_id), v.first_at, v.kinds FROM votes v "
