@@ -35,6 +35,7 @@ from papertalk.services.ingest import refresh_rankings
 from papertalk.services.trending import TrendingQuery, trending
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.schema import upgrade
+from papertalk.storage.tables import metadata
 
 DATA = Path(__file__).parent / "data"
 START = 1_730_000_000  # late October 2024
@@ -142,9 +143,9 @@ def _load(db: Any, scale: float, mark: str) -> None:
 
 def build_postgres(url: str, scale: float) -> None:
     engine = make_engine(url)
+    metadata.drop_all(engine)
     with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS network_accounts, networks, votes, mentions, posts, papers, accounts, "
-                          "import_checkpoints, instance_meta, alembic_version CASCADE"))  # fmt: skip
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     upgrade(engine)
     raw = engine.raw_connection()
     cur = raw.cursor()
