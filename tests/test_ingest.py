@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from papertalk.storage.engine import Engine
 from tests.helpers import post, run_import, snapshot, table, write_lines
@@ -167,3 +169,41 @@ def test_interrupted_import_resumes_without_double_counting(
     assert forced.summary.posts_new == 0
     assert snapshot(engine) == reference_engine_snapshot
     assert len(reference_engine_snapshot["posts"]) == 39 + 13
+
+
+def _scrambled_world(seed: int) -> list[dict[str, object]]:
+    from tests.test_trending_sql import random_world
+
+    records, _ = random_world(seed, n=150)
+    return records
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order_seed=st.integers(0, 10_000), batch_size=st.integers(3, 60), repeat=st.integers(0, 30))
+def test_any_order_batching_and_repetition_give_the_same_database(
+    engine: Engine, tmp_path_factory: pytest.TempPathFactory, order_seed: int, batch_size: int, repeat: int
+) -> None:
+    """Arrival order, batch boundaries and duplicated lines never change what is stored or counted."""
+    import random as _random
+
+    from papertalk.storage.dialect_sql import BulkSql
+
+    records = _scrambled_world(11)
+    folder = tmp_path_factory.mktemp("scrambled")
+    ordered = write_lines(folder / "ordered.jsonl", records)
+    shuffled = list(records) + records[:repeat]
+    _random.Random(order_seed).shuffle(shuffled)
+    scrambled = write_lines(folder / "scrambled.jsonl", shuffled)
+    with engine.begin() as conn:  # start from an empty database for every example
+        sql = BulkSql(engine.dialect.name)
+        for table in ("window_scores", "window_state", "votes", "mentions", "network_accounts", "posts",
+                      "papers", "accounts", "import_checkpoints"):  # fmt: skip
+            sql.execute(conn, f"DELETE FROM {table}")
+    run_import(engine, ordered, batch_size=500)
+    reference = snapshot(engine)
+    with engine.begin() as conn:
+        for table in ("window_scores", "window_state", "votes", "mentions", "posts", "papers", "accounts",
+                      "import_checkpoints"):  # fmt: skip
+            sql.execute(conn, f"DELETE FROM {table}")
+    run_import(engine, scrambled, batch_size=batch_size)
+    assert snapshot(engine) == reference

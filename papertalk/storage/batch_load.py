@@ -82,7 +82,7 @@ def stage_batch(batch: Iterable[CitingPost]) -> StagedBatch:
                 p.kind.value,
                 KIND_BITS[p.kind],
                 p.original.post_id if p.original is not None else None,
-                p.text,
+                p.text or None,  # no text is stored as NULL, however it arrived
                 p.url,
                 links_json(p.links),
                 p.lang,
