@@ -77,6 +77,10 @@ class Paper:
     published_at: int | None = None
     updated_at: int | None = None
     latest_version: int | None = None
+    doi: str | None = None
+    journal_ref: str | None = None
+    comments: str | None = None
+    versions: tuple[tuple[int, int], ...] = ()  # (version number, submitted at), oldest first
 
     @property
     def primary_category(self) -> str | None:
