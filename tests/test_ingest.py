@@ -207,3 +207,15 @@ def test_any_order_batching_and_repetition_give_the_same_database(
             sql.execute(conn, f"DELETE FROM {table}")
     run_import(engine, scrambled, batch_size=batch_size)
     assert snapshot(engine) == reference
+
+
+def test_account_cache_overflow_keeps_every_author(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papertalk.storage import batch_load
+
+    monkeypatch.setattr(batch_load, "CACHE_LIMIT", 3)
+    records = [post(f"p{i}", f"u{i % 9}", 50 - i, text="arXiv:2411.01234") for i in range(40)]
+    importer, _ = run_import(engine, write_lines(tmp_path / "a.jsonl", records), batch_size=7)
+    assert importer.summary.posts_new == 40
+    assert len(table(engine, "SELECT id FROM accounts")) == 9

@@ -240,6 +240,8 @@ class BatchLoader:
 
     def _resolve_accounts(self, conn: Connection, rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], int]:
         """Account ids for the batch's authors: from the cache, creating or renaming only what changed."""
+        if len(self._accounts) > CACHE_LIMIT:  # before any lookup, so every author is then re-read
+            self._accounts.clear()
         wanted: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         for r in rows:
             wanted[(r[PLATFORM], r[AUTHOR])] = (r[HANDLE], r[NAME])
@@ -259,8 +261,6 @@ class BatchLoader:
                 "display_name = COALESCE(excluded.display_name, accounts.display_name)",
                 [(platform, pid, handle, name) for (platform, pid), handle, name in stale],
             )
-            if len(self._accounts) > CACHE_LIMIT:
-                self._accounts.clear()
             by_platform: dict[str, list[str]] = {}
             for (platform, pid), _h, _n in stale:
                 by_platform.setdefault(platform, []).append(pid)
