@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
-__all__ = ["Engine", "is_sqlite", "make_engine"]
+__all__ = ["Engine", "is_sqlite", "make_engine", "missing_sqlite_file"]
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -34,6 +34,17 @@ def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: Any) -> Non
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names when it does not exist yet (opening it would create it)."""
+    if not is_sqlite(url):
+        return None
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    path = Path(database).expanduser()
+    return None if path.exists() else path
 
 
 def make_engine(url: str) -> Engine:
