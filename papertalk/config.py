@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from papertalk.core.ranking import RankingSettings
@@ -31,6 +31,7 @@ class Settings:
     database_url: str
     ranking: RankingSettings = field(default_factory=RankingSettings)
     import_batch_size: int = 20_000
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -44,7 +45,8 @@ class Settings:
         batch = int(env.get("PAPERTALK_IMPORT_BATCH_SIZE", "20000"))
         if batch < 1:
             raise ValueError(f"PAPERTALK_IMPORT_BATCH_SIZE must be a positive number of lines, got {batch}")
-        return cls(database_url=url, ranking=ranking, import_batch_size=batch)
+        api = env.get("PAPERTALK_ARXIV_API_URL", "https://export.arxiv.org/api/query")
+        return cls(database_url=url, ranking=ranking, import_batch_size=batch, arxiv_api_url=api)
 
     def with_database(self, url: str) -> Settings:
-        return Settings(database_url=url, ranking=self.ranking, import_batch_size=self.import_batch_size)
+        return replace(self, database_url=url)

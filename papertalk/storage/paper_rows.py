@@ -10,7 +10,17 @@ from sqlalchemy import Connection
 from papertalk.core.records import Paper
 from papertalk.storage.dialect_sql import BulkSql, for_connection
 
-COLUMNS = "arxiv_id, title, authors, abstract, categories, published_at, updated_at, latest_version, metadata_at"
+COLUMNS = (
+    "arxiv_id, title, authors, abstract, categories, published_at, updated_at, latest_version, doi, journal_ref, "
+    "comments, versions, metadata_at"
+)
+READ_COLUMNS = (
+    "arxiv_id, title, authors, abstract, categories, published_at, updated_at, latest_version, doi, journal_ref, "
+    "comments, versions"
+)
+UNKNOWN_RETRY_FIRST = 3600  # an id arXiv does not know is asked again after 1 h, 4 h, 16 h, ...
+UNKNOWN_RETRY_MAX = 30 * 86400
+UNKNOWN_GIVE_UP_AFTER = 8  # attempts; then the paper stays known by its id only ("gone")
 
 
 def upsert_papers(conn: Connection, papers: Iterable[Paper], now: int) -> int:
@@ -26,17 +36,24 @@ def upsert_papers(conn: Connection, papers: Iterable[Paper], now: int) -> int:
             p.published_at,
             p.updated_at,
             p.latest_version,
+            p.doi,
+            p.journal_ref,
+            p.comments,
+            orjson.dumps([list(v) for v in p.versions]).decode() if p.versions else None,
             now,
         )
         for p in papers
     ]
     sql.many(
         conn,
-        f"INSERT INTO papers ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (arxiv_id) DO UPDATE SET "
+        f"INSERT INTO papers ({COLUMNS}, fetch_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok') "
+        "ON CONFLICT (arxiv_id) DO UPDATE SET "
         "title = excluded.title, authors = excluded.authors, abstract = excluded.abstract, "
         "categories = excluded.categories, published_at = excluded.published_at, "
-        "updated_at = excluded.updated_at, latest_version = excluded.latest_version, "
-        "metadata_at = excluded.metadata_at",
+        "updated_at = excluded.updated_at, latest_version = excluded.latest_version, doi = excluded.doi, "
+        "journal_ref = excluded.journal_ref, comments = excluded.comments, "
+        "versions = COALESCE(excluded.versions, papers.versions), metadata_at = excluded.metadata_at, "
+        "fetch_state = 'ok', fetch_attempts = 0, next_fetch_at = NULL",
         rows,
     )
     return len(rows)
@@ -44,6 +61,7 @@ def upsert_papers(conn: Connection, papers: Iterable[Paper], now: int) -> int:
 
 def _paper(row: Sequence[object]) -> Paper:
     arxiv_id, title, authors, abstract, categories, published_at, updated_at, latest_version = row[:8]
+    doi, journal_ref, comments, versions = row[8:12]
     return Paper(
         arxiv_id=str(arxiv_id),
         title=title if isinstance(title, str) else None,
@@ -53,6 +71,10 @@ def _paper(row: Sequence[object]) -> Paper:
         published_at=int(published_at) if isinstance(published_at, int) else None,
         updated_at=int(updated_at) if isinstance(updated_at, int) else None,
         latest_version=int(latest_version) if isinstance(latest_version, int) else None,
+        doi=doi if isinstance(doi, str) else None,
+        journal_ref=journal_ref if isinstance(journal_ref, str) else None,
+        comments=comments if isinstance(comments, str) else None,
+        versions=tuple((int(v), int(t)) for v, t in orjson.loads(versions)) if isinstance(versions, str) else (),
     )
 
 
@@ -62,14 +84,61 @@ def papers_by_row(conn: Connection, rows: Sequence[int]) -> dict[int, Paper]:
     sql: BulkSql = for_connection(conn)
     found = sql.all(
         conn,
-        "SELECT arxiv_id, title, authors, abstract, categories, published_at, updated_at, latest_version, id "
-        "FROM papers WHERE " + sql.in_list("id"),
+        f"SELECT {READ_COLUMNS}, id FROM papers WHERE " + sql.in_list("id"),
         (sql.list_param(rows),),
     )
-    return {int(r[8]): _paper(r) for r in found}
+    return {int(r[12]): _paper(r) for r in found}
 
 
 def paper_row_id(conn: Connection, arxiv_id: str) -> int | None:
     sql = for_connection(conn)
     found = sql.all(conn, "SELECT id FROM papers WHERE arxiv_id = ?", (arxiv_id,))
     return int(found[0][0]) if found else None
+
+
+def papers_by_arxiv_id(conn: Connection, arxiv_ids: Sequence[str]) -> dict[str, Paper]:
+    sql = for_connection(conn)
+    found = sql.all(
+        conn, f"SELECT {READ_COLUMNS} FROM papers WHERE " + sql.in_list("arxiv_id"), (sql.list_param(arxiv_ids),)
+    )
+    return {str(r[0]): _paper(r) for r in found}
+
+
+def pending_papers(conn: Connection, now: int, limit: int) -> list[str]:
+    """Papers known only by id that may be asked about now, most recently discovered first."""
+    sql = for_connection(conn)
+    rows = sql.all(
+        conn,
+        "SELECT arxiv_id FROM papers WHERE metadata_at IS NULL AND (next_fetch_at IS NULL OR next_fetch_at <= ?) "
+        "AND (fetch_state IS NULL OR fetch_state <> 'gone') ORDER BY id DESC LIMIT ?",
+        (now, limit),
+    )
+    return [str(r[0]) for r in rows]
+
+
+def count_pending(conn: Connection, now: int) -> int:
+    sql = for_connection(conn)
+    rows = sql.all(
+        conn,
+        "SELECT COUNT(*) FROM papers WHERE metadata_at IS NULL AND (next_fetch_at IS NULL OR next_fetch_at <= ?) "
+        "AND (fetch_state IS NULL OR fetch_state <> 'gone')",
+        (now,),
+    )
+    return int(rows[0][0])
+
+
+def mark_unknown(conn: Connection, arxiv_ids: Sequence[str], now: int) -> None:
+    """arXiv did not return these ids: ask again later, waiting 4x longer each time, then give up."""
+    if not arxiv_ids:
+        return
+    sql = for_connection(conn)
+    attempts = sql.all(
+        conn, "SELECT id, fetch_attempts FROM papers WHERE " + sql.in_list("arxiv_id"), (sql.list_param(arxiv_ids),)
+    )
+    updates = []
+    for row_id, tried in attempts:
+        count = int(tried) + 1
+        delay = min(UNKNOWN_RETRY_FIRST * 4 ** (count - 1), UNKNOWN_RETRY_MAX)
+        gone = count >= UNKNOWN_GIVE_UP_AFTER
+        updates.append(("gone" if gone else "unknown", count, None if gone else now + delay, int(row_id)))
+    sql.many(conn, "UPDATE papers SET fetch_state = ?, fetch_attempts = ?, next_fetch_at = ? WHERE id = ?", updates)

@@ -45,6 +45,22 @@ papers = Table(
     Column("updated_at", BigInteger),
     Column("latest_version", Integer),
     Column("metadata_at", BigInteger),  # when the metadata was last filled in; NULL = known by id only
+    Column("doi", Text),
+    Column("journal_ref", Text),
+    Column("comments", Text),
+    Column("versions", Text),  # JSON [[version, submitted at], ...], oldest first
+    # Enrichment: NULL never asked, "ok", or "unknown" (arXiv does not know the id: asked again later,
+    # with growing delays, until it gives up); next_fetch_at says when a pending paper may be asked.
+    Column("fetch_state", String(16)),
+    Column("fetch_attempts", Integer, nullable=False, server_default="0"),
+    Column("next_fetch_at", BigInteger),
+    Index(
+        "ix_papers_pending",
+        "next_fetch_at",
+        "id",
+        sqlite_where=text("metadata_at IS NULL"),
+        postgresql_where=text("metadata_at IS NULL"),
+    ),
 )
 
 accounts = Table(

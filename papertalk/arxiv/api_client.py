@@ -1,0 +1,201 @@
+"""Fetch paper metadata by arXiv id from the export API (``export.arxiv.org/api/query``), politely.
+
+The one job of this module: turn a list of arXiv ids into parsed response pages, one ``BatchResult`` per
+batch of at most ``batch_size`` ids, without upsetting arXiv. Parsing is ``atom.parse_feed``'s job; deciding
+what a missing id or an error entry means, and storing anything, is the caller's.
+
+* One GET per batch: ``id_list`` (comma-joined), ``max_results`` (= batch length: the API's default is 10),
+  a User-Agent naming papertalk, a timeout. Duplicate ids are asked for once.
+* Politeness: a request never starts less than ``min_interval`` seconds after the previous one started.
+* 429 / 503 wait ``Retry-After`` (seconds or an HTTP date, read against the response's ``Date``), or back off
+  when it is missing. Other 5xx, timeouts, connection errors and a 200 whose body is cut off or unreadable
+  back off ``min_interval * 2**(attempt - 1)``. Every wait is capped at ``max_wait``.
+* A 400 carrying an Atom feed with error entries (malformed ids) is an answer, not a failure.
+* Any other 4xx, or ``max_attempts`` failures in a row, raise ``ArxivApiError`` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+
+import httpx
+
+from papertalk.arxiv.atom import AtomPage, AtomParseError, parse_feed
+
+__all__ = ["ApiSettings", "ArxivApiClient", "ArxivApiError", "BatchResult"]
+
+_RETRY_AFTER_STATUSES = frozenset({429, 503})
+_SECONDS = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """Where and how politely to ask. Times are seconds."""
+
+    base_url: str = "https://export.arxiv.org/api/query"
+    batch_size: int = 100  # ids per request (arXiv's limit for polite use)
+    min_interval: float = 3.0  # seconds between the starts of two requests (arXiv's rule)
+    timeout: float = 30.0
+    max_attempts: int = 5  # per batch, including the first
+    max_wait: float = 300.0  # cap on any single wait (Retry-After or backoff)
+    user_agent: str = "papertalk/0.1 (arXiv metadata enrichment; https://github.com/papertalk/papertalk)"
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1 or self.max_attempts < 1:
+            raise ValueError("ApiSettings: batch_size and max_attempts must be at least 1")
+        if self.min_interval < 0 or self.max_wait < 0 or self.timeout <= 0:
+            raise ValueError("ApiSettings: min_interval and max_wait must be >= 0, timeout > 0")
+
+
+class ArxivApiError(RuntimeError):
+    """Gave up on a batch; the one-line message says which ids, what happened and after how many attempts."""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One batch answered: the ids asked for (in order), the parsed page (API error entries in
+    ``page.errors``; unknown ids are simply absent) and how many attempts it took."""
+
+    ids: list[str]
+    page: AtomPage
+    attempts: int
+
+
+@dataclass(frozen=True)
+class _Failure:
+    what: str
+    retry: bool
+    wait: float | None = None  # from Retry-After; None means "back off"
+
+
+class ArxivApiClient:
+    """Batched, rate-limited, retrying client for the arXiv export API. Also a context manager."""
+
+    def __init__(
+        self,
+        settings: ApiSettings = ApiSettings(),
+        http: httpx.Client | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.settings = settings
+        self._owns_http = http is None
+        self._http = http if http is not None else httpx.Client(timeout=settings.timeout)
+        self._clock = clock
+        self._sleep = sleep
+        self._next_start: float | None = None  # earliest moment (on ``clock``) the next request may start
+
+    def fetch(self, arxiv_ids: Sequence[str]) -> Iterator[BatchResult]:
+        """One ``BatchResult`` per batch of at most ``batch_size`` ids, in order; lazy (requests as you iterate)."""
+        ids = list(dict.fromkeys(arxiv_ids))
+        size = self.settings.batch_size
+        for first in range(0, len(ids), size):
+            yield self._fetch_batch(ids[first : first + size])
+
+    def close(self) -> None:
+        """Close the HTTP client if this client created it."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> ArxivApiClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _fetch_batch(self, batch: list[str]) -> BatchResult:
+        settings = self.settings
+        params = {"id_list": ",".join(batch), "max_results": str(len(batch))}
+        headers = {"User-Agent": settings.user_agent}
+        failure = _Failure("no attempt made", retry=False)
+        for attempt in range(1, settings.max_attempts + 1):
+            self._wait_turn()
+            try:
+                response = self._http.get(
+                    settings.base_url, params=params, headers=headers, timeout=settings.timeout, follow_redirects=True
+                )
+            except httpx.TimeoutException as exc:
+                failure = _Failure(f"timed out after {settings.timeout:g} s ({type(exc).__name__})", retry=True)
+            except (httpx.UnsupportedProtocol, httpx.TooManyRedirects) as exc:
+                failure = _Failure(f"{type(exc).__name__}: {_one_line(exc)}", retry=False)
+            except httpx.RequestError as exc:
+                failure = _Failure(f"connection error ({type(exc).__name__}: {_one_line(exc)})", retry=True)
+            else:
+                outcome = _judge(response)
+                if isinstance(outcome, AtomPage):
+                    return BatchResult(ids=batch, page=outcome, attempts=attempt)
+                failure = outcome
+            if not failure.retry or attempt == settings.max_attempts:
+                raise ArxivApiError(_give_up(batch, attempt, failure.what))
+            backoff = settings.min_interval * 2 ** (attempt - 1)
+            wait = min(backoff if failure.wait is None else failure.wait, settings.max_wait)
+            assert self._next_start is not None  # set by _wait_turn
+            self._next_start = max(self._next_start, self._clock() + wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wait_turn(self) -> None:
+        """Sleep until the next request may start, then mark that it started now."""
+        if self._next_start is not None:
+            delay = self._next_start - self._clock()
+            if delay > 0:
+                self._sleep(delay)
+        self._next_start = self._clock() + self.settings.min_interval
+
+
+def _judge(response: httpx.Response) -> AtomPage | _Failure:
+    """The parsed page, or why this response is not one and whether to try again."""
+    status = response.status_code
+    what = f"HTTP {status} {response.reason_phrase}".strip()
+    if status == 200:
+        try:
+            return parse_feed(response.content)
+        except AtomParseError as exc:
+            return _Failure(f"HTTP 200 with an unusable body: {exc}", retry=True)
+    if status == 400:  # arXiv answers malformed ids with a 400 carrying an Atom feed of error entries
+        try:
+            page = parse_feed(response.content)
+        except AtomParseError:
+            return _Failure(what, retry=False)
+        return page if page.errors else _Failure(what, retry=False)
+    if status in _RETRY_AFTER_STATUSES:
+        return _Failure(what, retry=True, wait=_retry_after(response))
+    return _Failure(what, retry=status >= 500)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds ``Retry-After`` asks for (an HTTP date is read against the response's ``Date``); None if unusable."""
+    value = response.headers.get("Retry-After", "").strip()
+    if _SECONDS.fullmatch(value):
+        return float(value)
+    when = _http_date(value)
+    if when is None:
+        return None
+    now = _http_date(response.headers.get("Date", "")) or datetime.now(UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _http_date(value: str) -> datetime | None:
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _give_up(batch: list[str], attempts: int, what: str) -> str:
+    shown = ", ".join(batch) if len(batch) <= 2 else f"{batch[0]} … {batch[-1]}"
+    ids = "1 id" if len(batch) == 1 else f"{len(batch)} ids"
+    tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+    return f"arXiv API: gave up on {ids} ({shown}) after {tries}: {what}"
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or "no detail"
