@@ -14,7 +14,8 @@ from rich.table import Table
 from papertalk.cli.context import app_context, fail
 from papertalk.cli.progress import byte_progress
 from papertalk.services.database import StaleSchemaError, open_database
-from papertalk.services.ingest import Importer, ImportSummary, total_size
+from papertalk.services.ingest import Importer, ImportSummary
+from papertalk.services.line_files import total_size
 
 MAX_SHOWN_REJECTS = 200
 

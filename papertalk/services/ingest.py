@@ -8,12 +8,7 @@ finding papers run in a second process while this one writes the previous chunk,
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
-import os
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -21,14 +16,18 @@ from typing import BinaryIO
 from papertalk.core.arxiv_ids import find_in_post
 from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import CitingPost, Post
+from papertalk.services.line_files import (
+    PARALLEL_FROM_BYTES,
+    RawChunk,
+    file_key,
+    prepared_in_order,
+    read_chunks,
+)
 from papertalk.sources.neutral import BadRecord, parse_line
 from papertalk.storage.batch_load import StagedBatch, stage_batch
+from papertalk.storage.checkpoints import Checkpoint
 from papertalk.storage.engine import Engine
-from papertalk.storage.ingest_store import BatchOutcome, Checkpoint, IngestStore
-
-HEAD_BYTES = 64 * 1024
-PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # below this, a second process costs more than it saves
-IN_FLIGHT = 3  # chunks parsed ahead of the writer: bounds memory
+from papertalk.storage.ingest_store import BatchOutcome, IngestStore
 
 RejectHandler = Callable[[str, int, str], None]  # (file, line number, reason)
 ProgressHandler = Callable[[int], None]  # bytes advanced since the last call
@@ -53,15 +52,6 @@ class ImportSummary:
         self.posts_completed += outcome.posts_completed
         self.mentions += outcome.mentions
         self.papers_new += outcome.papers_new
-
-
-@dataclass(frozen=True)
-class RawChunk:
-    """Consecutive lines of one file and where they end."""
-
-    first_line: int
-    lines: list[bytes]
-    end_offset: int
 
 
 @dataclass(frozen=True)
@@ -102,28 +92,6 @@ def prepare(chunk: RawChunk, now: int) -> PreparedChunk:
         batch.extend(citing(post))
     last_line = chunk.first_line + len(chunk.lines) - 1
     return PreparedChunk(stage_batch(batch), posts_read, rejects, len(chunk.lines), last_line, chunk.end_offset)
-
-
-def read_chunks(handle: BinaryIO, first_line: int, offset: int, size: int) -> Iterator[RawChunk]:
-    lines: list[bytes] = []
-    start = first_line
-    for raw in handle:
-        lines.append(raw)
-        offset += len(raw)
-        if len(lines) >= size:
-            yield RawChunk(start, lines, offset)
-            start += len(lines)
-            lines = []
-    if lines:
-        yield RawChunk(start, lines, offset)
-
-
-def file_key(path: Path) -> str:
-    """Identifies a file by where it is and how it starts, so an appended file still resumes."""
-    digest = hashlib.sha256(str(path.resolve()).encode())
-    with path.open("rb") as handle:
-        digest.update(handle.read(HEAD_BYTES))
-    return digest.hexdigest()[:32]
 
 
 class Importer:
@@ -180,7 +148,7 @@ class Importer:
         rejected: int,
         parallel: bool,
     ) -> None:
-        for prepared in self._prepared(chunks, parallel):
+        for prepared in prepared_in_order(chunks, prepare, self.now, parallel):
             for line, reason in prepared.rejects:
                 self.on_reject(name, line, reason)
             rejected += len(prepared.rejects)
@@ -191,26 +159,6 @@ class Importer:
             self.summary.add(self.store.write_batch(prepared.staged, checkpoint, self.now))
             self.on_progress(prepared.end_offset - offset)
             offset = prepared.end_offset
-
-    def _prepared(self, chunks: Iterator[RawChunk], parallel: bool) -> Iterator[PreparedChunk]:
-        if not parallel:
-            for chunk in chunks:
-                yield prepare(chunk, self.now)
-            return
-        # spawn, not fork: the parent holds database connections a forked child must not share.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            pending: deque[Future[PreparedChunk]] = deque()
-            for chunk in chunks:
-                pending.append(pool.submit(prepare, chunk, self.now))
-                if len(pending) >= IN_FLIGHT:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-
-
-def total_size(paths: list[Path]) -> int:
-    return sum(os.path.getsize(p) for p in paths)
 
 
 def refresh_rankings(engine: Engine, ranking: RankingSettings, now: int) -> None:

@@ -5,22 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from papertalk.core.ranking import RankingSettings
 from papertalk.storage.batch_load import BatchLoader, StagedBatch
+from papertalk.storage.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
 from papertalk.storage.dialect_sql import BulkSql
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """How far into a file the committed data reaches."""
-
-    file_key: str
-    path: str
-    byte_offset: int
-    line_number: int
-    rejected: int
 
 
 @dataclass(frozen=True)
@@ -45,30 +35,11 @@ class IngestStore:
             with self.engine.begin() as conn:
                 outcome = self.loader.load(conn, batch, now)
                 if checkpoint is not None:
-                    self._save_checkpoint(conn, checkpoint, now)
+                    save_checkpoint(conn, checkpoint, now)
         except BaseException:
             self.loader.forget()  # cached ids from the rolled-back batch may not exist
             raise
         return BatchOutcome(outcome.posts_new, outcome.posts_completed, outcome.mentions_new, outcome.papers_new)
-
-    def _save_checkpoint(self, conn: Connection, checkpoint: Checkpoint, now: int) -> None:
-        self.sql.many(
-            conn,
-            "INSERT INTO import_checkpoints (file_key, path, byte_offset, line_number, rejected, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (file_key) DO UPDATE SET path = excluded.path, "
-            "byte_offset = excluded.byte_offset, line_number = excluded.line_number, "
-            "rejected = excluded.rejected, updated_at = excluded.updated_at",
-            [
-                (
-                    checkpoint.file_key,
-                    checkpoint.path,
-                    checkpoint.byte_offset,
-                    checkpoint.line_number,
-                    checkpoint.rejected,
-                    now,
-                )
-            ],
-        )
 
     def refresh_rankings(self, now: int) -> None:
         """Rebuild rank tables made with other settings, and move every window's cutoff to ``now``."""
@@ -77,16 +48,4 @@ class IngestStore:
 
     def checkpoint(self, file_key: str) -> Checkpoint | None:
         with self.engine.connect() as conn:
-            rows = self.sql.all(
-                conn,
-                "SELECT path, byte_offset, line_number, rejected FROM import_checkpoints WHERE file_key = ?",
-                (file_key,),
-            )
-        if not rows:
-            return None
-        path, offset, line, rejected = rows[0]
-        return Checkpoint(file_key, path, offset, line, rejected)
-
-    def forget_checkpoint(self, file_key: str) -> None:
-        with self.engine.begin() as conn:
-            self.sql.many(conn, "DELETE FROM import_checkpoints WHERE file_key = ?", [(file_key,)])
+            return load_checkpoint(conn, file_key)

@@ -1,0 +1,78 @@
+"""Reading big line files in resumable chunks, and preparing chunks in a second process.
+
+Shared by every import of JSON-lines files (posts, the arXiv metadata snapshot): chunks carry the byte
+offset they end at, which an importer commits with the chunk's data, so a re-run resumes there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+HEAD_BYTES = 64 * 1024
+PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # below this, a second process costs more than it saves
+IN_FLIGHT = 3  # chunks prepared ahead of the writer: bounds memory
+
+Prepared = TypeVar("Prepared")
+
+
+@dataclass(frozen=True)
+class RawChunk:
+    """Consecutive lines of one file and where they end."""
+
+    first_line: int
+    lines: list[bytes]
+    end_offset: int
+
+
+def read_chunks(handle: BinaryIO, first_line: int, offset: int, size: int) -> Iterator[RawChunk]:
+    lines: list[bytes] = []
+    start = first_line
+    for raw in handle:
+        lines.append(raw)
+        offset += len(raw)
+        if len(lines) >= size:
+            yield RawChunk(start, lines, offset)
+            start += len(lines)
+            lines = []
+    if lines:
+        yield RawChunk(start, lines, offset)
+
+
+def file_key(path: Path) -> str:
+    """Identifies a file by where it is and how it starts, so an appended file still resumes."""
+    digest = hashlib.sha256(str(path.resolve()).encode())
+    with path.open("rb") as handle:
+        digest.update(handle.read(HEAD_BYTES))
+    return digest.hexdigest()[:32]
+
+
+def prepared_in_order(
+    chunks: Iterator[RawChunk], prepare: Callable[[RawChunk, int], Prepared], now: int, parallel: bool
+) -> Iterator[Prepared]:
+    """``prepare`` each chunk, in order; with ``parallel``, in a worker process a few chunks ahead."""
+    if not parallel:
+        for chunk in chunks:
+            yield prepare(chunk, now)
+        return
+    # spawn, not fork: the parent holds database connections a forked child must not share.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pending: deque[Future[Prepared]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(prepare, chunk, now))
+            if len(pending) >= IN_FLIGHT:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def total_size(paths: list[Path]) -> int:
+    return sum(os.path.getsize(p) for p in paths)
