@@ -32,6 +32,7 @@ class Settings:
     ranking: RankingSettings = field(default_factory=RankingSettings)
     import_batch_size: int = 20_000
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    oai_url: str = "https://oaipmh.arxiv.org/oai"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -46,7 +47,8 @@ class Settings:
         if batch < 1:
             raise ValueError(f"PAPERTALK_IMPORT_BATCH_SIZE must be a positive number of lines, got {batch}")
         api = env.get("PAPERTALK_ARXIV_API_URL", "https://export.arxiv.org/api/query")
-        return cls(database_url=url, ranking=ranking, import_batch_size=batch, arxiv_api_url=api)
+        oai = env.get("PAPERTALK_OAI_URL", "https://oaipmh.arxiv.org/oai")
+        return cls(database_url=url, ranking=ranking, import_batch_size=batch, arxiv_api_url=api, oai_url=oai)
 
     def with_database(self, url: str) -> Settings:
         return replace(self, database_url=url)

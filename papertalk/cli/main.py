@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from papertalk.cli import db_cmd, demo_cmd, enrich_cmd, import_cmd, network_cmd, trending_cmd
+from papertalk.cli import (
+    catalogue_cmd,
+    db_cmd,
+    demo_cmd,
+    enrich_cmd,
+    harvest_cmd,
+    import_cmd,
+    network_cmd,
+    trending_cmd,
+)
 from papertalk.cli.context import AppContext
 from papertalk.config import Settings
 
@@ -38,8 +47,10 @@ def main(
 
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(network_cmd.app, name="network")
+app.add_typer(catalogue_cmd.app, name="catalogue")
 app.command("import")(import_cmd.import_files)
 app.command("enrich")(enrich_cmd.enrich)
+app.command("harvest")(harvest_cmd.harvest)
 app.command("trending")(trending_cmd.trending)
 app.command("block")(network_cmd.block)
 app.command("demo")(demo_cmd.demo)

@@ -190,3 +190,18 @@ window_state = Table(
     Column("t0", BigInteger, nullable=False),  # reference time of the stored sums (rebased as time passes)
     Column("fingerprint", String(200), nullable=False),  # the weights and window the sums were built with
 )
+
+# One row per harvest (named by its set and start date): the resumption token of the last page whose
+# records are committed, so an interrupted harvest continues from the next page.
+harvest_state = Table(
+    "harvest_state",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("from_date", String(10)),
+    Column("set_spec", String(100)),
+    Column("resumption_token", Text),
+    Column("records", BigInteger, nullable=False, server_default="0"),
+    Column("started_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("finished_at", BigInteger),
+)

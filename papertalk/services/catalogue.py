@@ -1,0 +1,104 @@
+"""The local catalogue: stream arXiv's public metadata snapshot (JSON lines) into the papers table.
+
+Lines are parsed in a second process on big files; each chunk of papers is upserted together with the
+file offset it reaches, so an interrupted import resumes and a re-import updates rather than duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from papertalk.arxiv.snapshot import BadSnapshotLine, parse_snapshot_line
+from papertalk.core.records import Paper
+from papertalk.services.line_files import PARALLEL_FROM_BYTES, RawChunk, file_key, prepared_in_order, read_chunks
+from papertalk.storage.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
+from papertalk.storage.engine import Engine
+from papertalk.storage.paper_rows import upsert_papers
+
+RejectHandler = Callable[[str, int, str], None]
+ProgressHandler = Callable[[int], None]
+
+
+@dataclass
+class CatalogueSummary:
+    lines: int = 0
+    papers: int = 0
+    rejected: int = 0
+    resumed_at: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ParsedChunk:
+    papers: list[Paper]
+    rejects: list[tuple[int, str]]
+    line_count: int
+    last_line: int
+    end_offset: int
+
+
+def parse_chunk(chunk: RawChunk, _now: int) -> ParsedChunk:
+    papers: list[Paper] = []
+    rejects: list[tuple[int, str]] = []
+    for number, raw in enumerate(chunk.lines, start=chunk.first_line):
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            papers.append(parse_snapshot_line(line))
+        except BadSnapshotLine as exc:
+            rejects.append((number, str(exc)))
+    last = chunk.first_line + len(chunk.lines) - 1
+    return ParsedChunk(papers, rejects, len(chunk.lines), last, chunk.end_offset)
+
+
+class CatalogueImporter:
+    def __init__(
+        self,
+        engine: Engine,
+        now: int,
+        batch_size: int = 20_000,
+        on_reject: RejectHandler | None = None,
+        on_progress: ProgressHandler | None = None,
+        parallel: bool | None = None,
+    ) -> None:
+        self.engine = engine
+        self.now = now
+        self.batch_size = batch_size
+        self.parallel = parallel
+        self.on_reject = on_reject or (lambda _f, _l, _r: None)
+        self.on_progress = on_progress or (lambda _n: None)
+        self.summary = CatalogueSummary()
+
+    def import_path(self, path: Path, restart: bool = False) -> None:
+        key = file_key(path)
+        size = path.stat().st_size
+        with self.engine.connect() as conn:
+            checkpoint = None if restart else load_checkpoint(conn, key)
+        if checkpoint is not None and checkpoint.byte_offset > size:
+            checkpoint = None
+        offset = checkpoint.byte_offset if checkpoint else 0
+        rejected = checkpoint.rejected if checkpoint else 0
+        if checkpoint and offset:
+            self.summary.resumed_at[str(path)] = checkpoint.line_number
+        self.on_progress(offset)
+        parallel = self.parallel if self.parallel is not None else size - offset > PARALLEL_FROM_BYTES
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            first = (checkpoint.line_number if checkpoint else 0) + 1
+            chunks: Iterator[RawChunk] = read_chunks(handle, first, offset, self.batch_size)
+            for parsed in prepared_in_order(chunks, parse_chunk, self.now, parallel):
+                for line, reason in parsed.rejects:
+                    self.on_reject(str(path), line, reason)
+                rejected += len(parsed.rejects)
+                with self.engine.begin() as conn:
+                    upsert_papers(conn, parsed.papers, self.now)
+                    save_checkpoint(
+                        conn, Checkpoint(key, str(path), parsed.end_offset, parsed.last_line, rejected), self.now
+                    )
+                self.summary.lines += parsed.line_count
+                self.summary.papers += len(parsed.papers)
+                self.summary.rejected += len(parsed.rejects)
+                self.on_progress(parsed.end_offset - offset)
+                offset = parsed.end_offset
