@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from papertalk.arxiv.snapshot import generate_snapshot_lines
+from papertalk.arxiv.snapshot_generator import generate_snapshot_lines
 from papertalk.cli.main import app
 from papertalk.services.catalogue import CatalogueImporter
 from papertalk.storage.engine import Engine

@@ -10,12 +10,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from papertalk.arxiv.snapshot import (
-    MAX_LINE_BYTES,
-    BadSnapshotLine,
-    generate_snapshot_lines,
-    parse_snapshot_line,
-)
+from papertalk.arxiv.snapshot import MAX_LINE_BYTES, BadSnapshotLine, parse_snapshot_line
+from papertalk.arxiv.snapshot_generator import generate_snapshot_lines
 from papertalk.core.arxiv_ids import parse_arxiv_id
 from papertalk.core.records import Paper
 
