@@ -22,7 +22,7 @@ app = typer.Typer(
     help="Track the arXiv papers your network is talking about: capture posts, count them, rank what is trending.",
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
 )
 
 
