@@ -16,22 +16,17 @@ what a missing id or an error entry means, and storing anything, is the caller's
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 
 import httpx
 
 from papertalk.arxiv.atom import AtomPage, AtomParseError, parse_feed
+from papertalk.arxiv.polite_http import Failure, PoliteGetter, Politeness, status_failure, tries
 
 __all__ = ["ApiSettings", "ArxivApiClient", "ArxivApiError", "BatchResult"]
-
-_RETRY_AFTER_STATUSES = frozenset({429, 503})
-_SECONDS = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -67,13 +62,6 @@ class BatchResult:
     attempts: int
 
 
-@dataclass(frozen=True)
-class _Failure:
-    what: str
-    retry: bool
-    wait: float | None = None  # from Retry-After; None means "back off"
-
-
 class ArxivApiClient:
     """Batched, rate-limited, retrying client for the arXiv export API. Also a context manager."""
 
@@ -87,9 +75,10 @@ class ArxivApiClient:
         self.settings = settings
         self._owns_http = http is None
         self._http = http if http is not None else httpx.Client(timeout=settings.timeout)
-        self._clock = clock
-        self._sleep = sleep
-        self._next_start: float | None = None  # earliest moment (on ``clock``) the next request may start
+        rules = Politeness(
+            settings.min_interval, settings.timeout, settings.max_attempts, settings.max_wait, settings.user_agent
+        )
+        self._getter = PoliteGetter(self._http, rules, clock, sleep)
 
     def fetch(self, arxiv_ids: Sequence[str]) -> Iterator[BatchResult]:
         """One ``BatchResult`` per batch of at most ``batch_size`` ids, in order; lazy (requests as you iterate)."""
@@ -112,90 +101,31 @@ class ArxivApiClient:
         self.close()
 
     def _fetch_batch(self, batch: list[str]) -> BatchResult:
-        settings = self.settings
         params = {"id_list": ",".join(batch), "max_results": str(len(batch))}
-        headers = {"User-Agent": settings.user_agent}
-        failure = _Failure("no attempt made", retry=False)
-        for attempt in range(1, settings.max_attempts + 1):
-            self._wait_turn()
-            try:
-                response = self._http.get(
-                    settings.base_url, params=params, headers=headers, timeout=settings.timeout, follow_redirects=True
-                )
-            except httpx.TimeoutException as exc:
-                failure = _Failure(f"timed out after {settings.timeout:g} s ({type(exc).__name__})", retry=True)
-            except (httpx.UnsupportedProtocol, httpx.TooManyRedirects) as exc:
-                failure = _Failure(f"{type(exc).__name__}: {_one_line(exc)}", retry=False)
-            except httpx.RequestError as exc:
-                failure = _Failure(f"connection error ({type(exc).__name__}: {_one_line(exc)})", retry=True)
-            else:
-                outcome = _judge(response)
-                if isinstance(outcome, AtomPage):
-                    return BatchResult(ids=batch, page=outcome, attempts=attempt)
-                failure = outcome
-            if not failure.retry or attempt == settings.max_attempts:
-                raise ArxivApiError(_give_up(batch, attempt, failure.what))
-            backoff = settings.min_interval * 2 ** (attempt - 1)
-            wait = min(backoff if failure.wait is None else failure.wait, settings.max_wait)
-            assert self._next_start is not None  # set by _wait_turn
-            self._next_start = max(self._next_start, self._clock() + wait)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _wait_turn(self) -> None:
-        """Sleep until the next request may start, then mark that it started now."""
-        if self._next_start is not None:
-            delay = self._next_start - self._clock()
-            if delay > 0:
-                self._sleep(delay)
-        self._next_start = self._clock() + self.settings.min_interval
+        page, attempts = self._getter.get(
+            self.settings.base_url, params, _judge, lambda attempt, what: ArxivApiError(_give_up(batch, attempt, what))
+        )
+        return BatchResult(ids=batch, page=page, attempts=attempts)
 
 
-def _judge(response: httpx.Response) -> AtomPage | _Failure:
+def _judge(response: httpx.Response) -> AtomPage | Failure:
     """The parsed page, or why this response is not one and whether to try again."""
     status = response.status_code
-    what = f"HTTP {status} {response.reason_phrase}".strip()
     if status == 200:
         try:
             return parse_feed(response.content)
         except AtomParseError as exc:
-            return _Failure(f"HTTP 200 with an unusable body: {exc}", retry=True)
+            return Failure(f"HTTP 200 with an unusable body: {exc}", retry=True)
     if status == 400:  # arXiv answers malformed ids with a 400 carrying an Atom feed of error entries
         try:
             page = parse_feed(response.content)
         except AtomParseError:
-            return _Failure(what, retry=False)
-        return page if page.errors else _Failure(what, retry=False)
-    if status in _RETRY_AFTER_STATUSES:
-        return _Failure(what, retry=True, wait=_retry_after(response))
-    return _Failure(what, retry=status >= 500)
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Seconds ``Retry-After`` asks for (an HTTP date is read against the response's ``Date``); None if unusable."""
-    value = response.headers.get("Retry-After", "").strip()
-    if _SECONDS.fullmatch(value):
-        return float(value)
-    when = _http_date(value)
-    if when is None:
-        return None
-    now = _http_date(response.headers.get("Date", "")) or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
-
-
-def _http_date(value: str) -> datetime | None:
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+            return status_failure(response)
+        return page if page.errors else status_failure(response)
+    return status_failure(response)
 
 
 def _give_up(batch: list[str], attempts: int, what: str) -> str:
     shown = ", ".join(batch) if len(batch) <= 2 else f"{batch[0]} … {batch[-1]}"
     ids = "1 id" if len(batch) == 1 else f"{len(batch)} ids"
-    tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
-    return f"arXiv API: gave up on {ids} ({shown}) after {tries}: {what}"
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or "no detail"
+    return f"arXiv API: gave up on {ids} ({shown}) after {tries(attempts)}: {what}"

@@ -24,8 +24,6 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 
 import httpx
@@ -38,6 +36,7 @@ from papertalk.arxiv.oai_records import (
     parse_list_records,
     split_authors,
 )
+from papertalk.arxiv.polite_http import RETRY_AFTER_STATUSES, Failure, PoliteGetter, Politeness, status_failure, tries
 
 __all__ = [
     "OaiError",
@@ -51,8 +50,6 @@ __all__ = [
     "split_authors",
 ]
 
-_RETRY_AFTER_STATUSES = frozenset({429, 503})
-_SECONDS = re.compile(r"\d+(?:\.\d+)?")
 _OAI_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?")
 
 
@@ -84,13 +81,6 @@ class OaiHarvestError(RuntimeError):
         self.code = code
 
 
-@dataclass(frozen=True)
-class _Failure:
-    what: str
-    retry: bool
-    wait: float | None = None  # from Retry-After; None means "back off"
-
-
 class OaiHarvester:
     """Rate-limited, retrying, resumable ``ListRecords`` harvester. Also a context manager."""
 
@@ -104,9 +94,10 @@ class OaiHarvester:
         self.settings = settings
         self._owns_http = http is None
         self._http = http if http is not None else httpx.Client(timeout=settings.timeout)
-        self._clock = clock
-        self._sleep = sleep
-        self._next_start: float | None = None  # earliest moment (on ``clock``) the next request may start
+        rules = Politeness(
+            settings.min_interval, settings.timeout, settings.max_attempts, settings.max_wait, settings.user_agent
+        )
+        self._getter = PoliteGetter(self._http, rules, clock, sleep)
 
     def harvest(
         self,
@@ -163,89 +154,31 @@ class OaiHarvester:
             params = {"verb": "ListRecords", "resumptionToken": token}
 
     def _fetch(self, params: dict[str, str]) -> OaiPage:
-        settings = self.settings
-        headers = {"User-Agent": settings.user_agent}
-        failure = _Failure("no attempt made", retry=False)
-        for attempt in range(1, settings.max_attempts + 1):
-            self._wait_turn()
-            try:
-                response = self._http.get(
-                    settings.base_url, params=params, headers=headers, timeout=settings.timeout, follow_redirects=True
-                )
-            except httpx.TimeoutException as exc:
-                failure = _Failure(f"timed out after {settings.timeout:g} s ({type(exc).__name__})", retry=True)
-            except (httpx.UnsupportedProtocol, httpx.TooManyRedirects) as exc:
-                failure = _Failure(f"{type(exc).__name__}: {_one_line(exc)}", retry=False)
-            except httpx.RequestError as exc:
-                failure = _Failure(f"connection error ({type(exc).__name__}: {_one_line(exc)})", retry=True)
-            else:
-                outcome = _judge(response)
-                if isinstance(outcome, OaiPage):
-                    return outcome
-                failure = outcome
-            if not failure.retry or attempt == settings.max_attempts:
-                tries = "1 attempt" if attempt == 1 else f"{attempt} attempts"
-                raise OaiHarvestError(f"arXiv OAI-PMH: gave up on {_describe(params)} after {tries}: {failure.what}")
-            backoff = settings.min_interval * 2 ** (attempt - 1)
-            wait = min(backoff if failure.wait is None else failure.wait, settings.max_wait)
-            assert self._next_start is not None  # set by _wait_turn
-            self._next_start = max(self._next_start, self._clock() + wait)
-        raise AssertionError("unreachable")  # pragma: no cover
+        def give_up(attempts: int, what: str) -> OaiHarvestError:
+            return OaiHarvestError(f"arXiv OAI-PMH: gave up on {_describe(params)} after {tries(attempts)}: {what}")
 
-    def _wait_turn(self) -> None:
-        """Sleep until the next request may start, then mark that it started now."""
-        if self._next_start is not None:
-            delay = self._next_start - self._clock()
-            if delay > 0:
-                self._sleep(delay)
-        self._next_start = self._clock() + self.settings.min_interval
+        page, _attempts = self._getter.get(self.settings.base_url, params, _judge, give_up)
+        return page
 
 
-def _judge(response: httpx.Response) -> OaiPage | _Failure:
+def _judge(response: httpx.Response) -> OaiPage | Failure:
     """The parsed page, or why this response is not one and whether to try again."""
     status = response.status_code
-    what = f"HTTP {status} {response.reason_phrase}".strip()
     if status == 200:
         try:
             return parse_list_records(response.content)
         except OaiParseError as exc:
-            return _Failure(f"HTTP 200 with an unusable body: {exc}", retry=True)
-    if status in _RETRY_AFTER_STATUSES:
-        return _Failure(what, retry=True, wait=_retry_after(response))
-    if 400 <= status < 500:  # some OAI servers send their <error> with a 4xx: that is an answer
-        try:
+            return Failure(f"HTTP 200 with an unusable body: {exc}", retry=True)
+    if 400 <= status < 500 and status not in RETRY_AFTER_STATUSES:
+        try:  # some OAI servers send their <error> with a 4xx: that is an answer
             page = parse_list_records(response.content)
         except OaiParseError:
-            return _Failure(what, retry=False)
-        return page if page.oai_error is not None else _Failure(what, retry=False)
-    return _Failure(what, retry=status >= 500)
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Seconds ``Retry-After`` asks for (an HTTP date is read against the response's ``Date``); None if unusable."""
-    value = response.headers.get("Retry-After", "").strip()
-    if _SECONDS.fullmatch(value):
-        return float(value)
-    when = _http_date(value)
-    if when is None:
-        return None
-    now = _http_date(response.headers.get("Date", "")) or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
-
-
-def _http_date(value: str) -> datetime | None:
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+            return status_failure(response)
+        return page if page.oai_error is not None else status_failure(response)
+    return status_failure(response)
 
 
 def _describe(params: dict[str, str]) -> str:
     """The request in one short phrase: ``ListRecords resumptionToken=726959|1001``."""
     shown = " ".join(f"{k}={v[:80]}" for k, v in params.items() if k != "verb")
     return f"{params.get('verb', 'request')} {shown}".strip()
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or "no detail"

@@ -44,7 +44,8 @@ def enrich(
     summary = EnrichSummary(asked=len(wanted))
     done = 0
     for result in source.fetch(wanted):
-        found: dict[str, Paper] = {p.arxiv_id: p for p in result.page.papers if p.arxiv_id in set(result.ids)}
+        asked = set(result.ids)
+        found: dict[str, Paper] = {p.arxiv_id: p for p in result.page.papers if p.arxiv_id in asked}
         unknown = [i for i in result.ids if i not in found]
         with engine.begin() as conn:
             upsert_papers(conn, found.values(), now)
