@@ -12,7 +12,7 @@ from pathlib import Path
 
 from papertalk.arxiv.snapshot import BadSnapshotLine, parse_snapshot_line
 from papertalk.core.records import Paper
-from papertalk.services.line_files import PARALLEL_FROM_BYTES, RawChunk, file_key, prepared_in_order, read_chunks
+from papertalk.services.line_files import RawChunk, prepared_in_order, read_chunks, resume_point
 from papertalk.storage.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
 from papertalk.storage.engine import Engine
 from papertalk.storage.paper_rows import upsert_papers
@@ -72,23 +72,15 @@ class CatalogueImporter:
         self.summary = CatalogueSummary()
 
     def import_path(self, path: Path, restart: bool = False) -> None:
-        key = file_key(path)
-        size = path.stat().st_size
-        with self.engine.connect() as conn:
-            checkpoint = None if restart else load_checkpoint(conn, key)
-        if checkpoint is not None and checkpoint.byte_offset > size:
-            checkpoint = None
-        offset = checkpoint.byte_offset if checkpoint else 0
-        rejected = checkpoint.rejected if checkpoint else 0
-        if checkpoint and offset:
-            self.summary.resumed_at[str(path)] = checkpoint.line_number
+        start = resume_point(path, self._saved_checkpoint, restart, self.parallel)
+        if start.resumed_after is not None:
+            self.summary.resumed_at[str(path)] = start.resumed_after
+        key, offset, rejected = start.key, start.offset, start.rejected
         self.on_progress(offset)
-        parallel = self.parallel if self.parallel is not None else size - offset > PARALLEL_FROM_BYTES
         with path.open("rb") as handle:
             handle.seek(offset)
-            first = (checkpoint.line_number if checkpoint else 0) + 1
-            chunks: Iterator[RawChunk] = read_chunks(handle, first, offset, self.batch_size)
-            for parsed in prepared_in_order(chunks, parse_chunk, self.now, parallel):
+            chunks: Iterator[RawChunk] = read_chunks(handle, start.next_line, offset, self.batch_size)
+            for parsed in prepared_in_order(chunks, parse_chunk, self.now, start.parallel):
                 for line, reason in parsed.rejects:
                     self.on_reject(str(path), line, reason)
                 rejected += len(parsed.rejects)
@@ -102,3 +94,7 @@ class CatalogueImporter:
                 self.summary.rejected += len(parsed.rejects)
                 self.on_progress(parsed.end_offset - offset)
                 offset = parsed.end_offset
+
+    def _saved_checkpoint(self, key: str) -> Checkpoint | None:
+        with self.engine.connect() as conn:
+            return load_checkpoint(conn, key)

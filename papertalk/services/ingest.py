@@ -16,13 +16,7 @@ from typing import BinaryIO
 from papertalk.core.arxiv_ids import find_in_post
 from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import CitingPost, Post
-from papertalk.services.line_files import (
-    PARALLEL_FROM_BYTES,
-    RawChunk,
-    file_key,
-    prepared_in_order,
-    read_chunks,
-)
+from papertalk.services.line_files import RawChunk, prepared_in_order, read_chunks, resume_point
 from papertalk.sources.neutral import BadRecord, parse_line
 from papertalk.storage.batch_load import StagedBatch, stage_batch
 from papertalk.storage.checkpoints import Checkpoint
@@ -116,20 +110,14 @@ class Importer:
         self.summary = ImportSummary()
 
     def import_path(self, path: Path, restart: bool = False) -> None:
-        key = file_key(path)
-        size = path.stat().st_size
-        checkpoint = None if restart else self.store.checkpoint(key)
-        if checkpoint is not None and checkpoint.byte_offset > size:
-            checkpoint = None  # the file shrank: it is another file now
-        start = checkpoint.byte_offset if checkpoint else 0
-        if checkpoint and start:
-            self.summary.resumed_at[str(path)] = checkpoint.line_number
-        self.on_progress(start)
-        parallel = self.parallel if self.parallel is not None else size - start > PARALLEL_FROM_BYTES
+        start = resume_point(path, self.store.checkpoint, restart, self.parallel)
+        if start.resumed_after is not None:
+            self.summary.resumed_at[str(path)] = start.resumed_after
+        self.on_progress(start.offset)
         with path.open("rb") as handle:
-            handle.seek(start)
-            chunks = read_chunks(handle, (checkpoint.line_number if checkpoint else 0) + 1, start, self.batch_size)
-            self._write_all(chunks, str(path), key, start, checkpoint.rejected if checkpoint else 0, parallel)
+            handle.seek(start.offset)
+            chunks = read_chunks(handle, start.next_line, start.offset, self.batch_size)
+            self._write_all(chunks, str(path), start.key, start.offset, start.rejected, start.parallel)
         self.store.refresh_rankings(self.now)
         self.summary.files += 1
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
+from papertalk.storage.checkpoints import Checkpoint
+
 HEAD_BYTES = 64 * 1024
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # below this, a second process costs more than it saves
 IN_FLIGHT = 3  # chunks prepared ahead of the writer: bounds memory
@@ -52,6 +54,42 @@ def file_key(path: Path) -> str:
     with path.open("rb") as handle:
         digest.update(handle.read(HEAD_BYTES))
     return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where reading a file starts: after the last committed chunk of an earlier run, or at the top."""
+
+    key: str
+    offset: int
+    next_line: int
+    rejected: int  # lines rejected before ``offset`` by earlier runs
+    parallel: bool  # whether what is left is big enough for a worker process
+
+    @property
+    def resumed_after(self) -> int | None:
+        return self.next_line - 1 if self.offset else None
+
+
+def resume_point(
+    path: Path, saved: Callable[[str], Checkpoint | None], restart: bool, parallel: bool | None
+) -> ResumePoint:
+    """Find the committed checkpoint of ``path`` (unless ``restart``); a file that shrank starts over."""
+    key = file_key(path)
+    size = path.stat().st_size
+    checkpoint = None if restart else saved(key)
+    if checkpoint is not None and checkpoint.byte_offset > size:
+        checkpoint = None  # the file shrank: it is another file now
+    if checkpoint is None:
+        return ResumePoint(key, 0, 1, 0, parallel if parallel is not None else size > PARALLEL_FROM_BYTES)
+    left = size - checkpoint.byte_offset
+    return ResumePoint(
+        key,
+        checkpoint.byte_offset,
+        checkpoint.line_number + 1,
+        checkpoint.rejected,
+        parallel if parallel is not None else left > PARALLEL_FROM_BYTES,
+    )
 
 
 def prepared_in_order(
