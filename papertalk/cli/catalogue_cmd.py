@@ -11,13 +11,12 @@ import typer
 
 from papertalk.cli.context import app_context, fail
 from papertalk.cli.progress import byte_progress
+from papertalk.cli.rejects import RejectPrinter
 from papertalk.services.catalogue import CatalogueImporter
 from papertalk.services.database import StaleSchemaError, open_database
 from papertalk.services.line_files import total_size
 
 app = typer.Typer(help="The local catalogue of arXiv papers (title, authors, abstract, ...).", no_args_is_help=True)
-
-MAX_SHOWN_REJECTS = 200
 
 
 @app.command("import")
@@ -40,13 +39,7 @@ def import_snapshot(
         engine = open_database(app.settings, create_if_empty=True)
     except StaleSchemaError as exc:
         raise fail(app, str(exc)) from None
-    shown = 0
-
-    def on_reject(name: str, line: int, reason: str) -> None:
-        nonlocal shown
-        shown += 1
-        if shown <= MAX_SHOWN_REJECTS:
-            app.errors.print(f"{name}:{line}: {reason}", highlight=False, markup=False, soft_wrap=True)
+    on_reject = RejectPrinter(app.errors)
 
     progress = byte_progress(app.errors, enabled=not as_json and app.errors.is_terminal)
     with progress:

@@ -13,11 +13,10 @@ from rich.table import Table
 
 from papertalk.cli.context import app_context, fail
 from papertalk.cli.progress import byte_progress
+from papertalk.cli.rejects import RejectPrinter
 from papertalk.services.database import StaleSchemaError, open_database
 from papertalk.services.ingest import Importer, ImportSummary
 from papertalk.services.line_files import total_size
-
-MAX_SHOWN_REJECTS = 200
 
 
 def import_files(
@@ -43,15 +42,7 @@ def import_files(
         engine = open_database(app.settings, create_if_empty=True)
     except StaleSchemaError as exc:
         raise fail(app, str(exc)) from None
-    shown = 0
-
-    def on_reject(name: str, line: int, reason: str) -> None:
-        nonlocal shown
-        shown += 1
-        if shown <= MAX_SHOWN_REJECTS:
-            app.errors.print(f"{name}:{line}: {reason}", highlight=False, markup=False, soft_wrap=True)
-        elif shown == MAX_SHOWN_REJECTS + 1:
-            app.errors.print("(further rejected lines are counted but not shown)", highlight=False)
+    on_reject = RejectPrinter(app.errors)
 
     real_files = [f for f in files if str(f) != "-"]
     progress = byte_progress(app.errors, enabled=not as_json and app.errors.is_terminal)
