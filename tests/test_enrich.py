@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from pathlib import Path
@@ -63,6 +64,46 @@ def test_unknown_ids_are_retried_with_growing_delays_then_given_up(
     assert table(engine, f"SELECT fetch_state, fetch_attempts FROM papers WHERE arxiv_id = '{UNKNOWN}'") == [
         ("gone", 8)
     ]
+
+
+def test_a_post_citing_a_newer_version_gets_the_paper_fetched_again(
+    engine: Engine, tmp_path: Path, arxiv: FakeArxiv, make_client: MakeClient
+) -> None:
+    cite(engine, tmp_path, [3])  # the local arXiv holds 2401.00003 in version 1
+    enrich(engine, make_client(), NOW, limit=10)
+    assert table(engine, "SELECT latest_version, fetch_state FROM papers WHERE arxiv_id = '2401.00003'") == [(1, "ok")]
+    arxiv.papers["2401.00003"] = dataclasses.replace(arxiv.papers["2401.00003"], version=3, title="Revised title")
+    citing_old = [post("q1", "u1", 20, text="still good: arxiv.org/abs/2401.00003v1")]
+    run_import(engine, write_lines(tmp_path / "old.jsonl", citing_old))
+    assert pending_count(engine, NOW) == 0  # a citation of a version we hold asks nothing
+    citing_new = [post("q2", "u2", 30, text="v3 is out: https://arxiv.org/abs/2401.00003v3")]
+    run_import(engine, write_lines(tmp_path / "new.jsonl", citing_new))
+    assert table(engine, "SELECT fetch_state FROM papers WHERE arxiv_id = '2401.00003'") == [("stale",)]
+    assert pending_count(engine, NOW) == 1
+    summary = enrich(engine, make_client(), NOW + 60, limit=10)
+    assert (summary.asked, summary.filled) == (1, 1)
+    assert table(engine, "SELECT latest_version, title, fetch_state FROM papers WHERE arxiv_id = '2401.00003'") == [
+        (3, "Revised title", "ok")
+    ]
+    assert table(engine, "SELECT m.version FROM mentions m JOIN posts p ON p.id = m.post_id ORDER BY p.post_id") == [
+        (None,),
+        (1,),
+        (3,),
+    ]  # the version each post cited is kept
+    assert pending_count(engine, NOW + 120) == 0
+
+
+def test_a_stale_paper_arxiv_does_not_return_keeps_its_metadata(
+    engine: Engine, tmp_path: Path, arxiv: FakeArxiv, make_client: MakeClient
+) -> None:
+    cite(engine, tmp_path, [3])
+    enrich(engine, make_client(), NOW, limit=10)
+    run_import(engine, write_lines(tmp_path / "new.jsonl", [post("q2", "u2", 30, text="arXiv:2401.00003v9")]))
+    del arxiv.papers["2401.00003"]
+    summary = enrich(engine, make_client(), NOW + 60, limit=10)
+    assert (summary.asked, summary.unknown) == (1, 1)
+    assert table(engine, "SELECT latest_version, fetch_state, next_fetch_at FROM papers") == [(1, "ok", None)]
+    assert pending_count(engine, NOW + 3600 * 24) == 0
 
 
 def test_an_api_failure_keeps_what_was_fetched(

@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 from papertalk.core.ranking import KIND_BITS, RankingSettings
 from papertalk.core.records import CitingPost, PostKind
 from papertalk.storage.dialect_sql import BulkSql
+from papertalk.storage.paper_rows import mark_cited_versions
 from papertalk.storage.post_merge import PostKey, StoredPost, completion, links_json, merge_duplicates
 from papertalk.storage.rank_tables import RankTables, WindowState
 
@@ -197,6 +198,7 @@ class BatchLoader:
             "INSERT INTO papers (arxiv_id) SELECT DISTINCT arxiv_id FROM stage_refs WHERE true "
             "ON CONFLICT (arxiv_id) DO NOTHING",
         )
+        mark_cited_versions(conn, "SELECT arxiv_id, version FROM stage_refs WHERE version IS NOT NULL")
         mentions_new = self.sql.execute(
             conn,
             f"INSERT INTO mentions ({MENTION_COLUMNS}) SELECT r.post_row, pa.id, r.version, r.account_id, "

@@ -104,27 +104,42 @@ def papers_by_arxiv_id(conn: Connection, arxiv_ids: Sequence[str]) -> dict[str, 
     return {str(r[0]): _paper(r) for r in found}
 
 
+PENDING = (
+    "FROM papers WHERE metadata_at IS NULL AND (next_fetch_at IS NULL OR next_fetch_at <= ?) "
+    "AND (fetch_state IS NULL OR fetch_state <> 'gone')"
+)
+
+
 def pending_papers(conn: Connection, now: int, limit: int) -> list[str]:
-    """Papers known only by id that may be asked about now, most recently discovered first."""
+    """Papers that may be asked about now: first those cited in a newer version than we hold, then those
+    known only by id, most recently discovered first."""
     sql = for_connection(conn)
-    rows = sql.all(
-        conn,
-        "SELECT arxiv_id FROM papers WHERE metadata_at IS NULL AND (next_fetch_at IS NULL OR next_fetch_at <= ?) "
-        "AND (fetch_state IS NULL OR fetch_state <> 'gone') ORDER BY id DESC LIMIT ?",
-        (now, limit),
-    )
-    return [str(r[0]) for r in rows]
+    stale = sql.all(conn, "SELECT arxiv_id FROM papers WHERE fetch_state = 'stale' ORDER BY id DESC LIMIT ?", (limit,))
+    rows = sql.all(conn, f"SELECT arxiv_id {PENDING} ORDER BY id DESC LIMIT ?", (now, limit - len(stale)))
+    return [str(r[0]) for r in [*stale, *rows]]
 
 
 def count_pending(conn: Connection, now: int) -> int:
     sql = for_connection(conn)
     rows = sql.all(
         conn,
-        "SELECT COUNT(*) FROM papers WHERE metadata_at IS NULL AND (next_fetch_at IS NULL OR next_fetch_at <= ?) "
-        "AND (fetch_state IS NULL OR fetch_state <> 'gone')",
+        f"SELECT (SELECT COUNT(*) {PENDING}) + (SELECT COUNT(*) FROM papers WHERE fetch_state = 'stale')",
         (now,),
     )
     return int(rows[0][0])
+
+
+def mark_cited_versions(conn: Connection, cited: str) -> int:
+    """Papers with metadata that ``cited`` (a query of ``arxiv_id, version`` rows) names in a newer version
+    than the stored latest one become "stale", so enrichment fetches them again. Returns how many."""
+    sql = for_connection(conn)
+    return sql.execute(
+        conn,
+        "UPDATE papers SET fetch_state = 'stale', next_fetch_at = NULL WHERE id IN ("
+        f"SELECT pa.id FROM ({cited}) AS c JOIN papers pa ON pa.arxiv_id = c.arxiv_id "
+        "WHERE c.version IS NOT NULL AND pa.metadata_at IS NOT NULL AND c.version > COALESCE(pa.latest_version, 0) "
+        "AND pa.fetch_state <> 'stale')",
+    )
 
 
 def mark_unknown(conn: Connection, arxiv_ids: Sequence[str], now: int) -> None:
@@ -133,10 +148,15 @@ def mark_unknown(conn: Connection, arxiv_ids: Sequence[str], now: int) -> None:
         return
     sql = for_connection(conn)
     attempts = sql.all(
-        conn, "SELECT id, fetch_attempts FROM papers WHERE " + sql.in_list("arxiv_id"), (sql.list_param(arxiv_ids),)
+        conn,
+        "SELECT id, fetch_attempts, metadata_at FROM papers WHERE " + sql.in_list("arxiv_id"),
+        (sql.list_param(arxiv_ids),),
     )
     updates = []
-    for row_id, tried in attempts:
+    for row_id, tried, metadata_at in attempts:
+        if metadata_at is not None:  # a stale paper arXiv did not return this time: keep what we hold
+            updates.append(("ok", int(tried), None, int(row_id)))
+            continue
         count = int(tried) + 1
         delay = min(UNKNOWN_RETRY_FIRST * 4 ** (count - 1), UNKNOWN_RETRY_MAX)
         gone = count >= UNKNOWN_GIVE_UP_AFTER

@@ -49,8 +49,9 @@ papers = Table(
     Column("journal_ref", Text),
     Column("comments", Text),
     Column("versions", Text),  # JSON [[version, submitted at], ...], oldest first
-    # Enrichment: NULL never asked, "ok", or "unknown" (arXiv does not know the id: asked again later,
-    # with growing delays, until it gives up); next_fetch_at says when a pending paper may be asked.
+    # Enrichment: NULL never asked, "ok", "unknown" (arXiv does not know the id: asked again later,
+    # with growing delays, until it gives up) or "stale" (a post cited a newer version than we hold: asked
+    # again soon); next_fetch_at says when a pending paper may be asked.
     Column("fetch_state", String(16)),
     Column("fetch_attempts", Integer, nullable=False, server_default="0"),
     Column("next_fetch_at", BigInteger),
@@ -60,6 +61,13 @@ papers = Table(
         "id",
         sqlite_where=text("metadata_at IS NULL"),
         postgresql_where=text("metadata_at IS NULL"),
+    ),
+    # "stale": a post cited a newer version than the stored metadata knows; enrichment asks again.
+    Index(
+        "ix_papers_stale",
+        "id",
+        sqlite_where=text("fetch_state = 'stale'"),
+        postgresql_where=text("fetch_state = 'stale'"),
     ),
 )
 
