@@ -24,7 +24,7 @@ from types import TracebackType
 import httpx
 
 from papertalk.arxiv.atom import AtomPage, AtomParseError, parse_feed
-from papertalk.arxiv.polite_http import Failure, PoliteGetter, Politeness, status_failure, tries
+from papertalk.fetching.polite_http import Failure, PoliteGetter, Politeness, status_failure, tries
 
 __all__ = ["ApiSettings", "ArxivApiClient", "ArxivApiError", "BatchResult"]
 

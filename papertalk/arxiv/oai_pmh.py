@@ -36,7 +36,14 @@ from papertalk.arxiv.oai_records import (
     parse_list_records,
     split_authors,
 )
-from papertalk.arxiv.polite_http import RETRY_AFTER_STATUSES, Failure, PoliteGetter, Politeness, status_failure, tries
+from papertalk.fetching.polite_http import (
+    RETRY_AFTER_STATUSES,
+    Failure,
+    PoliteGetter,
+    Politeness,
+    status_failure,
+    tries,
+)
 
 __all__ = [
     "OaiError",

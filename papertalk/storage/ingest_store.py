@@ -1,5 +1,6 @@
-"""One transaction per batch of posts: posts, mentions, votes and the file checkpoint commit together,
-so a kill at any moment leaves the database consistent and a re-run resumes without double counting."""
+"""One transaction per batch of posts: posts, mentions, votes and the file checkpoint (or a source's
+cursor) commit together, so a kill at any moment leaves the database consistent and a re-run resumes
+without double counting."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from papertalk.core.ranking import RankingSettings
 from papertalk.storage.batch_load import BatchLoader, StagedBatch
 from papertalk.storage.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
 from papertalk.storage.dialect_sql import BulkSql
+from papertalk.storage.source_rows import SourceProgress, save_progress
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,21 @@ class IngestStore:
         self.sql = sql
         self.loader = BatchLoader(sql, ranking)
 
-    def write_batch(self, batch: StagedBatch, checkpoint: Checkpoint | None, now: int) -> BatchOutcome:
+    def write_batch(
+        self,
+        batch: StagedBatch,
+        checkpoint: Checkpoint | None,
+        now: int,
+        progress: SourceProgress | None = None,
+    ) -> BatchOutcome:
+        """Store a batch; the file checkpoint or the source's cursor (if given) commit with it."""
         try:
             with self.engine.begin() as conn:
                 outcome = self.loader.load(conn, batch, now)
                 if checkpoint is not None:
                     save_checkpoint(conn, checkpoint, now)
+                if progress is not None:
+                    save_progress(conn, progress)
         except BaseException:
             self.loader.forget()  # cached ids from the rolled-back batch may not exist
             raise

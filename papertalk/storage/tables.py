@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 
 metadata = MetaData(
@@ -212,4 +213,49 @@ harvest_state = Table(
     Column("started_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     Column("finished_at", BigInteger),
+)
+
+# One row per thing captured on a schedule (an account's feed, a search, a feed URL): where the last
+# committed page got to (the cursor is written in the same transaction as that page's posts), when it
+# runs next, and how the last run went. Errors back off: next_run_at grows with error_count.
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(500), nullable=False, unique=True),  # platform:kind:target, stable
+    Column("platform", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("options", Text),  # JSON object of per-source extras (instance URL, ...)
+    Column("interval_seconds", Integer, nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default=true()),
+    Column("cursor", Text),
+    Column("posts_captured", BigInteger, nullable=False, server_default="0"),
+    Column("last_run_at", BigInteger),
+    Column("last_ok_at", BigInteger),
+    Column("next_run_at", BigInteger, nullable=False),
+    Column("error_count", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_sources_next_run_at", "next_run_at"),
+)
+
+# Short links resolved once (t.co, bit.ly, doi.org ...): the final URL, or why it could not be had.
+short_links = Table(
+    "short_links",
+    metadata,
+    Column("url", String(2048), primary_key=True),
+    Column("resolved", Text),  # NULL when resolution failed
+    Column("error", Text),
+    Column("resolved_at", BigInteger, nullable=False),
+)
+
+# Posts deleted on their platform (e.g. a Jetstream delete): kept so a late or replayed create of the
+# same post is not captured again.
+post_tombstones = Table(
+    "post_tombstones",
+    metadata,
+    Column("platform", String(32), primary_key=True),
+    Column("post_id", String(512), primary_key=True),
+    Column("deleted_at", BigInteger, nullable=False),
 )

@@ -1,7 +1,8 @@
-"""Polite GETs to arXiv's services: spacing between request starts, retries with backoff and Retry-After.
+"""Polite GETs to remote services: spacing between request starts, retries with backoff and Retry-After.
 
-Shared by the export-API client and the OAI-PMH harvester. Each caller says how to read a response
-(``judge``: the parsed answer, or a ``Failure`` saying whether to try again) and how to word giving up.
+Shared by the arXiv clients (export API, OAI-PMH) and every platform fetcher in ``sources/``. Each
+caller says how to read a response (``judge``: the parsed answer, or a ``Failure`` saying whether to
+try again) and how to word giving up.
 
 * A request never starts less than ``min_interval`` seconds after the previous one started.
 * A failure with a ``wait`` (from ``Retry-After``) waits that long; other retryable failures back off
@@ -12,7 +13,7 @@ Shared by the export-API client and the OAI-PMH harvester. Each caller says how 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -66,10 +67,14 @@ class PoliteGetter:
         params: dict[str, str],
         judge: Callable[[httpx.Response], Answer | Failure],
         give_up: Callable[[int, str], Exception],
+        headers: Mapping[str, str] | None = None,
     ) -> tuple[Answer, int]:
-        """The judged answer and the attempt it took; raises ``give_up(attempts, what)`` when it cannot."""
+        """The judged answer and the attempt it took; raises ``give_up(attempts, what)`` when it cannot.
+
+        ``headers`` add to (or override) the User-Agent, e.g. an ``Authorization`` bearer token.
+        """
         rules = self.rules
-        headers = {"User-Agent": rules.user_agent}
+        headers = {"User-Agent": rules.user_agent, **(headers or {})}
         for attempt in range(1, rules.max_attempts + 1):
             self._wait_turn()
             try:

@@ -1,0 +1,153 @@
+"""The sources table: adding and listing sources, finding the due ones, and recording each run.
+
+A page's cursor is saved by ``save_progress`` inside the transaction that stores the page's posts
+(see ``ingest_store.IngestStore.write_batch``), so the stored cursor never runs ahead of the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import orjson
+from sqlalchemy import Connection, Engine
+
+from papertalk.storage.dialect_sql import for_connection
+
+_COLUMNS = (
+    "id, name, platform, kind, target, options, interval_seconds, enabled, cursor, posts_captured, "
+    "last_run_at, last_ok_at, next_run_at, error_count, last_error"
+)
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    id: int
+    name: str
+    platform: str
+    kind: str
+    target: str
+    options: dict[str, str] = field(default_factory=dict)
+    interval_seconds: int = 900
+    enabled: bool = True
+    cursor: str | None = None
+    posts_captured: int = 0
+    last_run_at: int | None = None
+    last_ok_at: int | None = None
+    next_run_at: int = 0
+    error_count: int = 0
+    last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceProgress:
+    """A committed page of a source: its new cursor (None keeps the old one) and how many posts it had."""
+
+    source_id: int
+    cursor: str | None
+    posts: int
+
+
+def _row(values: tuple[object, ...]) -> SourceRow:
+    (id_, name, platform, kind, target, options, interval, enabled, cursor, captured) = values[:10]
+    last_run, last_ok, next_run, errors, last_error = values[10:]
+    return SourceRow(
+        id=int(id_),  # type: ignore[call-overload]
+        name=str(name),
+        platform=str(platform),
+        kind=str(kind),
+        target=str(target),
+        options=orjson.loads(options) if options else {},  # type: ignore[arg-type]
+        interval_seconds=int(interval),  # type: ignore[call-overload]
+        enabled=bool(enabled),
+        cursor=None if cursor is None else str(cursor),
+        posts_captured=int(captured),  # type: ignore[call-overload]
+        last_run_at=None if last_run is None else int(last_run),  # type: ignore[call-overload]
+        last_ok_at=None if last_ok is None else int(last_ok),  # type: ignore[call-overload]
+        next_run_at=int(next_run),  # type: ignore[call-overload]
+        error_count=int(errors),  # type: ignore[call-overload]
+        last_error=None if last_error is None else str(last_error),
+    )
+
+
+def add_source(
+    engine: Engine,
+    name: str,
+    platform: str,
+    kind: str,
+    target: str,
+    options: dict[str, str],
+    interval_seconds: int,
+    now: int,
+) -> tuple[SourceRow, bool]:
+    """The source named ``name``, created due now if new; the flag says whether it was created.
+
+    Adding an existing source again changes nothing but its interval (and re-enables it).
+    """
+    with engine.begin() as conn:
+        sql = for_connection(conn)
+        created = sql.execute(
+            conn,
+            "INSERT INTO sources (name, platform, kind, target, options, interval_seconds, enabled, "
+            "next_run_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+            (name, platform, kind, target, orjson.dumps(options).decode(), interval_seconds, True, now, now),
+        )
+        if not created:
+            sql.execute(
+                conn,
+                "UPDATE sources SET interval_seconds = ?, enabled = ? WHERE name = ?",
+                (interval_seconds, True, name),
+            )
+        found = source_by_name(conn, name)
+    assert found is not None
+    return found, bool(created)
+
+
+def source_by_name(conn: Connection, name: str) -> SourceRow | None:
+    rows = for_connection(conn).all(conn, f"SELECT {_COLUMNS} FROM sources WHERE name = ?", (name,))
+    return _row(tuple(rows[0])) if rows else None
+
+
+def list_sources(engine: Engine) -> list[SourceRow]:
+    with engine.connect() as conn:
+        rows = for_connection(conn).all(conn, f"SELECT {_COLUMNS} FROM sources ORDER BY platform, name", ())
+    return [_row(tuple(r)) for r in rows]
+
+
+def due_sources(engine: Engine, now: int) -> list[SourceRow]:
+    """Enabled sources whose next run is at or before ``now``, the longest-waiting first."""
+    with engine.connect() as conn:
+        rows = for_connection(conn).all(
+            conn,
+            f"SELECT {_COLUMNS} FROM sources WHERE next_run_at <= ? AND enabled = ? ORDER BY next_run_at, id",
+            (now, True),
+        )
+    return [_row(tuple(r)) for r in rows]
+
+
+def save_progress(conn: Connection, progress: SourceProgress) -> None:
+    """Store a page's cursor and count its posts; called inside the page's transaction."""
+    for_connection(conn).execute(
+        conn,
+        "UPDATE sources SET cursor = COALESCE(?, cursor), posts_captured = posts_captured + ? WHERE id = ?",
+        (progress.cursor, progress.posts, progress.source_id),
+    )
+
+
+def record_run(engine: Engine, source_id: int, now: int, error: str | None, next_run_at: int) -> None:
+    """How a run ended: clears the error count on success, counts and keeps the error on failure."""
+    with engine.begin() as conn:
+        sql = for_connection(conn)
+        if error is None:
+            sql.execute(
+                conn,
+                "UPDATE sources SET last_run_at = ?, last_ok_at = ?, next_run_at = ?, error_count = 0, "
+                "last_error = NULL WHERE id = ?",
+                (now, now, next_run_at, source_id),
+            )
+        else:
+            sql.execute(
+                conn,
+                "UPDATE sources SET last_run_at = ?, next_run_at = ?, error_count = error_count + 1, "
+                "last_error = ? WHERE id = ?",
+                (now, next_run_at, error, source_id),
+            )
