@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from bench.measure import save
+from bench.measure import run_papertalk, save
 from papertalk.arxiv.snapshot_generator import generate_snapshot_lines
 
 DATA = Path(__file__).parent / "data"
@@ -49,30 +49,9 @@ def fresh(db: Path) -> Path:
 
 def papertalk_import(path: Path, url: str) -> dict[str, Any]:
     """The real CLI in a child process: seconds, peak RSS (MiB) of it and its parser process, summary."""
-    code = (
-        "import resource, subprocess, sys, json;"
-        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
-        "print(json.dumps({'rc': p.returncode, 'out': p.stdout, 'err': p.stderr[-2000:],"
-        " 'rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))"
-    )
-    cli = [str(Path(sys.executable).parent / "papertalk"), "--database", url, "db", "upgrade"]
-    subprocess.run(cli, capture_output=True, check=True)
-    cli = [
-        str(Path(sys.executable).parent / "papertalk"),
-        "--database",
-        url,
-        "catalogue",
-        "import",
-        str(path),
-        "--json",
-    ]
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, *cli], capture_output=True, text=True, check=True)
-    seconds = time.perf_counter() - start
-    report = json.loads(done.stdout)
-    if report["rc"] != 0:
-        raise SystemExit(f"import failed: {report['err']}")
-    return {"seconds": seconds, "peak_rss_mb": report["rss"] / 1024, "summary": json.loads(report["out"])}
+    subprocess.run([str(Path(sys.executable).parent / "papertalk"), "--database", url, "db", "upgrade"], check=True)
+    seconds, rss, summary = run_papertalk("--database", url, "catalogue", "import", str(path), "--json")
+    return {"seconds": seconds, "peak_rss_mb": rss, "summary": summary}
 
 
 def plain_loop(path: Path, db: Path) -> float:

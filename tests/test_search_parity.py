@@ -3,12 +3,10 @@ agree with a brute-force match over every paper in Python (``core.search_terms``
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from papertalk.arxiv.snapshot import parse_snapshot_line
 from papertalk.arxiv.snapshot_generator import generate_snapshot_lines
@@ -18,7 +16,7 @@ from papertalk.services.catalogue import CatalogueImporter
 from papertalk.services.search import search_papers
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.schema import upgrade
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.helpers import NOW
 
 QUERIES = [
@@ -49,17 +47,8 @@ def loaded(url: str, snapshot: Path) -> Engine:
 def postgres_url() -> Iterator[str]:
     if not POSTGRES_URL:
         pytest.skip("PAPERTALK_TEST_POSTGRES_URL not set (CI sets it)")
-    schema = f"pt_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema() as url:
+        yield url
 
 
 def brute_force(snapshot: Path, query: str) -> set[str]:
