@@ -189,3 +189,16 @@ def test_index_follows_reimport_and_enrichment(engine: Engine, tmp_path: Path) -
     if engine.dialect.name == "sqlite":
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO paper_fts (paper_fts, rank) VALUES ('integrity-check', 1)"))
+
+
+def test_bulk_upsert_keeps_the_last_line_of_an_id_and_the_index(engine: Engine) -> None:
+    many = [
+        Paper(f"2405.{i:05d}", f"Bulk paper {i}", ("X. Y.",), "Filler.", ("cs.DB",), at(2024, 5)) for i in range(300)
+    ]
+    many.append(Paper("2405.00007", "Renamed twice", ("X. Y.",), "Filler.", ("cs.DB",), at(2024, 5)))
+    with engine.begin() as conn:
+        assert upsert_papers(conn, many, NOW) == 301
+    assert ids(engine, "renamed") == ["2405.00007"]
+    found = search_papers(engine, "bulk paper", limit=500)  # deeper than the default candidate set
+    assert found.total == 299
+    assert {h.paper.arxiv_id for h in found.hits} == {p.arxiv_id for p in many} - {"2405.00007"}

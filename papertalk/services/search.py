@@ -94,7 +94,8 @@ def search_papers(
         build = tsquery if postgres else fts5_match
         dates = (_epoch(parsed.date_from, end=False), _epoch(parsed.date_to, end=True))
         filters = q.Filters(build(terms, parsed.categories, excluded), *dates)
-        newest = q.newest_matches(conn, filters, CANDIDATES)
+        wanted = max(CANDIDATES, offset + limit)  # deep pages look at more candidates
+        newest = q.newest_matches(conn, filters, wanted)
         rows = set(newest)
         window = TRENDING_WINDOW if order == "trending" else ATTENTION_WINDOW
         rows.update(q.attended_matches(conn, filters, window, ATTENTION_SCAN))
@@ -103,7 +104,7 @@ def search_papers(
         papers = papers_by_row(conn, [row for row, _ in page])
         posts = q.post_counts(conn, [row for row, _ in page])
         hits = [SearchHit(papers[row], score, posts.get(row, 0)) for row, score in page if row in papers]
-        total = len(rows) if len(newest) < CANDIDATES else None
+        total = len(rows) if len(newest) < wanted else None
     return SearchResults(query, hits, total, jump)
 
 
