@@ -1,7 +1,7 @@
 """paper search: an FTS5 index kept by triggers (SQLite), a generated tsvector with a GIN index (PostgreSQL)
 
 Revision ID: 0006
-Revises: 0004 (re-pointed to 0005 when merged after the sources migration)
+Revises: 0005
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from papertalk.storage.search_schema import PG_CREATE, PG_DROP, SQLITE_CREATE, SQLITE_DROP
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
