@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from papertalk.cli import (
+    capture_cmd,
     catalogue_cmd,
     db_cmd,
     demo_cmd,
@@ -54,6 +55,10 @@ app.command("harvest")(harvest_cmd.harvest)
 app.command("trending")(trending_cmd.trending)
 app.command("block")(network_cmd.block)
 app.command("demo")(demo_cmd.demo)
+app.command("follow")(capture_cmd.follow_cmd)
+app.add_typer(capture_cmd.follows_app, name="follows")
+app.add_typer(capture_cmd.sources_app, name="sources")
+app.command("fetch")(capture_cmd.fetch_cmd)
 
 
 def run() -> None:

@@ -151,3 +151,28 @@ def record_run(engine: Engine, source_id: int, now: int, error: str | None, next
                 "last_error = ? WHERE id = ?",
                 (now, next_run_at, error, source_id),
             )
+
+
+@dataclass(frozen=True)
+class NewSource:
+    name: str
+    platform: str
+    kind: str
+    target: str
+    interval_seconds: int
+
+
+def add_sources(engine: Engine, wanted: list[NewSource], now: int) -> int:
+    """Add many sources at once (existing names are left alone); how many were new."""
+    if not wanted:
+        return 0
+    with engine.begin() as conn:
+        sql = for_connection(conn)
+        before = int(sql.all(conn, "SELECT COUNT(*) FROM sources", ())[0][0])
+        sql.many(
+            conn,
+            "INSERT INTO sources (name, platform, kind, target, options, interval_seconds, enabled, "
+            "next_run_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+            [(s.name, s.platform, s.kind, s.target, "{}", s.interval_seconds, True, now, now) for s in wanted],
+        )
+        return int(sql.all(conn, "SELECT COUNT(*) FROM sources", ())[0][0]) - before
