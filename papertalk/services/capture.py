@@ -9,16 +9,24 @@ keeps what it committed, records the one-line error, and backs off: the next run
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from papertalk.core.ranking import RankingSettings
+from papertalk.core.records import Post
 from papertalk.fetching.pages import FetcherRegistry, FetchError, SourceSpec
 from papertalk.services.ingest import citing
 from papertalk.storage.batch_load import stage_batch
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest_store import IngestStore
-from papertalk.storage.source_rows import SourceProgress, SourceRow, due_sources, list_sources, record_run
+from papertalk.storage.source_rows import (
+    SourceProgress,
+    SourceRow,
+    due_sources,
+    list_sources,
+    record_run,
+    tombstoned,
+)
 
 MAX_BACKOFF_SECONDS = 6 * 3600
 
@@ -35,6 +43,7 @@ class RunOutcome:
     posts_new: int = 0
     mentions: int = 0
     rejected: int = 0
+    deleted: int = 0
     error: str | None = None
 
 
@@ -83,16 +92,25 @@ def run_source(
             for line in page.rejects:
                 report(line)
             outcome.rejected += len(page.rejects)
-            staged = stage_batch(c for post in page.posts for c in citing(post))
-            written = store.write_batch(staged, None, now, SourceProgress(row.id, page.cursor, len(page.posts)))
+            posts = _without_deleted(engine, row.platform, page.posts, page.deleted)
+            staged = stage_batch(c for post in posts for c in citing(post))
+            progress = SourceProgress(row.id, page.cursor, len(posts), row.platform, page.deleted)
+            written = store.write_batch(staged, None, now, progress)
             outcome.pages += 1
-            outcome.posts += len(page.posts)
+            outcome.posts += len(posts)
+            outcome.deleted += len(page.deleted)
             outcome.posts_new += written.posts_new
             outcome.mentions += written.mentions
     except FetchError as exc:
         outcome.error = str(exc)
     record_run(engine, row.id, now, outcome.error, next_run_after(row, now, outcome.error is not None))
     return outcome
+
+
+def _without_deleted(engine: Engine, platform: str, posts: Sequence[Post], deleted: Sequence[str]) -> list[Post]:
+    """The page's posts minus those deleted on the platform (in this page or earlier: a replay)."""
+    gone = set(deleted) | tombstoned(engine, platform, [p.post_id for p in posts])
+    return [p for p in posts if p.post_id not in gone] if gone else list(posts)
 
 
 def run_due(
