@@ -7,12 +7,15 @@ from __future__ import annotations
 import httpx
 import orjson
 
+from papertalk.core.records import Author
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.services import sources
+from papertalk.services.accounts import add_ids_to_network
 from papertalk.services.capture import run_source
 from papertalk.sources.bluesky.jetstream import JetstreamFetcher
 from papertalk.sources.bluesky.jetstream_events import EventFilter, read_events, time_us_of
 from papertalk.sources.bluesky.xrpc import XrpcClient
+from papertalk.storage.account_rows import upsert_accounts
 from papertalk.storage.engine import Engine
 from papertalk.storage.source_rows import list_sources
 from tests.fake_bluesky import FakeAppView, post_view
@@ -35,6 +38,11 @@ def _stream(fake: FakeJetstream, n: int = 300) -> list[int]:
         else:
             fake.add(post_event(k, did))
     return linked
+
+
+def upsert(engine: Engine, *dids: str) -> list[int]:
+    with engine.begin() as conn:
+        return upsert_accounts(conn, [Author("bluesky", d) for d in dids])
 
 
 def _registry(fake: FakeJetstream, appview: XrpcClient | None = None, **options: object) -> FetcherRegistry:
@@ -125,9 +133,8 @@ def test_following_mode_asks_for_dids_and_hydrates_reposts(
         repost_event(2, "did:plc:friend", original["uri"]),
         identity_event(3, "did:plc:x"),
     )
-    row, _ = sources.add(
-        engine, "bluesky", "jetstream", "following", NOW, options={"dids": "did:plc:friend,did:plc:other"}
-    )
+    add_ids_to_network(engine, "following", upsert(engine, "did:plc:friend", "did:plc:other"))
+    row, _ = sources.add(engine, "bluesky", "jetstream", "following", NOW)
     appview = XrpcClient(fake_appview.url, httpx.Client(), min_interval=0.0)
     outcome = run_source(engine, _registry(fake_jetstream, appview), row, NOW)
     assert outcome.error is None and outcome.posts == 2

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 import sys
+import threading
 from datetime import UTC, datetime
 
 import orjson
@@ -20,9 +22,8 @@ from papertalk.services.capture import RunOutcome, run_due
 from papertalk.services.database import StaleSchemaError, open_database
 from papertalk.services.fetchers import build_registry
 from papertalk.services.following import DEFAULT_NETWORK, follow, import_follows
+from papertalk.services.worker import Worker
 from papertalk.storage.source_rows import SourceRow
-
-log = logging.getLogger("papertalk.capture")
 
 sources_app = typer.Typer(help="Capture sources: list them, add one.", invoke_without_command=True)
 follows_app = typer.Typer(help="Import follow graphs.", no_args_is_help=True)
@@ -173,6 +174,27 @@ def fetch_cmd(
         app.console.print("nothing is due (see `papertalk sources`)")
     if summary.failed:
         raise typer.Exit(1)
+
+
+def worker_cmd(
+    ctx: typer.Context,
+    tick: float = typer.Option(5.0, "--tick", min=0.1, help="Seconds between looks at the schedule."),
+) -> None:
+    """Run the schedule and the live listeners (Jetstream) until Ctrl-C; stops cleanly, loses nothing."""
+    app = app_context(ctx)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
+    stop = threading.Event()
+    try:
+        engine = open_database(app.settings)
+    except StaleSchemaError as exc:
+        raise fail(app, str(exc)) from None
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        Worker(engine, build_registry(app.settings, stop), stop, app.clock, app.settings.ranking, tick).run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    app.console.print("worker stopped")
 
 
 def _print_outcome(app: AppContext, o: RunOutcome) -> None:

@@ -59,6 +59,7 @@ app.command("follow")(capture_cmd.follow_cmd)
 app.add_typer(capture_cmd.follows_app, name="follows")
 app.add_typer(capture_cmd.sources_app, name="sources")
 app.command("fetch")(capture_cmd.fetch_cmd)
+app.command("worker")(capture_cmd.worker_cmd)
 
 
 def run() -> None:

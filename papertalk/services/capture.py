@@ -16,6 +16,7 @@ from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import Post
 from papertalk.fetching.pages import FetcherRegistry, FetchError, SourceSpec
 from papertalk.services.ingest import citing
+from papertalk.storage.account_rows import network_platform_ids
 from papertalk.storage.batch_load import stage_batch
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest_store import IngestStore
@@ -60,8 +61,15 @@ class CaptureSummary:
         return sum(1 for r in self.runs if r.error is not None)
 
 
-def spec_of(row: SourceRow) -> SourceSpec:
-    return SourceSpec(row.name, row.platform, row.kind, row.target, dict(row.options))
+FOLLOWING_TARGET = "following"  # a source with this target listens to the accounts of the network ...
+FOLLOWING_NETWORK = "following"  # ... of this name, passed as options["accounts"] (comma-separated ids)
+
+
+def spec_of(row: SourceRow, engine: Engine | None = None) -> SourceSpec:
+    options = dict(row.options)
+    if engine is not None and row.target == FOLLOWING_TARGET:
+        options["accounts"] = ",".join(network_platform_ids(engine, FOLLOWING_NETWORK, row.platform))
+    return SourceSpec(row.name, row.platform, row.kind, row.target, options)
 
 
 def next_run_after(row: SourceRow, now: int, failed: bool) -> int:
@@ -88,7 +96,7 @@ def run_source(
     outcome = RunOutcome(row.name)
     try:
         fetcher = registry.fetcher(row.platform, row.kind)
-        for page in fetcher.pages(spec_of(row), row.cursor, max_pages):
+        for page in fetcher.pages(spec_of(row, engine), row.cursor, max_pages):
             for line in page.rejects:
                 report(line)
             outcome.rejected += len(page.rejects)

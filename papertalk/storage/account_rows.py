@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import Author
@@ -107,3 +107,15 @@ def upsert_accounts(conn: Connection, authors: Iterable[Author]) -> list[int]:
         ):
             ids[(platform, str(pid))] = int(row_id)
     return [ids[(a.platform, a.platform_id)] for a in wanted]
+
+
+def network_platform_ids(engine: Engine, network: str, platform: str) -> list[str]:
+    """The platform ids of a network's accounts on one platform (e.g. the DIDs Jetstream should send)."""
+    with engine.connect() as conn:
+        rows = for_connection(conn).all(
+            conn,
+            "SELECT a.platform_id FROM network_accounts na JOIN networks n ON n.id = na.network_id "
+            "JOIN accounts a ON a.id = na.account_id WHERE n.name = ? AND a.platform = ? ORDER BY a.platform_id",
+            (network, platform),
+        )
+    return [str(r[0]) for r in rows]

@@ -2,7 +2,8 @@
 
 * ``bluesky:jetstream:arxiv`` reads every account's posts and keeps those whose raw bytes mention arXiv
   (see ``jetstream_events.EventFilter``); ``bluesky:jetstream:following`` asks the server for the
-  followed accounts only (``wantedDids`` from the source's ``dids`` option) and keeps everything.
+  followed accounts only (``wantedDids`` from the source's ``accounts`` option, filled by ``services.capture`` from the
+  network ``following``) and keeps everything.
 * Pages are cut every ``page_events`` events or ``page_seconds``; each page's cursor is the ``time_us``
   of its last event, committed with its posts (see ``services.capture``), so a kill loses nothing.
 * On a disconnect the fetcher reconnects with a growing back-off from its last cursor minus
@@ -30,6 +31,7 @@ from papertalk.sources.bluesky.xrpc import XrpcClient
 DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
 REWIND_US = 5_000_000  # replay the last 5 s after a reconnect
 MAX_WANTED_DIDS = 10_000  # Jetstream's limit
+STOP_CHECK_SECONDS = 0.5  # how often a quiet stream looks at ``stop``
 
 
 class JetstreamFetcher:
@@ -56,7 +58,7 @@ class JetstreamFetcher:
     def subscribe_url(self, source: SourceSpec, cursor: int | None) -> str:
         params: list[tuple[str, str]] = [("wantedCollections", c) for c in WANTED_COLLECTIONS]
         if source.target == "following":
-            dids = [d for d in source.options.get("dids", "").split(",") if d][:MAX_WANTED_DIDS]
+            dids = [d for d in source.options.get("accounts", "").split(",") if d][:MAX_WANTED_DIDS]
             params += [("wantedDids", d) for d in dids]
         if cursor is not None:
             params.append(("cursor", str(max(0, cursor - self.rewind_us))))
@@ -65,7 +67,7 @@ class JetstreamFetcher:
     def pages(self, source: SourceSpec, cursor: str | None, max_pages: int | None = None) -> Iterator[FetchedPage]:
         if source.target not in ("arxiv", "following"):
             raise FetchError(f"{source.name}: jetstream target must be 'arxiv' or 'following'")
-        if source.target == "following" and not source.options.get("dids"):
+        if source.target == "following" and not source.options.get("accounts"):
             return  # nobody followed yet: nothing to listen to
         position = int(cursor) if cursor and cursor.isdigit() else None
         failures, done = 0, 0
@@ -74,14 +76,17 @@ class JetstreamFetcher:
             try:
                 with connect(self.subscribe_url(source, position), open_timeout=10, max_size=2**22) as ws:
                     failures = 0
-                    started = time.monotonic()
+                    started = quiet_since = time.monotonic()
                     while not self.stop.is_set():
                         try:
-                            message = ws.recv(timeout=self.idle_seconds)
+                            message = ws.recv(timeout=min(self.idle_seconds, STOP_CHECK_SECONDS))
                         except TimeoutError:
+                            if time.monotonic() - quiet_since < self.idle_seconds:
+                                continue  # look at ``stop`` again
                             if buffer:
                                 yield self._page(source, buffer)
                             return  # caught up
+                        quiet_since = time.monotonic()
                         buffer.append(message if isinstance(message, bytes) else message.encode())
                         if len(buffer) >= self.page_events or time.monotonic() - started >= self.page_seconds:
                             page = self._page(source, buffer)
