@@ -16,12 +16,14 @@ from rich.table import Table
 
 from papertalk.cli.context import AppContext, app_context, fail
 from papertalk.fetching.pages import FetchError
+from papertalk.fetching.short_links import ShortLinkResolver
 from papertalk.services import sources as source_service
 from papertalk.services.accounts import AccountError
 from papertalk.services.capture import RunOutcome, run_due
 from papertalk.services.database import StaleSchemaError, open_database
 from papertalk.services.fetchers import build_registry
 from papertalk.services.following import DEFAULT_NETWORK, follow, import_follows
+from papertalk.services.short_links import link_expander
 from papertalk.services.worker import Worker
 from papertalk.storage.source_rows import SourceRow
 
@@ -162,6 +164,7 @@ def fetch_cmd(
             names=names or None,
             on_reject=lambda line: app.errors.print(f"[yellow]rejected:[/] {line}", highlight=False, soft_wrap=True),
             on_done=None if as_json else lambda o: _print_outcome(app, o),
+            expand=link_expander(engine, ShortLinkResolver(), app.now),
         )
     except (FetchError, StaleSchemaError) as exc:
         raise fail(app, str(exc)) from None
@@ -190,7 +193,8 @@ def worker_cmd(
         raise fail(app, str(exc)) from None
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        Worker(engine, build_registry(app.settings, stop), stop, app.clock, app.settings.ranking, tick).run()
+        expand = link_expander(engine, ShortLinkResolver(), app.now)
+        Worker(engine, build_registry(app.settings, stop), stop, app.clock, app.settings.ranking, tick, expand).run()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

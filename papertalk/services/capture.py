@@ -32,6 +32,7 @@ from papertalk.storage.source_rows import (
 MAX_BACKOFF_SECONDS = 6 * 3600
 
 RejectHandler = Callable[[str], None]  # one line naming the source and item
+LinkExpander = Callable[[Sequence[Post]], list[Post]]  # adds the targets of short links (services.short_links)
 
 
 @dataclass
@@ -89,6 +90,7 @@ def run_source(
     on_reject: RejectHandler | None = None,
     max_pages: int | None = None,
     store: IngestStore | None = None,
+    expand: LinkExpander | None = None,
 ) -> RunOutcome:
     """Run one source once, from its stored cursor, until it has caught up (or ``max_pages``)."""
     store = store or IngestStore(engine, ranking or RankingSettings())
@@ -101,6 +103,8 @@ def run_source(
                 report(line)
             outcome.rejected += len(page.rejects)
             posts = _without_deleted(engine, row.platform, page.posts, page.deleted)
+            if expand is not None:
+                posts = expand(posts)
             staged = stage_batch(c for post in posts for c in citing(post))
             progress = SourceProgress(row.id, page.cursor, len(posts), row.platform, page.deleted)
             written = store.write_batch(staged, None, now, progress)
@@ -129,6 +133,7 @@ def run_due(
     names: list[str] | None = None,
     on_reject: RejectHandler | None = None,
     on_done: Callable[[RunOutcome], None] | None = None,
+    expand: LinkExpander | None = None,
 ) -> CaptureSummary:
     """Run every due source once (or, with ``names``, those sources whether due or not)."""
     store = IngestStore(engine, ranking or RankingSettings())
@@ -142,7 +147,7 @@ def run_due(
         rows = due_sources(engine, now)
     summary = CaptureSummary()
     for row in rows:
-        outcome = run_source(engine, registry, row, now, on_reject=on_reject, store=store)
+        outcome = run_source(engine, registry, row, now, on_reject=on_reject, store=store, expand=expand)
         summary.runs.append(outcome)
         if on_done is not None:
             on_done(outcome)

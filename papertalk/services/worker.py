@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from papertalk.core.ranking import RankingSettings
 from papertalk.fetching.pages import FetcherRegistry
-from papertalk.services.capture import RunOutcome, run_source
+from papertalk.services.capture import LinkExpander, RunOutcome, run_source
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest_store import IngestStore
 from papertalk.storage.source_rows import SourceRow, due_sources, list_sources
@@ -49,10 +49,11 @@ class Worker:
         clock: Callable[[], float],
         ranking: RankingSettings | None = None,
         tick: float = TICK_SECONDS,
+        expand: LinkExpander | None = None,
     ) -> None:
         self.engine, self.registry, self.stop, self.clock = engine, registry, stop, clock
         self.ranking = ranking or RankingSettings()
-        self.tick = tick
+        self.tick, self.expand = tick, expand
 
     def run(self) -> None:
         listeners = [
@@ -72,7 +73,16 @@ class Worker:
                     break
                 if row.kind in LIVE_KINDS:
                     continue
-                outcome = run_source(self.engine, self.registry, row, now, self.ranking, store=store, on_reject=_reject)
+                outcome = run_source(
+                    self.engine,
+                    self.registry,
+                    row,
+                    now,
+                    self.ranking,
+                    store=store,
+                    on_reject=_reject,
+                    expand=self.expand,
+                )
                 log_outcome(outcome)
                 ran += outcome.posts_new
             if ran:
@@ -90,7 +100,14 @@ class Worker:
             if row is None:
                 return
             outcome = run_source(
-                self.engine, self.registry, row, int(self.clock()), self.ranking, store=store, on_reject=_reject
+                self.engine,
+                self.registry,
+                row,
+                int(self.clock()),
+                self.ranking,
+                store=store,
+                on_reject=_reject,
+                expand=self.expand,
             )
             log_outcome(outcome)
             if outcome.posts_new:
