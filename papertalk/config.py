@@ -33,6 +33,8 @@ class Settings:
     import_batch_size: int = 20_000
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
     oai_url: str = "https://oaipmh.arxiv.org/oai"
+    bluesky_appview_url: str = "https://public.api.bsky.app"
+    jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -48,7 +50,15 @@ class Settings:
             raise ValueError(f"PAPERTALK_IMPORT_BATCH_SIZE must be a positive number of lines, got {batch}")
         api = env.get("PAPERTALK_ARXIV_API_URL", "https://export.arxiv.org/api/query")
         oai = env.get("PAPERTALK_OAI_URL", "https://oaipmh.arxiv.org/oai")
-        return cls(database_url=url, ranking=ranking, import_batch_size=batch, arxiv_api_url=api, oai_url=oai)
+        return cls(
+            database_url=url,
+            ranking=ranking,
+            import_batch_size=batch,
+            arxiv_api_url=api,
+            oai_url=oai,
+            bluesky_appview_url=env.get("PAPERTALK_BLUESKY_APPVIEW_URL", cls.bluesky_appview_url),
+            jetstream_url=env.get("PAPERTALK_JETSTREAM_URL", cls.jetstream_url),
+        )
 
     def with_database(self, url: str) -> Settings:
         return replace(self, database_url=url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from papertalk.cli import (
+    capture_cmd,
     catalogue_cmd,
     db_cmd,
     demo_cmd,
@@ -56,6 +57,11 @@ app.command("trending")(trending_cmd.trending)
 app.command("block")(network_cmd.block)
 app.command("demo")(demo_cmd.demo)
 app.command("search")(search_cmd.search)
+app.command("follow")(capture_cmd.follow_cmd)
+app.add_typer(capture_cmd.follows_app, name="follows")
+app.add_typer(capture_cmd.sources_app, name="sources")
+app.command("fetch")(capture_cmd.fetch_cmd)
+app.command("worker")(capture_cmd.worker_cmd)
 
 
 def run() -> None:

@@ -37,12 +37,14 @@ class FetchedPage:
 
     ``cursor`` is what to store once these posts are committed (None: keep the stored cursor);
     ``rejects`` are one-line messages naming the source and item of payload items that could not be
-    read (the rest of the page is kept).
+    read (the rest of the page is kept); ``deleted`` are ids of posts on the source's platform that were
+    deleted (kept as tombstones, so a replay never brings them back).
     """
 
     posts: tuple[Post, ...] = ()
     rejects: tuple[str, ...] = ()
     cursor: str | None = None
+    deleted: tuple[str, ...] = ()
 
 
 class FetchError(Exception):

@@ -9,20 +9,30 @@ keeps what it committed, records the one-line error, and backs off: the next run
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from papertalk.core.ranking import RankingSettings
+from papertalk.core.records import Post
 from papertalk.fetching.pages import FetcherRegistry, FetchError, SourceSpec
 from papertalk.services.ingest import citing
+from papertalk.storage.account_rows import network_platform_ids
 from papertalk.storage.batch_load import stage_batch
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest_store import IngestStore
-from papertalk.storage.source_rows import SourceProgress, SourceRow, due_sources, list_sources, record_run
+from papertalk.storage.source_rows import (
+    SourceProgress,
+    SourceRow,
+    due_sources,
+    list_sources,
+    record_run,
+    tombstoned,
+)
 
 MAX_BACKOFF_SECONDS = 6 * 3600
 
 RejectHandler = Callable[[str], None]  # one line naming the source and item
+LinkExpander = Callable[[Sequence[Post]], list[Post]]  # adds the targets of short links (services.short_links)
 
 
 @dataclass
@@ -35,6 +45,7 @@ class RunOutcome:
     posts_new: int = 0
     mentions: int = 0
     rejected: int = 0
+    deleted: int = 0
     error: str | None = None
 
 
@@ -51,8 +62,15 @@ class CaptureSummary:
         return sum(1 for r in self.runs if r.error is not None)
 
 
-def spec_of(row: SourceRow) -> SourceSpec:
-    return SourceSpec(row.name, row.platform, row.kind, row.target, dict(row.options))
+FOLLOWING_TARGET = "following"  # a source with this target listens to the accounts of the network ...
+FOLLOWING_NETWORK = "following"  # ... of this name, passed as options["accounts"] (comma-separated ids)
+
+
+def spec_of(row: SourceRow, engine: Engine | None = None) -> SourceSpec:
+    options = dict(row.options)
+    if engine is not None and row.target == FOLLOWING_TARGET:
+        options["accounts"] = ",".join(network_platform_ids(engine, FOLLOWING_NETWORK, row.platform))
+    return SourceSpec(row.name, row.platform, row.kind, row.target, options)
 
 
 def next_run_after(row: SourceRow, now: int, failed: bool) -> int:
@@ -72,6 +90,7 @@ def run_source(
     on_reject: RejectHandler | None = None,
     max_pages: int | None = None,
     store: IngestStore | None = None,
+    expand: LinkExpander | None = None,
 ) -> RunOutcome:
     """Run one source once, from its stored cursor, until it has caught up (or ``max_pages``)."""
     store = store or IngestStore(engine, ranking or RankingSettings())
@@ -79,20 +98,31 @@ def run_source(
     outcome = RunOutcome(row.name)
     try:
         fetcher = registry.fetcher(row.platform, row.kind)
-        for page in fetcher.pages(spec_of(row), row.cursor, max_pages):
+        for page in fetcher.pages(spec_of(row, engine), row.cursor, max_pages):
             for line in page.rejects:
                 report(line)
             outcome.rejected += len(page.rejects)
-            staged = stage_batch(c for post in page.posts for c in citing(post))
-            written = store.write_batch(staged, None, now, SourceProgress(row.id, page.cursor, len(page.posts)))
+            posts = _without_deleted(engine, row.platform, page.posts, page.deleted)
+            if expand is not None:
+                posts = expand(posts)
+            staged = stage_batch(c for post in posts for c in citing(post))
+            progress = SourceProgress(row.id, page.cursor, len(posts), row.platform, page.deleted)
+            written = store.write_batch(staged, None, now, progress)
             outcome.pages += 1
-            outcome.posts += len(page.posts)
+            outcome.posts += len(posts)
+            outcome.deleted += len(page.deleted)
             outcome.posts_new += written.posts_new
             outcome.mentions += written.mentions
     except FetchError as exc:
         outcome.error = str(exc)
     record_run(engine, row.id, now, outcome.error, next_run_after(row, now, outcome.error is not None))
     return outcome
+
+
+def _without_deleted(engine: Engine, platform: str, posts: Sequence[Post], deleted: Sequence[str]) -> list[Post]:
+    """The page's posts minus those deleted on the platform (in this page or earlier: a replay)."""
+    gone = set(deleted) | tombstoned(engine, platform, [p.post_id for p in posts])
+    return [p for p in posts if p.post_id not in gone] if gone else list(posts)
 
 
 def run_due(
@@ -103,6 +133,7 @@ def run_due(
     names: list[str] | None = None,
     on_reject: RejectHandler | None = None,
     on_done: Callable[[RunOutcome], None] | None = None,
+    expand: LinkExpander | None = None,
 ) -> CaptureSummary:
     """Run every due source once (or, with ``names``, those sources whether due or not)."""
     store = IngestStore(engine, ranking or RankingSettings())
@@ -116,7 +147,7 @@ def run_due(
         rows = due_sources(engine, now)
     summary = CaptureSummary()
     for row in rows:
-        outcome = run_source(engine, registry, row, now, on_reject=on_reject, store=store)
+        outcome = run_source(engine, registry, row, now, on_reject=on_reject, store=store, expand=expand)
         summary.runs.append(outcome)
         if on_done is not None:
             on_done(outcome)

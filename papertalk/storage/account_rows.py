@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from papertalk.core.ranking import RankingSettings
+from papertalk.core.records import Author
 from papertalk.storage.dialect_sql import for_connection
 from papertalk.storage.rank_tables import RankTables
 
@@ -82,3 +83,39 @@ def account_ids_by_platform_id(conn: Connection) -> dict[tuple[str, str], int]:
     """Every account's row id by (platform, platform id): for small worlds such as the demo."""
     sql = for_connection(conn)
     return {(str(p), str(i)): int(r) for p, i, r in sql.all(conn, "SELECT platform, platform_id, id FROM accounts")}
+
+
+def upsert_accounts(conn: Connection, authors: Iterable[Author]) -> list[int]:
+    """Row ids of these accounts (same order), created or renamed as needed: for following accounts."""
+    sql = for_connection(conn)
+    wanted = list(authors)
+    sql.many(
+        conn,
+        "INSERT INTO accounts (platform, platform_id, handle, display_name) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (platform, platform_id) DO UPDATE SET "
+        "handle = COALESCE(excluded.handle, accounts.handle), "
+        "display_name = COALESCE(excluded.display_name, accounts.display_name)",
+        [(a.platform, a.platform_id, a.handle, a.display_name) for a in wanted],
+    )
+    ids: dict[tuple[str, str], int] = {}
+    for platform in {a.platform for a in wanted}:
+        pids = [a.platform_id for a in wanted if a.platform == platform]
+        for pid, row_id in sql.all(
+            conn,
+            "SELECT platform_id, id FROM accounts WHERE platform = ? AND " + sql.in_list("platform_id"),
+            (platform, sql.list_param(pids)),
+        ):
+            ids[(platform, str(pid))] = int(row_id)
+    return [ids[(a.platform, a.platform_id)] for a in wanted]
+
+
+def network_platform_ids(engine: Engine, network: str, platform: str) -> list[str]:
+    """The platform ids of a network's accounts on one platform (e.g. the DIDs Jetstream should send)."""
+    with engine.connect() as conn:
+        rows = for_connection(conn).all(
+            conn,
+            "SELECT a.platform_id FROM network_accounts na JOIN networks n ON n.id = na.network_id "
+            "JOIN accounts a ON a.id = na.account_id WHERE n.name = ? AND a.platform = ? ORDER BY a.platform_id",
+            (network, platform),
+        )
+    return [str(r[0]) for r in rows]

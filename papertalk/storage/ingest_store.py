@@ -46,7 +46,7 @@ class IngestStore:
                 if checkpoint is not None:
                     save_checkpoint(conn, checkpoint, now)
                 if progress is not None:
-                    save_progress(conn, progress)
+                    save_progress(conn, progress, now)
         except BaseException:
             self.loader.forget()  # cached ids from the rolled-back batch may not exist
             raise

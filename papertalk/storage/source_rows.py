@@ -6,6 +6,7 @@ A page's cursor is saved by ``save_progress`` inside the transaction that stores
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import orjson
@@ -45,6 +46,8 @@ class SourceProgress:
     source_id: int
     cursor: str | None
     posts: int
+    platform: str = ""
+    deleted: tuple[str, ...] = ()  # post ids deleted on ``platform``: tombstoned with the page
 
 
 def _row(values: tuple[object, ...]) -> SourceRow:
@@ -124,13 +127,52 @@ def due_sources(engine: Engine, now: int) -> list[SourceRow]:
     return [_row(tuple(r)) for r in rows]
 
 
-def save_progress(conn: Connection, progress: SourceProgress) -> None:
+def save_progress(conn: Connection, progress: SourceProgress, now: int = 0) -> None:
     """Store a page's cursor and count its posts; called inside the page's transaction."""
     for_connection(conn).execute(
         conn,
         "UPDATE sources SET cursor = COALESCE(?, cursor), posts_captured = posts_captured + ? WHERE id = ?",
         (progress.cursor, progress.posts, progress.source_id),
     )
+    if progress.deleted:
+        save_tombstones(conn, progress.platform, progress.deleted, now)
+
+
+def save_tombstones(conn: Connection, platform: str, post_ids: Sequence[str], now: int) -> None:
+    """Remember deleted posts, and drop those stored that nothing counts or points to.
+
+    A deleted post that already counted for a paper keeps its mentions (its vote stays): the tombstone
+    still stops any replay from storing it again.
+    """
+    sql = for_connection(conn)
+    sql.many(
+        conn,
+        "INSERT INTO post_tombstones (platform, post_id, deleted_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (platform, post_id) DO NOTHING",
+        [(platform, p, now) for p in post_ids],
+    )
+    sql.execute(
+        conn,
+        "DELETE FROM posts WHERE platform = ? AND "
+        + sql.in_list("post_id")
+        + " AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.post_id = posts.id)"
+        " AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.original_id = posts.id)",
+        (platform, sql.list_param(list(post_ids))),
+    )
+
+
+def tombstoned(engine: Engine, platform: str, post_ids: Sequence[str]) -> set[str]:
+    """Which of these posts were deleted on their platform."""
+    if not post_ids:
+        return set()
+    with engine.connect() as conn:
+        sql = for_connection(conn)
+        rows = sql.all(
+            conn,
+            "SELECT post_id FROM post_tombstones WHERE platform = ? AND " + sql.in_list("post_id"),
+            (platform, sql.list_param(list(post_ids))),
+        )
+    return {str(r[0]) for r in rows}
 
 
 def record_run(engine: Engine, source_id: int, now: int, error: str | None, next_run_at: int) -> None:
@@ -151,3 +193,28 @@ def record_run(engine: Engine, source_id: int, now: int, error: str | None, next
                 "last_error = ? WHERE id = ?",
                 (now, next_run_at, error, source_id),
             )
+
+
+@dataclass(frozen=True)
+class NewSource:
+    name: str
+    platform: str
+    kind: str
+    target: str
+    interval_seconds: int
+
+
+def add_sources(engine: Engine, wanted: list[NewSource], now: int) -> int:
+    """Add many sources at once (existing names are left alone); how many were new."""
+    if not wanted:
+        return 0
+    with engine.begin() as conn:
+        sql = for_connection(conn)
+        before = int(sql.all(conn, "SELECT COUNT(*) FROM sources", ())[0][0])
+        sql.many(
+            conn,
+            "INSERT INTO sources (name, platform, kind, target, options, interval_seconds, enabled, "
+            "next_run_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+            [(s.name, s.platform, s.kind, s.target, "{}", s.interval_seconds, True, now, now) for s in wanted],
+        )
+        return int(sql.all(conn, "SELECT COUNT(*) FROM sources", ())[0][0]) - before

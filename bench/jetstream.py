@@ -1,0 +1,252 @@
+"""Jetstream replay: a recorded stream (default 1,000,000 events, ~1 % linking arXiv) read from a file
+and from a local WebSocket server, through papertalk's filter (a pre-filter on the raw bytes, then JSON
+only for what passes) and, side by side in the same run, through a plain parse-and-extract loop
+(``orjson.loads`` of every event, then the links of every post). Then the kept posts are stored through
+``services.capture.run_source`` (pages committed with their cursor) and, for comparison, in one import
+batch as the core's file import does.
+
+    .venv/bin/python -m bench.jetstream --events 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+from websockets.sync.client import connect
+from websockets.sync.server import ServerConnection, serve
+
+from bench.jetstream_stream import write_stream
+from bench.measure import save
+from papertalk.core.ranking import RankingSettings
+from papertalk.fetching.pages import FetcherRegistry, SourceSpec
+from papertalk.services import sources
+from papertalk.services.capture import run_source
+from papertalk.services.ingest import citing
+from papertalk.sources.bluesky.jetstream import JetstreamFetcher
+from papertalk.sources.bluesky.jetstream_events import read_blob
+from papertalk.storage.batch_load import stage_batch
+from papertalk.storage.engine import make_engine
+from papertalk.storage.ingest_store import IngestStore
+from papertalk.storage.schema import upgrade
+
+DATA = Path(__file__).parent / "data"
+CHUNK = 50_000
+BLOCK = 8 << 20  # bytes read from the file at a time
+IDLE = 0.5  # the WebSocket readers stop after this quiet time, subtracted from their times
+NOW = 1_796_100_000
+
+
+def plain_links(event: dict[str, Any]) -> list[str] | None:
+    """The baseline's extraction: links (facets + external embed) and text of a created post, else None."""
+    if event.get("kind") != "commit":
+        return None
+    commit = event.get("commit") or {}
+    if commit.get("collection") != "app.bsky.feed.post" or commit.get("operation") != "create":
+        return None
+    record = commit.get("record") or {}
+    links = [f["uri"] for facet in record.get("facets") or () for f in facet.get("features") or () if "uri" in f]
+    external = (record.get("embed") or {}).get("external")
+    if external:
+        links.append(external.get("uri", ""))
+    links.append(record.get("text", ""))
+    return links
+
+
+def cites_arxiv(links_and_text: list[str]) -> bool:
+    """The benchmark's own check (the real one is ``core.arxiv_ids``): an arxiv.org link or "arXiv:"."""
+    return any("arxiv.org" in item or "arXiv:" in item for item in links_and_text)
+
+
+def plain_loop(lines: Iterable[bytes]) -> tuple[int, int]:
+    events = found = 0
+    for line in lines:
+        events += 1
+        links = plain_links(orjson.loads(line))
+        if links and cites_arxiv(links):
+            found += 1
+    return events, found
+
+
+def ours(path: Path) -> tuple[int, int, list[Any]]:
+    """papertalk's filter over the file: blocks of whole lines, searched in C (``read_blob``)."""
+    events, posts = 0, []
+    rest = b""
+    with path.open("rb") as f:
+        while block := f.read(BLOCK):
+            block = rest + block
+            cut = block.rfind(b"\n")
+            if cut < 0:
+                rest = block
+                continue
+            rest = block[cut + 1 :]
+            batch = read_blob(block[:cut])
+            events += batch.events
+            posts.extend(batch.posts)
+    if rest.strip():
+        batch = read_blob(rest)
+        events += batch.events
+        posts.extend(batch.posts)
+    return events, len(posts), posts
+
+
+def file_lines(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as f:
+        for line in f:
+            yield line.rstrip(b"\n")
+
+
+def serve_file(path: Path, port_file: Path) -> None:
+    """The local Jetstream: sends the recorded events (from the requested cursor on), then stays quiet."""
+
+    def handle(ws: ServerConnection) -> None:
+        for line in file_lines(path):
+            ws.send(line.decode())
+        try:
+            ws.recv()
+        except Exception:
+            return
+
+    with serve(handle, "127.0.0.1", 0, compression=None, max_queue=None) as server:
+        port_file.write_text(str(server.socket.getsockname()[1]))
+        server.serve_forever()
+
+
+def start_server(path: Path, data: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port_file = data / "jetstream.port"
+    port_file.unlink(missing_ok=True)
+    proc = subprocess.Popen([sys.executable, "-m", "bench.jetstream", "--serve", str(path), str(port_file)])
+    while not port_file.exists() or not port_file.read_text():
+        time.sleep(0.05)
+    return proc, f"ws://127.0.0.1:{port_file.read_text()}/subscribe"
+
+
+def ws_plain(url: str) -> tuple[float, int, int]:
+    events = found = 0
+    with connect(url, compression=None, max_size=2**22) as ws:
+        start = time.perf_counter()
+        while True:
+            try:
+                message = ws.recv(timeout=IDLE)
+            except TimeoutError:
+                break
+            events += 1
+            links = plain_links(orjson.loads(message))
+            if links and cites_arxiv(links):
+                found += 1
+    return time.perf_counter() - start - IDLE, events, found
+
+
+def ws_ours(url: str) -> tuple[float, int]:
+    fetcher = JetstreamFetcher(url, None, page_events=CHUNK, page_seconds=5.0, idle_seconds=IDLE)
+    spec = SourceSpec("bluesky:jetstream:arxiv", "bluesky", "jetstream", "arxiv")
+    start = time.perf_counter()
+    kept = sum(len(page.posts) for page in fetcher.pages(spec, None))
+    return time.perf_counter() - start - IDLE, kept
+
+
+def ws_stored(url: str, db: Path) -> tuple[float, Any]:
+    db.unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    row, _ = sources.add(engine, "bluesky", "jetstream", "arxiv", NOW)
+    registry = FetcherRegistry()
+    registry.add(
+        "bluesky", "jetstream", JetstreamFetcher(url, None, page_events=CHUNK, page_seconds=5.0, idle_seconds=IDLE)
+    )
+    start = time.perf_counter()
+    outcome = run_source(engine, registry, row, NOW)
+    return time.perf_counter() - start - IDLE, outcome
+
+
+def import_batch(posts: list[Any], db: Path) -> float:
+    """The core's import path for the same posts: one batch, as ``papertalk import`` writes them."""
+    db.unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    store = IngestStore(engine, RankingSettings())
+    start = time.perf_counter()
+    for at in range(0, len(posts), 20_000):
+        store.write_batch(stage_batch(c for p in posts[at : at + 20_000] for c in citing(p)), None, NOW)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--serve":
+        serve_file(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--arxiv-share", type=float, default=0.01)
+    parser.add_argument("--results", type=Path, default=None, help="where the JSON results go")
+    parser.add_argument("--data", type=Path, default=DATA, help="where the generated stream and databases go")
+    args = parser.parse_args()
+    args.data.mkdir(parents=True, exist_ok=True)
+    path = write_stream(args.data / f"jetstream-{args.events}.jsonl", args.events, args.arxiv_share)
+    report: dict[str, Any] = {"events": args.events, "load_before": os.getloadavg()}
+
+    start = time.perf_counter()
+    events, found = plain_loop(file_lines(path))
+    plain_s = time.perf_counter() - start
+    start = time.perf_counter()
+    events_ours, kept, posts = ours(path)
+    ours_s = time.perf_counter() - start
+    linking = sum(1 for p in posts if cites_arxiv([*p.links, p.text]))
+    report["file"] = {
+        "plain_events_per_s": events / plain_s,
+        "ours_events_per_s": events_ours / ours_s,
+        "speedup": plain_s / ours_s,
+        "plain_found": found,
+        "ours_kept_posts": kept,
+        "ours_kept_linking_arxiv": linking,
+    }
+    print(f"file: plain {events / plain_s:,.0f} ev/s, ours {events_ours / ours_s:,.0f} ev/s ({plain_s / ours_s:.2f}x)")
+
+    server, url = start_server(path, args.data)
+    try:
+        plain_ws_s, ws_events, ws_found = ws_plain(url)
+        ours_ws_s, ws_kept = ws_ours(url)
+        stored_s, outcome = ws_stored(url, args.data / "jetstream-capture.sqlite3")
+    finally:
+        server.terminate()
+        server.wait()
+    report["websocket"] = {
+        "plain_events_per_s": ws_events / plain_ws_s,
+        "ours_events_per_s": args.events / ours_ws_s,
+        "speedup": plain_ws_s / ours_ws_s,
+        "plain_found": ws_found,
+        "ours_kept_posts": ws_kept,
+        "stored_end_to_end_events_per_s": args.events / stored_s,
+        "stored_posts": outcome.posts_new,
+        "stored_mentions": outcome.mentions,
+        "stored_pages": outcome.pages,
+    }
+    print(
+        f"websocket: plain {ws_events / plain_ws_s:,.0f} ev/s, ours {args.events / ours_ws_s:,.0f} ev/s; "
+        f"stored end to end {args.events / stored_s:,.0f} ev/s ({outcome.posts_new} posts, {outcome.pages} pages)"
+    )
+    store_capture = outcome.posts_new / max(1e-9, stored_s - ours_ws_s)
+    import_s = import_batch(posts, args.data / "jetstream-import.sqlite3")
+    report["store"] = {
+        "capture_posts_per_s_beyond_filtering": store_capture,
+        "import_posts_per_s": len(posts) / import_s,
+    }
+    print(
+        f"store: capture pages {store_capture:,.0f} posts/s beyond filtering; "
+        f"import batches {len(posts) / import_s:,.0f} posts/s"
+    )
+    report["load_after"] = os.getloadavg()
+    print(f"results: {save(f'jetstream-{args.events}', report, args.results)}")
+
+
+if __name__ == "__main__":
+    threading.current_thread().name = "bench"
+    main()

@@ -1,0 +1,126 @@
+"""``papertalk worker``: runs the schedule (every due source, again and again) and each live listener
+(Jetstream) in its own thread, until ``stop`` is set (Ctrl-C). Stopping is clean: listeners finish the
+page they hold (each page commits with its cursor), the scheduler finishes its current source.
+
+Log lines are structured (``event=... key=value``) so they can be grepped and parsed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from papertalk.core.ranking import RankingSettings
+from papertalk.fetching.pages import FetcherRegistry
+from papertalk.services.capture import LinkExpander, RunOutcome, run_source
+from papertalk.storage.engine import Engine
+from papertalk.storage.ingest_store import IngestStore
+from papertalk.storage.source_rows import SourceRow, due_sources, list_sources
+
+log = logging.getLogger("papertalk.worker")
+
+LIVE_KINDS = frozenset({"jetstream"})  # sources that listen to a stream instead of running on a schedule
+TICK_SECONDS = 5.0
+RELISTEN_SECONDS = 2.0
+
+
+def log_outcome(outcome: RunOutcome) -> None:
+    log.info(
+        "event=source_run source=%s pages=%d posts=%d posts_new=%d rejected=%d deleted=%d error=%s",
+        outcome.source,
+        outcome.pages,
+        outcome.posts,
+        outcome.posts_new,
+        outcome.rejected,
+        outcome.deleted,
+        "-" if outcome.error is None else repr(outcome.error),
+    )
+
+
+class Worker:
+    """The scheduler loop and one thread per live source; ``run`` returns once ``stop`` is set."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        registry: FetcherRegistry,
+        stop: threading.Event,
+        clock: Callable[[], float],
+        ranking: RankingSettings | None = None,
+        tick: float = TICK_SECONDS,
+        expand: LinkExpander | None = None,
+    ) -> None:
+        self.engine, self.registry, self.stop, self.clock = engine, registry, stop, clock
+        self.ranking = ranking or RankingSettings()
+        self.tick, self.expand = tick, expand
+
+    def run(self) -> None:
+        listeners = [
+            threading.Thread(target=self._listen, args=(row.name,), name=f"listen {row.name}", daemon=True)
+            for row in list_sources(self.engine)
+            if row.kind in LIVE_KINDS and row.enabled
+        ]
+        log.info("event=worker_start live=%d", len(listeners))
+        for thread in listeners:
+            thread.start()
+        store = IngestStore(self.engine, self.ranking)
+        while not self.stop.is_set():
+            now = int(self.clock())
+            ran = 0
+            for row in due_sources(self.engine, now):
+                if self.stop.is_set():
+                    break
+                if row.kind in LIVE_KINDS:
+                    continue
+                outcome = run_source(
+                    self.engine,
+                    self.registry,
+                    row,
+                    now,
+                    self.ranking,
+                    store=store,
+                    on_reject=_reject,
+                    expand=self.expand,
+                )
+                log_outcome(outcome)
+                ran += outcome.posts_new
+            if ran:
+                store.refresh_rankings(now)
+            self.stop.wait(self.tick)
+        for thread in listeners:
+            thread.join()
+        log.info("event=worker_stop")
+
+    def _listen(self, name: str) -> None:
+        """Run one live source again and again (each run lasts until a quiet spell or ``stop``)."""
+        store = IngestStore(self.engine, self.ranking)
+        while not self.stop.is_set():
+            row = _named(self.engine, name)
+            if row is None:
+                return
+            outcome = run_source(
+                self.engine,
+                self.registry,
+                row,
+                int(self.clock()),
+                self.ranking,
+                store=store,
+                on_reject=_reject,
+                expand=self.expand,
+            )
+            log_outcome(outcome)
+            if outcome.posts_new:
+                store.refresh_rankings(int(self.clock()))
+            if outcome.error is not None:
+                self.stop.wait(min(300.0, RELISTEN_SECONDS * 2 ** min(row.error_count, 8)))
+            else:
+                self.stop.wait(RELISTEN_SECONDS if not self.stop.is_set() else 0)
+
+
+def _named(engine: Engine, name: str) -> SourceRow | None:
+    return next((r for r in list_sources(engine) if r.name == name), None)
+
+
+def _reject(line: str) -> None:
+    log.warning("event=reject %s", line)

@@ -1,0 +1,146 @@
+"""Jetstream capture end to end against a local WebSocket server: filtering on the raw bytes, deletes as
+tombstones, a disconnect in the middle of the stream, kill/restart resume without duplicates, and
+reposts hydrated through getPosts; stored through ``services.capture`` on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import httpx
+import orjson
+
+from papertalk.core.records import Author
+from papertalk.fetching.pages import FetcherRegistry
+from papertalk.services import sources
+from papertalk.services.accounts import add_ids_to_network
+from papertalk.services.capture import run_source
+from papertalk.sources.bluesky.jetstream import JetstreamFetcher
+from papertalk.sources.bluesky.jetstream_events import EventFilter, read_events, time_us_of
+from papertalk.sources.bluesky.xrpc import XrpcClient
+from papertalk.storage.account_rows import upsert_accounts
+from papertalk.storage.engine import Engine
+from papertalk.storage.source_rows import list_sources
+from tests.fake_bluesky import FakeAppView, post_view
+from tests.fake_jetstream import T0, FakeJetstream, delete_event, identity_event, post_event, repost_event
+from tests.helpers import table
+
+NOW = 1_796_040_000
+
+
+def _stream(fake: FakeJetstream, n: int = 300) -> list[int]:
+    """``n`` events; every 25th post links arXiv; returns the numbers of the arXiv posts."""
+    linked = []
+    for k in range(1, n + 1):
+        did = f"did:plc:acct{k % 17:04d}"
+        if k % 25 == 0:
+            fake.add(post_event(k, did, arxiv=f"2411.{k:05d}"))
+            linked.append(k)
+        elif k % 40 == 0:
+            fake.add(identity_event(k, did))
+        else:
+            fake.add(post_event(k, did))
+    return linked
+
+
+def upsert(engine: Engine, *dids: str) -> list[int]:
+    with engine.begin() as conn:
+        return upsert_accounts(conn, [Author("bluesky", d) for d in dids])
+
+
+def _registry(fake: FakeJetstream, appview: XrpcClient | None = None, **options: object) -> FetcherRegistry:
+    registry = FetcherRegistry()
+    slept: list[float] = []
+    fetcher = JetstreamFetcher(fake.url, appview, page_events=40, page_seconds=5, idle_seconds=0.4, sleep=slept.append)
+    for key, value in options.items():
+        setattr(fetcher, key, value)
+    registry.add("bluesky", "jetstream", fetcher)
+    return registry
+
+
+def test_prefilter_keeps_arxiv_and_deletes_and_reads_time_without_parsing() -> None:
+    raws = [
+        b'{"did":"did:plc:a","time_us":17,"kind":"commit","commit":{"operation":"create"}}',
+        b'{"did":"did:plc:a","time_us": 18,"kind":"commit","commit":{"operation":"delete"}}',
+        b'{"did":"did:plc:a","time_us":19,"kind":"commit","commit":{"text":"arXiv:2401.00001"}}',
+    ]
+    keep = EventFilter()
+    assert [keep.keep(r) for r in raws] == [False, True, True]
+    assert [time_us_of(r) for r in raws] == [17, 18, 19]
+
+
+def test_bad_events_are_rejected_one_line_and_the_rest_kept() -> None:
+    good = post_event(1, "did:plc:a", arxiv="2401.00001")
+    no_record = post_event(2, "did:plc:a", arxiv="2401.00002")
+    del no_record["commit"]["record"]["createdAt"]
+    wrong = post_event(3, "did:plc:a", arxiv="2401.00003")
+    wrong["commit"]["record"]["text"] = ["arxiv"]
+    raws = [orjson.dumps(e) for e in (good, no_record, wrong)] + [b'{"did": "arxiv", "time_us": 9, "kind": "comm']
+    batch = read_events(raws, EventFilter(), "bluesky:jetstream:arxiv")
+    assert [p.post_id for p in batch.posts] == ["at://did:plc:a/app.bsky.feed.post/3k00000001"]
+    assert len(batch.rejects) == 3 and all(
+        "\n" not in r and r.startswith("bluesky:jetstream:arxiv: ") for r in batch.rejects
+    )
+    assert "record.createdAt" in batch.rejects[0] and "invalid JSON" in batch.rejects[2]
+    assert batch.cursor == 9
+
+
+def test_disconnect_mid_stream_and_deletes(engine: Engine, fake_jetstream: FakeJetstream) -> None:
+    linked = _stream(fake_jetstream)
+    gone = f"3k{linked[0]:08d}"
+    fake_jetstream.add(delete_event(301, f"did:plc:acct{linked[0] % 17:04d}", gone))
+    fake_jetstream.drop_after = [130]
+    row, _ = sources.add(engine, "bluesky", "jetstream", "arxiv", NOW)
+    outcome = run_source(engine, _registry(fake_jetstream), row, NOW)
+    assert outcome.error is None and outcome.deleted == 1
+    assert len(fake_jetstream.connections) == 2
+    resumed_at = int(fake_jetstream.connections[1]["cursor"][0])
+    assert resumed_at <= T0 + 130 * 1000 - 5_000_000 + 1000  # rewound 5 s from the last page
+    [stored] = list_sources(engine)
+    assert stored.cursor == str(T0 + 301 * 1000)
+    # the post deleted at the end was stored, then removed only if nothing counted it: it cites a paper
+    assert table(engine, "SELECT COUNT(*) FROM post_tombstones") == [(1,)]
+    assert table(engine, "SELECT COUNT(*) FROM posts") == [(len(linked),)]
+    assert table(engine, "SELECT COUNT(*) FROM mentions") == [(len(linked),)]
+
+
+def test_kill_and_restart_equals_an_uninterrupted_run(engine: Engine, fake_jetstream: FakeJetstream) -> None:
+    linked = _stream(fake_jetstream)
+    row, _ = sources.add(engine, "bluesky", "jetstream", "arxiv", NOW)
+    first = run_source(engine, _registry(fake_jetstream), row, NOW, max_pages=2)  # killed after two pages
+    assert first.pages == 2
+    [row] = list_sources(engine)
+    assert row.cursor == str(T0 + 80 * 1000)
+    second = run_source(engine, _registry(fake_jetstream), row, NOW + 60)
+    assert second.error is None
+    assert int(fake_jetstream.connections[1]["cursor"][0]) == T0 + 80 * 1000 - 5_000_000
+    assert table(engine, "SELECT COUNT(*) FROM posts") == [(len(linked),)]
+    assert table(engine, "SELECT COUNT(*) FROM mentions") == [(len(linked),)]
+    # A deleted post never comes back when the stream is replayed from the start.
+    fake_jetstream.add(delete_event(400, f"did:plc:acct{linked[1] % 17:04d}", f"3k{linked[1]:08d}"))
+    [row] = list_sources(engine)
+    run_source(engine, _registry(fake_jetstream), row, NOW + 120)
+    replay = type(row)(**{**list_sources(engine)[0].__dict__, "cursor": None})
+    run_source(engine, _registry(fake_jetstream), replay, NOW + 180)
+    assert table(engine, "SELECT COUNT(*) FROM posts") == [(len(linked),)]  # the cited one is kept ...
+    assert table(engine, "SELECT COUNT(*) FROM post_tombstones") == [(1,)]  # ... but marked deleted
+
+
+def test_following_mode_asks_for_dids_and_hydrates_reposts(
+    engine: Engine, fake_jetstream: FakeJetstream, fake_appview: FakeAppView
+) -> None:
+    original = post_view(5, 4, 0, arxiv="2412.00005")
+    fake_appview.posts[original["uri"]] = original
+    fake_jetstream.add(
+        post_event(1, "did:plc:friend"),
+        repost_event(2, "did:plc:friend", original["uri"]),
+        identity_event(3, "did:plc:x"),
+    )
+    add_ids_to_network(engine, "following", upsert(engine, "did:plc:friend", "did:plc:other"))
+    row, _ = sources.add(engine, "bluesky", "jetstream", "following", NOW)
+    appview = XrpcClient(fake_appview.url, httpx.Client(), min_interval=0.0)
+    outcome = run_source(engine, _registry(fake_jetstream, appview), row, NOW)
+    assert outcome.error is None and outcome.posts == 2
+    params = fake_jetstream.connections[0]
+    assert params["wantedDids"] == ["did:plc:friend", "did:plc:other"]
+    assert params["wantedCollections"] == ["app.bsky.feed.post", "app.bsky.feed.repost"]
+    rows = table(engine, "SELECT kind FROM posts ORDER BY kind")
+    assert rows == [("post",), ("post",), ("repost",)]
+    assert table(engine, "SELECT COUNT(*) FROM mentions") == [(2,)]  # the original and its repost
