@@ -82,3 +82,26 @@ def account_ids_by_platform_id(conn: Connection) -> dict[tuple[str, str], int]:
     """Every account's row id by (platform, platform id): for small worlds such as the demo."""
     sql = for_connection(conn)
     return {(str(p), str(i)): int(r) for p, i, r in sql.all(conn, "SELECT platform, platform_id, id FROM accounts")}
+
+
+def ensure_accounts(conn: Connection, accounts: Iterable[tuple[str, str, str | None]]) -> list[int]:
+    """Row ids of ``(platform, platform_id, handle)`` accounts, creating those not seen yet (set-based)."""
+    sql = for_connection(conn)
+    wanted = list(dict.fromkeys(accounts))
+    sql.many(
+        conn,
+        "INSERT INTO accounts (platform, platform_id, handle) VALUES (?, ?, ?) "
+        "ON CONFLICT (platform, platform_id) DO NOTHING",
+        wanted,
+    )
+    ids: list[int] = []
+    for platform in {p for p, _, _ in wanted}:
+        keys = [i for p, i, _ in wanted if p == platform]
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            marks = ", ".join("?" for _ in part)
+            rows = sql.all(
+                conn, f"SELECT id FROM accounts WHERE platform = ? AND platform_id IN ({marks})", (platform, *part)
+            )
+            ids.extend(int(r[0]) for r in rows)
+    return ids
