@@ -35,23 +35,7 @@ DATA = Path(__file__).parent / "data"
 SEED = 2026
 START = 1_600_000_000
 OWNER_ID = "1234567890"
-WORDS = [
-    "the",
-    "model",
-    "data",
-    "results",
-    "paper",
-    "we",
-    "show",
-    "new",
-    "learning",
-    "graph",
-    "neural",
-    "training",
-    "scaling",
-    "study",
-    "method",
-]
+WORDS = "the model data results paper we show new learning graph neural training scaling study".split()  # noqa: SIM905
 
 
 def _tweet(rng: random.Random, n: int, when: int) -> tuple[dict[str, Any], dict[str, Any] | None]:

@@ -95,7 +95,7 @@ def with_note(post: Post, notes: dict[int, list[NoteText]]) -> Post:
     candidates = notes.get(post.created_at)
     if not candidates:
         return post
-    prefix = _TCO.sub("", post.text).rstrip("…").rstrip()[:60]
+    prefix = _TCO.sub("", post.text.rstrip().rstrip("…")).rstrip()[:60]
     for note in candidates:
         if note.text.startswith(prefix):
             return replace(post, text=clipped(note.text), links=merged_links(post.links, note.links))

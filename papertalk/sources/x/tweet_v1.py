@@ -4,7 +4,8 @@
 * Links: ``entities.urls[].expanded_url`` (``url``, the t.co link, when X did not expand it), also from
   ``extended_tweet.entities``; ``entities.media`` are pictures and are not links.
 * Kind: ``retweeted_status`` -> repost of that (parsed) original; ``quoted_status`` -> quote of it;
-  archive retweets carry no original, only the ``RT @name:`` text -> repost without a known original;
+  archive retweets carry no original, only the ``RT @name: text`` -> repost of an original made from
+  that text (see ``_retweeted_by_text``) so its papers still count;
   ``in_reply_to_status_id_str`` -> reply.
 * Numbers may be strings (archives): ids are read as text, counts with ``payload.opt_int``.
 """
@@ -78,8 +79,8 @@ def parse_v1_tweet(data: object, author: Author | None = None, nested: bool = Fa
         kind, original = PostKind.REPOST, _original(retweeted)
     elif quoted is not None:
         kind, original = PostKind.QUOTE, _original(quoted)
-    elif text.startswith(RETWEET_PREFIX):
-        kind = PostKind.REPOST
+    elif text.startswith(RETWEET_PREFIX) and not nested:
+        kind, original = PostKind.REPOST, _retweeted_by_text(tweet_id, text, created, tweet_links(data))
     elif isinstance(data.get("in_reply_to_status_id_str"), str) and data["in_reply_to_status_id_str"]:
         kind = PostKind.REPLY
     handle = author.handle
@@ -95,6 +96,17 @@ def parse_v1_tweet(data: object, author: Author | None = None, nested: bool = Fa
         links=tweet_links(data),
         lang=opt_text(data, "lang"),
     )
+
+
+def _retweeted_by_text(tweet_id: str, text: str, created: int, links: tuple[str, ...]) -> OriginalRef | None:
+    """The original of an archive retweet, known only from its ``RT @handle: text``: stored as post
+    ``<retweet id>:rt`` by the account ``@handle`` (X account ids are numbers, so these never collide)."""
+    handle, sep, rest = text[len(RETWEET_PREFIX) :].partition(": ")
+    if not sep or not handle or " " in handle:
+        return None
+    author = Author(PLATFORM, f"@{handle}", handle)
+    post = Post(PLATFORM, f"{tweet_id}:rt", author, created, text=clipped(rest), links=links)
+    return OriginalRef(post.post_id, post)
 
 
 def _original(data: dict[str, Any]) -> OriginalRef:
