@@ -15,7 +15,11 @@ from papertalk.config import Settings
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.schema import upgrade
 
-pytest_plugins = ["tests.fake_arxiv", "tests.fake_oai"]  # local arXiv API and OAI-PMH look-alikes (fixtures)
+pytest_plugins = [
+    "tests.fake_arxiv",
+    "tests.fake_oai",
+    "tests.fake_platforms",
+]  # local arXiv API and OAI-PMH look-alikes (fixtures)
 
 POSTGRES_URL = os.environ.get("PAPERTALK_TEST_POSTGRES_URL")
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

@@ -47,7 +47,7 @@ def get_json(
                 return Failure(failure.what, retry=True, wait=wait_for(response))
             return failure
         links = {str(rel): link["url"] for rel, link in response.links.items() if rel and "url" in link}
-        if response.status_code == 304 or not response.content:
+        if response.status_code == 304:
             return JsonReply(None, dict(response.headers), links, response.status_code)
         try:
             body = orjson.loads(response.content)
@@ -60,3 +60,10 @@ def get_json(
 
     reply, _ = getter.get(url, params, judge, give_up, headers=headers)
     return reply
+
+
+def split_url(url: str) -> tuple[str, dict[str, str]]:
+    """A full URL (a ``Link`` header's) as base URL and query parameters, for ``PoliteGetter.get``
+    (httpx replaces a URL's own query by ``params``)."""
+    parsed = httpx.URL(url)
+    return str(parsed.copy_with(query=None)), dict(parsed.params)
