@@ -26,7 +26,11 @@ import httpx
 from papertalk.config import NetworkSettings, Settings
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.fetching.polite_http import PoliteGetter, Politeness
+from papertalk.sources.hackernews.fetcher import AlgoliaSearch
 from papertalk.sources.mastodon.fetcher import MastodonApi, MastodonDirectory, MastodonStatuses
+from papertalk.sources.reddit.fetcher import RedditAuth, RedditListings
+from papertalk.sources.rss.fetcher import FeedFetcher
+from papertalk.sources.x.live import XApi, XDirectory, XUserTweets
 
 
 def polite_getter(
@@ -56,5 +60,17 @@ def register_more(
     registry.add("mastodon", "statuses", statuses)
     registry.add("mastodon", "tag", statuses)
     registry.directories["mastodon"] = MastodonDirectory(mastodon)
-    _ = wall_clock
+
+    x_api = XApi(getter(), net.x_api_url, net.x_bearer_token, wall_clock, sleep)
+    registry.add("x", "tweets", XUserTweets(x_api))
+    registry.directories["x"] = XDirectory(x_api)
+
+    registry.add("hackernews", "search", AlgoliaSearch(getter(), net.hn_search_url))
+
+    auth = RedditAuth(http, net.reddit_auth_url, net.reddit_client_id, net.reddit_client_secret, net.user_agent, clock)
+    reddit = RedditListings(getter(), auth, net.reddit_api_url)
+    registry.add("reddit", "new", reddit)
+    registry.add("reddit", "search", reddit)
+
+    registry.add("rss", "feed", FeedFetcher(getter()))
     return registry
