@@ -23,6 +23,15 @@ def feed_cursor(cursor: str | None) -> dict[str, str]:
     return {k: v for k, v in value.items() if isinstance(v, str)} if isinstance(value, dict) else {}
 
 
+FEED_ENDS = (b"</rss>", b"</feed>", b"</rdf:rdf>")
+
+
+def complete(body: bytes) -> bool:
+    """Whether a feed document reached its closing root tag: a cut-off body is asked for again rather
+    than stored in part (which would move the ETag past entries never read)."""
+    return body.rstrip()[-12:].lower().endswith(FEED_ENDS)
+
+
 class FeedFetcher:
     def __init__(self, getter: PoliteGetter) -> None:
         self.getter = getter
@@ -38,6 +47,8 @@ class FeedFetcher:
         def judge(response: httpx.Response) -> tuple[int, bytes, dict[str, str]] | Failure:
             if response.status_code not in (200, 304):
                 return status_failure(response)
+            if response.status_code == 200 and not complete(response.content):
+                return Failure("the feed ends before its closing tag (a cut-off reply)", retry=True)
             return response.status_code, response.content, dict(response.headers)
 
         def give_up(attempts: int, what: str) -> Exception:
