@@ -17,8 +17,8 @@ from papertalk.cli.main import app
 from papertalk.core.records import Author, PostKind
 from papertalk.sources.x.api_files import v1_posts, v2_posts
 from papertalk.sources.x.archive import archive_tweets, read_archive_file
-from papertalk.storage.engine import make_engine
-from tests.helpers import table
+from papertalk.storage.engine import Engine, make_engine
+from tests.helpers import NOW, table
 
 OWNER = Author("x", "42", "ada", "Ada")
 
@@ -309,3 +309,15 @@ def test_real_archives_and_api_samples(shared_data: Path) -> None:
 def test_unknown_format_is_a_usage_error(db_url: str, tmp_path: Path, fmt: str) -> None:
     code, _, err = run(db_url, "import", "--format", fmt, str(tmp_path))
     assert code == 2 and "unknown --format" in err
+
+
+def test_archive_read_in_a_worker_process_gives_the_same(engine: Engine, tmp_path: Path) -> None:
+    from papertalk.services.x_import import XImporter
+
+    root = make_archive(tmp_path / "archive")
+    lines: list[str] = []
+    importer = XImporter(engine, now=NOW, batch_size=2, on_reject=lines.append, parallel=True)
+    importer.import_archive(root)
+    assert (importer.summary.posts_new, importer.summary.rejected, importer.summary.following) == (6, 4, 1)
+    assert any(line.startswith("tweets.js:5#4: created_at") for line in lines)
+    assert table(engine, "SELECT COUNT(*) FROM posts") == [(6,)]

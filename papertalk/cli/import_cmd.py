@@ -18,6 +18,7 @@ from papertalk.services.database import StaleSchemaError, open_database
 from papertalk.services.ingest import Importer, ImportSummary
 from papertalk.services.line_files import total_size
 from papertalk.services.x_import import FORMATS, ArchiveError, XImporter
+from papertalk.storage.engine import Engine
 
 
 def import_files(
@@ -48,10 +49,7 @@ def import_files(
     missing = [str(f) for f in files if str(f) != "-" and not f.is_file()]
     if missing:
         raise fail(app, f"no such file: {', '.join(missing)}")
-    try:
-        engine = open_database(app.settings, create_if_empty=True)
-    except StaleSchemaError as exc:
-        raise fail(app, str(exc)) from None
+    engine = open_or_fail(app)
     on_reject = RejectPrinter(app.errors)
 
     real_files = [f for f in files if str(f) != "-"]
@@ -81,6 +79,13 @@ def import_files(
         raise typer.Exit(1)
 
 
+def open_or_fail(app: AppContext) -> Engine:
+    try:
+        return open_database(app.settings, create_if_empty=True)
+    except StaleSchemaError as exc:
+        raise fail(app, str(exc)) from None
+
+
 def import_x_files(app: AppContext, paths: list[Path], fmt: str, as_json: bool) -> None:
     """``--format x-archive|x-v1|x-v2``: X archives and API files through the same ingest path."""
     if fmt not in FORMATS:
@@ -88,10 +93,7 @@ def import_x_files(app: AppContext, paths: list[Path], fmt: str, as_json: bool) 
     missing = [str(p) for p in paths if not p.exists() or (fmt != "x-archive" and not p.is_file())]
     if missing:
         raise fail(app, f"no such file: {', '.join(missing)}")
-    try:
-        engine = open_database(app.settings, create_if_empty=True)
-    except StaleSchemaError as exc:
-        raise fail(app, str(exc)) from None
+    engine = open_or_fail(app)
     printer = RejectPrinter(app.errors)
     progress = byte_progress(app.errors, enabled=not as_json and app.errors.is_terminal)
     with progress:

@@ -3,7 +3,7 @@ or JSON lines of any of these) and v2 pages (one page, or JSON lines of pages as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
@@ -31,26 +31,28 @@ def json_documents(raw: bytes, source: str) -> Iterator[tuple[str, Any] | str]:
 
 
 def v1_posts(raw: bytes, source: str) -> Iterator[Post | str]:
-    for doc in json_documents(raw, source):
-        if isinstance(doc, str):
-            yield doc
-            continue
-        where, data = doc
-        tweets = data.get("statuses", [data]) if isinstance(data, dict) else data
-        if not isinstance(tweets, list):
-            yield reject_line(where, "document", f"expected tweets, got {type(tweets).__name__}")
-            continue
-        for position, tweet in enumerate(tweets):
-            try:
-                yield parse_v1_tweet(tweet)
-            except BadItem as exc:
-                yield reject_line(where, item_label(tweet, "id_str", "id") + f"#{position}", exc)
+    return _each_document(raw, source, _v1_document)
 
 
 def v2_posts(raw: bytes, source: str) -> Iterator[Post | str]:
+    return _each_document(raw, source, page_posts)
+
+
+def _each_document(raw: bytes, source: str, read: Callable[[Any, str], Iterator[Post | str]]) -> Iterator[Post | str]:
     for doc in json_documents(raw, source):
         if isinstance(doc, str):
             yield doc
-            continue
-        where, page = doc
-        yield from page_posts(page, where)
+        else:
+            yield from read(doc[1], doc[0])
+
+
+def _v1_document(data: Any, where: str) -> Iterator[Post | str]:
+    tweets = data.get("statuses", [data]) if isinstance(data, dict) else data
+    if not isinstance(tweets, list):
+        yield reject_line(where, "document", f"expected tweets, got {type(tweets).__name__}")
+        return
+    for position, tweet in enumerate(tweets):
+        try:
+            yield parse_v1_tweet(tweet)
+        except BadItem as exc:
+            yield reject_line(where, item_label(tweet, "id_str", "id") + f"#{position}", exc)
