@@ -21,7 +21,8 @@ pytest_plugins = [
     "tests.fake_oai",
     "tests.fake_bluesky",
     "tests.fake_jetstream",
-]  # local look-alikes (fixtures)
+    "tests.fake_platforms",
+]  # local look-alikes of the services we talk to (fixtures)
 
 POSTGRES_URL = os.environ.get("PAPERTALK_TEST_POSTGRES_URL")
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
