@@ -12,6 +12,7 @@ from papertalk.cli import (
     harvest_cmd,
     import_cmd,
     network_cmd,
+    serve_cmd,
     trending_cmd,
 )
 from papertalk.cli.context import AppContext
@@ -54,6 +55,7 @@ app.command("harvest")(harvest_cmd.harvest)
 app.command("trending")(trending_cmd.trending)
 app.command("block")(network_cmd.block)
 app.command("demo")(demo_cmd.demo)
+app.command("serve")(serve_cmd.serve)
 
 
 def run() -> None:
