@@ -206,9 +206,9 @@ def primary_categories(conn: Connection, limit: int = 60) -> list[str]:
     space = "STRPOS(categories, ' ')" if sql.postgres else "INSTR(categories, ' ')"
     rows = sql.all(
         conn,
-        "SELECT cat, COUNT(*) AS n FROM (SELECT CASE WHEN categories LIKE '% %' THEN "
+        "SELECT cat, COUNT(*) AS n FROM (SELECT CASE WHEN categories LIKE ? THEN "
         f"SUBSTR(categories, 1, {space} - 1) ELSE categories END AS cat FROM papers "
         "WHERE categories IS NOT NULL AND categories <> '') AS c GROUP BY cat ORDER BY n DESC, cat LIMIT ?",
-        [limit],
+        ["% %", limit],
     )
     return sorted(str(r[0]) for r in rows)
