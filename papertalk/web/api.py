@@ -38,7 +38,9 @@ Page = Annotated[int, Query(ge=1, le=10_000, description="1-based page number")]
 
 def _json(request: Request, model: BaseModel) -> Response:
     state = state_of(request)
-    return etagged(request, model.model_dump_json().encode(), "application/json", state.web.cache_seconds)
+    body = model.model_dump_json().encode()
+    tag = state.remember(request, body, "application/json", 200)
+    return etagged(request, body, "application/json", state.web.cache_seconds, 200, tag)
 
 
 def _links(path: str, html_path: str, params: dict[str, object], page: int, last: int | None) -> Links:

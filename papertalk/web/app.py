@@ -19,6 +19,7 @@ from papertalk.services.search import SearchQueryError
 from papertalk.services.trending_page import PageRequestError, default_network
 from papertalk.web import api, feeds, pages
 from papertalk.web.http_cache import SecurityHeaders
+from papertalk.web.render_cache import CachedPages
 from papertalk.web.state import HERE, WebSettings, WebState, state_of
 
 log = logging.getLogger("papertalk.web")
@@ -36,7 +37,9 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
         docs_url=None,  # the hosted docs UIs load scripts from a CDN: not on this site
         redoc_url=None,
     )
-    app.state.web = WebState(settings, web, engine, default_network(engine, web.network), clock)
+    state = WebState(settings, web, engine, default_network(engine, web.network), clock)
+    app.state.web = state
+    app.add_middleware(CachedPages, cache=state.cache, max_age=web.cache_seconds)
     app.add_middleware(SecurityHeaders)
     app.include_router(pages.router)
     app.include_router(api.router)

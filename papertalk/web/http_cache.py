@@ -3,11 +3,11 @@ security headers (a strict Content-Security-Policy: no inline script or style, n
 
 from __future__ import annotations
 
-import hashlib
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from papertalk.web.render_cache import etag_of
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -21,9 +21,11 @@ SECURITY_HEADERS = [
 ]
 
 
-def etagged(request: Request, body: bytes, media_type: str, max_age: int = 60, status_code: int = 200) -> Response:
+def etagged(
+    request: Request, body: bytes, media_type: str, max_age: int = 60, status_code: int = 200, tag: str | None = None
+) -> Response:
     """``body`` with a strong ETag; 304 without a body when the client already has it."""
-    tag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    tag = tag or etag_of(body)
     headers = {"ETag": tag, "Cache-Control": f"public, max-age={max_age}", "Vary": "Accept-Encoding"}
     if status_code == 200 and tag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)

@@ -18,6 +18,7 @@ from papertalk.storage.engine import Engine
 from papertalk.web import formatting
 from papertalk.web.http_cache import etagged
 from papertalk.web.math_text import math_html, split_abstract
+from papertalk.web.render_cache import RenderCache, etag_of
 
 HERE = Path(__file__).parent
 FACTS_SECONDS = 300
@@ -30,6 +31,7 @@ class WebSettings:
     network: str | None = None  # the network "my network" means; default: the first one defined
     base_url: str = "http://127.0.0.1:8000"  # for canonical links and feeds
     cache_seconds: int = 60  # Cache-Control max-age of pages and API answers
+    render_cache_seconds: int = 15  # how long a rendered page is reused for the same URL (0: never)
     demo_label: str | None = None  # overrides the demo marking the database holds
 
 
@@ -42,8 +44,10 @@ class WebState:
     clock: Callable[[], float] = time.time
     env: Environment = field(init=False)
     _facts: tuple[float, SiteFacts] | None = None
+    cache: RenderCache = field(init=False)
 
     def __post_init__(self) -> None:
+        self.cache = RenderCache(self.web.render_cache_seconds)
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html", "xml", "atom"]),
@@ -81,6 +85,14 @@ class WebState:
         query = request.url.query
         return self.web.base_url.rstrip("/") + request.url.path + (f"?{query}" if query else "")
 
+    def remember(self, request: Request, body: bytes, media_type: str, status_code: int) -> str:
+        """Keep a 200 answer for the render cache; returns its ETag."""
+        tag = etag_of(body)
+        if status_code == 200:
+            self.cache.put(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""), body,
+                           media_type, tag)  # fmt: skip
+        return tag
+
     def render(
         self, request: Request, template: str, status_code: int = 200, media_type: str = "text/html", **context: Any
     ) -> Response:
@@ -95,7 +107,9 @@ class WebState:
             now=self.now(),
             **context,
         )
-        return etagged(request, page.encode(), media_type, self.web.cache_seconds, status_code)
+        body = page.encode()
+        tag = self.remember(request, body, media_type, status_code)
+        return etagged(request, body, media_type, self.web.cache_seconds, status_code, tag)
 
 
 def state_of(request: Request) -> WebState:
@@ -113,4 +127,5 @@ def web_settings_from(environ: dict[str, str], base_url: str | None = None) -> W
         network=environ.get("PAPERTALK_WEB_NETWORK") or None,
         base_url=environ.get("PAPERTALK_WEB_BASE_URL") or base_url or WebSettings.base_url,
         cache_seconds=int(cache),
+        render_cache_seconds=int(environ.get("PAPERTALK_WEB_RENDER_CACHE_SECONDS", "15")),
     )
