@@ -37,6 +37,7 @@ from papertalk.services.ingest import refresh_rankings
 from papertalk.services.page_views import PostView, chart_days, day_chart, post_view
 from papertalk.services.trending_page import PaperBlock, TrendingPage, TrendingPageQuery
 from papertalk.storage.engine import make_engine
+from papertalk.storage.schema import upgrade
 from papertalk.storage.page_queries import DAY, PostRow
 from papertalk.storage.paper_rows import papers_by_row
 from papertalk.storage.trending_queries import Audience, count_ranked, top_papers
@@ -154,12 +155,12 @@ def run_wrk(url: str, seconds: int, path: str) -> dict[str, Any]:
         base = f"http://127.0.0.1:{port}"
         for _ in range(300):
             try:
-                if httpx.get(base + "/about", timeout=2).status_code == 200:
+                if httpx.get(base + path, timeout=30).status_code == 200:  # up, and the page rendered once
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
         out = subprocess.run(
-            ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", base + path],
+            ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", base + path],
             capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
     finally:
@@ -198,6 +199,9 @@ def main() -> None:
         engine.dispose()
         report["build_s"] = round(seconds, 1)
         print(f"built {path} in {seconds:.0f}s", flush=True)
+    engine = make_engine(url)
+    upgrade(engine)  # a database built by an older checkout gets this one's indexes
+    engine.dispose()
     settings = Settings.from_env({"PAPERTALK_DATABASE_URL": url})
     app = create_app(settings, WebSettings(render_cache_seconds=0), clock=lambda: float(NOW))
     state = state_of_app(app)

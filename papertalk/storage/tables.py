@@ -109,6 +109,7 @@ posts = Table(
         sqlite_where=text("original_id IS NOT NULL"),
         postgresql_where=text("original_id IS NOT NULL"),
     ),
+    Index("ix_posts_created_at", "created_at", "id"),  # the posts page: newest first (migration 0007)
 )
 
 mentions = Table(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 MAX_ENTRIES = 2000
+STALE_SECONDS = 60  # an expired entry is still served for this long while one request renders it anew
+CLAIM_SECONDS = 10  # a renderer that has not delivered by then lets another request try
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +36,26 @@ class RenderCache:
     def __init__(self, seconds: int) -> None:
         self.seconds = seconds
         self._entries: dict[str, Entry] = {}
+        self._claims: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Entry | None:
+        """A fresh entry; or an expired one while another request is already rendering it anew (so a
+        busy page is rendered once per period, not by every request that arrives as it expires)."""
         entry = self._entries.get(key)
-        if entry is None or time.monotonic() > entry.expires:
+        if entry is None:
             return None
-        return entry
+        now = time.monotonic()
+        if now <= entry.expires:
+            return entry
+        if now > entry.expires + STALE_SECONDS:
+            return None
+        with self._lock:
+            claimed = self._claims.get(key)
+            if claimed is not None and now - claimed < CLAIM_SECONDS:
+                return entry  # someone is rendering it: serve the previous rendering meanwhile
+            self._claims[key] = now
+        return None  # this request renders it
 
     def put(self, key: str, body: bytes, media_type: str, etag: str) -> None:
         if self.seconds <= 0:
@@ -52,6 +67,7 @@ class RenderCache:
                 if len(self._entries) >= MAX_ENTRIES:
                     self._entries.clear()
             self._entries[key] = Entry(now + self.seconds, body, media_type, etag)
+            self._claims.pop(key, None)
 
 
 def cache_key(scope: Scope) -> str:
