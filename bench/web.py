@@ -37,9 +37,9 @@ from papertalk.services.ingest import refresh_rankings
 from papertalk.services.page_views import PostView, chart_days, day_chart, post_view
 from papertalk.services.trending_page import PaperBlock, TrendingPage, TrendingPageQuery
 from papertalk.storage.engine import make_engine
-from papertalk.storage.schema import upgrade
 from papertalk.storage.page_queries import DAY, PostRow
 from papertalk.storage.paper_rows import papers_by_row
+from papertalk.storage.schema import upgrade
 from papertalk.storage.trending_queries import Audience, count_ranked, top_papers
 from papertalk.web.app import create_app
 from papertalk.web.state import WebSettings, state_of
