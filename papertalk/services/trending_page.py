@@ -97,11 +97,11 @@ def trending_page(
     filtered = query.category is not None or (query.new_only and window.length is not None)
     with engine.connect() as conn:
         audience = Audience()
-        if query.audience == "network" and network is not None:
-            found = network_id(conn, network)
-            if found is None:
+        mine = network_id(conn, network) if network is not None else None
+        if query.audience == "network":
+            if mine is None:
                 raise PageRequestError(f"audience: no network named {network!r}")
-            audience = Audience(found)
+            audience = Audience(mine)
         if filtered:
             rows = top_filtered(
                 conn, now, window, settings.ranking, audience, query.new_only, query.category, PAGE_SIZE, offset
@@ -116,7 +116,7 @@ def trending_page(
         papers = papers_by_row(conn, paper_rows)
         kinds = kind_counts(conn, paper_rows, since, now, audience.network_id)
         per_day = daily_counts(conn, paper_rows, first_day * DAY, now, audience.network_id)
-        best = commentaries(conn, paper_rows, since, now, audience.network_id, COMMENTARIES_SHOWN)
+        best = commentaries(conn, paper_rows, since, now, audience.network_id, COMMENTARIES_SHOWN, mine)
         demo = get_meta(conn, DEMO_KEY)
     items = []
     for position, row in enumerate(rows, start=offset + 1):

@@ -69,9 +69,11 @@ def commentaries(
     now: int,
     network_id: int | None,
     per_paper: int,
+    preferred_network: int | None = None,
 ) -> dict[int, list[PostRow]]:
-    """The best few posts of each paper in one query: posts with words (not bare reposts) first, the
-    longer and newer ones before the others; only own mentions (not inherited through a repost)."""
+    """The best few posts of each paper in one query: posts with words (not bare reposts) first, those
+    of the preferred network's accounts (the people you follow) next, then the longer and newer ones;
+    only own mentions (not inherited through a repost)."""
     if not paper_rows:
         return {}
     sql = for_connection(conn)
@@ -80,11 +82,13 @@ def commentaries(
         conn,
         f"SELECT * FROM (SELECT m.paper_id, {_POST_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY m.paper_id "
         "ORDER BY CASE WHEN m.kind_bit = ? OR COALESCE(p.text, '') = '' THEN 1 ELSE 0 END, "
+        "CASE WHEN m.account_id IN (SELECT account_id FROM network_accounts WHERE network_id = ?) "
+        "THEN 0 ELSE 1 END, "
         "CASE WHEN LENGTH(p.text) > 80 THEN 0 ELSE 1 END, m.created_at DESC, p.id DESC) AS place "
         f"FROM mentions m JOIN posts p ON p.id = m.post_id JOIN accounts a ON a.id = m.account_id "
         f"WHERE {sql.in_list('m.paper_id')} AND {where} AND m.kind_bit <> ?) AS ranked "
         "WHERE place <= ? ORDER BY paper_id, place",
-        [REPOST_BIT, sql.list_param(paper_rows), *params, REPOST_BIT, per_paper],
+        [REPOST_BIT, preferred_network or 0, sql.list_param(paper_rows), *params, REPOST_BIT, per_paper],
     )
     found: dict[int, list[PostRow]] = {}
     for row in rows:
