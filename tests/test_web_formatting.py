@@ -46,7 +46,7 @@ def test_bibtex_names_the_paper_and_escapes_tex() -> None:
 
 def test_small_helpers() -> None:
     bars = chart_bars(DayChart(20_000, (0, 2, 4)))
-    assert [b.height for b in bars][0] == 0 and bars[2].height > bars[1].height and ": 4 posts" in bars[2].label
+    assert bars[0].height == 0 and bars[2].height > bars[1].height and ": 4 posts" in bars[2].label
     assert fold_authors(tuple("abcdefgh")) == (tuple("abcdefgh"), ())
     assert fold_authors(tuple("abcdefghijk")) == (tuple("abcdef"), tuple("ghijk"))
     assert ago(1000, 1000 + 7200) == "2 h ago" and ago(5, 5) == "just now"
