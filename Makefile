@@ -28,9 +28,10 @@ unit: $(STAMP)
 
 test: lint chromium unit
 
-bench: $(STAMP)
+bench: $(STAMP) wrk
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.trending
+	$(BIN)/python -m bench.web
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache .mypy_cache .ruff_cache
