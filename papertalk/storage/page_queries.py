@@ -71,29 +71,31 @@ def commentaries(
     per_paper: int,
     preferred_network: int | None = None,
 ) -> dict[int, list[PostRow]]:
-    """The best few posts of each paper in one query: posts with words (not bare reposts) first, those
-    of the preferred network's accounts (the people you follow) next, then the longer and newer ones;
-    only own mentions (not inherited through a repost)."""
+    """The best few posts of each paper in one query: no bare reposts; those of the preferred network's
+    accounts (the people you follow) first, then the newest; posts with words before empty ones.
+
+    The ranking runs on the mentions' covering index alone (``ix_mentions_paper_cover``); only the few
+    chosen rows are joined to their posts and accounts."""
     if not paper_rows:
         return {}
     sql = for_connection(conn)
     where, params = _audience_sql(since, now, network_id)
     rows = sql.all(
         conn,
-        f"SELECT * FROM (SELECT m.paper_id, {_POST_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY m.paper_id "
-        "ORDER BY CASE WHEN m.kind_bit = ? OR COALESCE(p.text, '') = '' THEN 1 ELSE 0 END, "
-        "CASE WHEN m.account_id IN (SELECT account_id FROM network_accounts WHERE network_id = ?) "
-        "THEN 0 ELSE 1 END, "
-        "CASE WHEN LENGTH(p.text) > 80 THEN 0 ELSE 1 END, m.created_at DESC, p.id DESC) AS place "
-        f"FROM mentions m JOIN posts p ON p.id = m.post_id JOIN accounts a ON a.id = m.account_id "
-        f"WHERE {sql.in_list('m.paper_id')} AND {where} AND m.kind_bit <> ?) AS ranked "
-        "WHERE place <= ? ORDER BY paper_id, place",
-        [REPOST_BIT, preferred_network or 0, sql.list_param(paper_rows), *params, REPOST_BIT, per_paper],
+        f"SELECT r.paper_id, {_POST_COLUMNS} FROM (SELECT m.paper_id, m.post_id, ROW_NUMBER() OVER ("
+        "PARTITION BY m.paper_id ORDER BY CASE WHEN m.account_id IN "
+        "(SELECT account_id FROM network_accounts WHERE network_id = ?) THEN 0 ELSE 1 END, "
+        "m.created_at DESC, m.post_id DESC) AS place "
+        f"FROM mentions m WHERE {sql.in_list('m.paper_id')} AND {where} AND m.kind_bit <> ?) AS r "
+        "JOIN posts p ON p.id = r.post_id JOIN accounts a ON a.id = p.account_id "
+        "WHERE r.place <= ? ORDER BY r.paper_id, r.place",
+        [preferred_network or 0, sql.list_param(paper_rows), *params, REPOST_BIT, per_paper * 2],
     )
     found: dict[int, list[PostRow]] = {}
     for row in rows:
         found.setdefault(int(row[0]), []).append(_post(row[1:], int(row[0])))
-    return found
+    # Posts with words first (stable: the network-then-newest order holds within each group).
+    return {paper: sorted(posts, key=lambda p: not p.text.strip())[:per_paper] for paper, posts in found.items()}
 
 
 def kind_counts(
