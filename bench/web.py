@@ -61,8 +61,7 @@ def complete(path: Path) -> None:
         "INSERT OR IGNORE INTO posts (id, platform, post_id, account_id, created_at, kind, text, url) "
         "SELECT post_id, 'bluesky', 'bench' || post_id, account_id, created_at, "
         "CASE kind_bit WHEN 1 THEN 'post' WHEN 2 THEN 'quote' WHEN 4 THEN 'reply' ELSE 'repost' END, "
-        "CASE WHEN kind_bit = 8 THEN '' ELSE 'A careful paper with a simple method and honest experiments; "
-        "the ablation is the part to read first. #' || post_id END, "
+        "CASE WHEN kind_bit = 8 THEN '' ELSE 'Careful paper, simple method; read the ablation. #' || post_id END, "
         "'https://bsky.app/profile/bench/post/' || post_id FROM mentions"
     )
     db.execute(
