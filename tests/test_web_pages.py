@@ -135,3 +135,16 @@ def test_openapi_describes_every_api_endpoint(site: str) -> None:
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def test_every_internal_link_of_the_main_pages_answers(site: str) -> None:
+    seen: set[str] = set()
+    for start in ("/", "/?window=month&audience=network", "/posts", "/about", "/search?q=learning"):
+        html = get(site, start).text
+        for link in re.findall(r'(?:href|src)="(/[^"#]*)', html):
+            seen.add(link.replace("&amp;", "&"))
+    paper = next(link for link in seen if link.startswith("/abs/"))
+    seen |= {link.replace("&amp;", "&") for link in re.findall(r'href="(/[^"#]*)', get(site, paper).text)}
+    assert len(seen) > 40
+    broken = {link: get(site, link).status_code for link in sorted(seen)}
+    assert {link: code for link, code in broken.items() if code != 200} == {}
