@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint unit setup bench clean
+.PHONY: demo test lint unit setup bench clean chromium wrk
 
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,20 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -n 2 -q
 
-test: lint unit
+test: lint chromium unit
 
-bench: $(STAMP)
+bench: $(STAMP) wrk
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.trending
+	$(BIN)/python -m bench.web
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache .mypy_cache .ruff_cache
+
+# The browser tests drive Debian's chromium through Playwright (never `playwright install`).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+# The web benchmark loads `papertalk serve` with wrk.
+wrk:
+	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)

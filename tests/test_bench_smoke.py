@@ -56,3 +56,14 @@ def test_search_benchmark_smoke(tmp_path: Path) -> None:
     for name in ("papertalk", "naive_fts_bm25", "linear_like_scan"):
         assert search[name]["median_ms"] > 0, name
     assert search["per_query"]["learning"]["papertalk_ms"] > 0
+
+
+def test_web_benchmark_smoke(tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "bench.web", "--scale", "0.002", "--runs", "3", "--wrk-seconds", "1"]
+    args += ["--data", str(tmp_path / "data"), "--results", str(tmp_path)]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "web-0.002.json").read_text())
+    assert report["render_trending"]["median_ms"] > 0 and report["naive_render_trending"]["median_ms"] > 0
+    assert report["render_paper_hottest"]["median_ms"] > 0
+    assert "skipped" in report["wrk_trending"] or report["wrk_trending"]["requests_per_s"] > 0

@@ -106,7 +106,7 @@ def test_help_explains() -> None:
 
 @pytest.mark.slow
 def test_demo_builds_a_marked_demo_world(tmp_path: Path) -> None:
-    args = ["demo", "--dir", str(tmp_path), "--papers", "300", "--accounts", "60", "--posts", "3000"]
+    args = ["demo", "--no-serve", "--dir", str(tmp_path), "--papers", "300", "--accounts", "60", "--posts", "3000"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.stderr
     assert "DEMO DATA" in result.stdout

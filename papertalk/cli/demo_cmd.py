@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextC
 
 from papertalk.cli.context import app_context
 from papertalk.cli.import_cmd import print_summary
+from papertalk.cli.serve_cmd import run_server
 from papertalk.cli.trending_cmd import print_table
 from papertalk.services.database import open_database
 from papertalk.services.demo import build_demo
@@ -25,6 +26,9 @@ def demo(
     accounts: int = typer.Option(400, "--accounts", min=10, help="How many synthetic accounts."),
     posts: int = typer.Option(30000, "--posts", min=10, help="How many synthetic posts (all kinds)."),
     days: int = typer.Option(42, "--days", min=2, help="Days of attention before now."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the demo world on the web afterwards."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address the demo web app listens on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port the demo web app listens on."),
 ) -> None:
     """Build a realistic SYNTHETIC world (papers, accounts, posts, reposts, quotes, replies), import it
     through the real import path into a fresh SQLite file, and show what is trending.
@@ -74,3 +78,6 @@ def demo(
         highlight=False,
         soft_wrap=True,
     )
+    if serve:
+        app.console.print(f"\n[bold]Open http://{host}:{port} in a browser[/] to explore the demo world.")
+        run_server(app, world.settings, host, port)

@@ -14,6 +14,7 @@ from papertalk.cli import (
     import_cmd,
     network_cmd,
     search_cmd,
+    serve_cmd,
     trending_cmd,
 )
 from papertalk.cli.context import AppContext
@@ -62,6 +63,7 @@ app.add_typer(capture_cmd.follows_app, name="follows")
 app.add_typer(capture_cmd.sources_app, name="sources")
 app.command("fetch")(capture_cmd.fetch_cmd)
 app.command("worker")(capture_cmd.worker_cmd)
+app.command("serve")(serve_cmd.serve)
 
 
 def run() -> None:

@@ -110,6 +110,7 @@ posts = Table(
         sqlite_where=text("original_id IS NOT NULL"),
         postgresql_where=text("original_id IS NOT NULL"),
     ),
+    Index("ix_posts_created_at", "created_at", "id"),  # the posts page: newest first (migration 0007)
 )
 
 mentions = Table(
@@ -124,6 +125,8 @@ mentions = Table(
     Column("kind_bit", SmallInteger, nullable=False),
     Column("inherited", Boolean, nullable=False, server_default=false()),  # came from a repost/quote's original
     Index("ix_mentions_paper_time", "paper_id", "created_at"),
+    # The web pages' per-paper counts, charts and best posts, read from the index alone (migration 0007).
+    Index("ix_mentions_paper_cover", "paper_id", "created_at", "kind_bit", "account_id", "post_id"),
     sqlite_with_rowid=False,  # clustered on the primary key: one B-tree fewer to update per mention
 )
 

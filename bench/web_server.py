@@ -1,0 +1,26 @@
+"""``papertalk serve`` for the benchmark: the same app, with the clock pinned to the benchmark's "now"
+(PAPERTALK_FIXED_NOW) so the pages show the generated world's last week."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import uvicorn
+
+from papertalk.config import Settings
+from papertalk.web.app import create_app
+from papertalk.web.state import web_settings_from
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args()
+    now = float(os.environ["PAPERTALK_FIXED_NOW"])
+    app = create_app(Settings.from_env(), web_settings_from(dict(os.environ)), clock=lambda: now)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    main()

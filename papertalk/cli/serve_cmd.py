@@ -1,0 +1,36 @@
+"""``papertalk serve``: the web app (pages, JSON API, feeds) on one address, served by uvicorn."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+import uvicorn
+
+from papertalk.cli.context import AppContext, app_context, fail
+from papertalk.config import Settings
+from papertalk.services.database import StaleSchemaError
+from papertalk.web.app import create_app
+from papertalk.web.state import web_settings_from
+
+
+def run_server(app_ctx: AppContext, settings: Settings, host: str, port: int, workers_note: str = "") -> None:
+    """Serve the web app over ``settings``' database until interrupted."""
+    address = f"http://{host}:{port}"
+    try:
+        web = web_settings_from(dict(os.environ), base_url=address)
+        app = create_app(settings, web, app_ctx.clock)
+    except (StaleSchemaError, ValueError) as error:
+        raise fail(app_ctx, str(error)) from None
+    app_ctx.console.print(f"Serving papertalk on [bold]{address}[/] {workers_note}(Ctrl-C stops)", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+) -> None:
+    """Serve the web app: trending, paper, posts, search and about pages, the JSON API and Atom feeds."""
+    app = app_context(ctx)
+    run_server(app, app.settings, host, port)

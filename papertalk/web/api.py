@@ -1,0 +1,175 @@
+"""The JSON API under /api/v1: one endpoint per page, same parameters, pagination links."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from papertalk.services.paper_page import PaperNotFound, normalize_id, paper_page
+from papertalk.services.posts_page import posts_page
+from papertalk.services.search import search_papers
+from papertalk.services.trending_page import PageRequestError, TrendingPageQuery, trending_page
+from papertalk.web.api_models import (
+    ChartOut,
+    ContributionOut,
+    ErrorOut,
+    Links,
+    PaperOut,
+    PaperPageOut,
+    PostOut,
+    PostsOut,
+    PostWithPapersOut,
+    SearchHitOut,
+    SearchOut,
+    TrendingItemOut,
+    TrendingOut,
+)
+from papertalk.web.http_cache import etagged
+from papertalk.web.state import state_of
+
+ERRORS: dict[int | str, dict[str, object]] = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}}
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
+Page = Annotated[int, Query(ge=1, le=10_000, description="1-based page number")]
+
+
+def _json(request: Request, model: BaseModel) -> Response:
+    state = state_of(request)
+    body = model.model_dump_json().encode()
+    tag = state.remember(request, body, "application/json", 200)
+    return etagged(request, body, "application/json", state.web.cache_seconds, 200, tag)
+
+
+def _links(path: str, html_path: str, params: dict[str, object], page: int, last: int | None) -> Links:
+    def url(base: str, number: int) -> str:
+        kept = {k: v for k, v in params.items() if v not in (None, False, "")}
+        if number != 1:
+            kept["page"] = number
+        return base + (f"?{urlencode(kept)}" if kept else "")
+
+    return Links(
+        self=url(path, page),
+        html=url(html_path, page),
+        first=url(path, 1),
+        prev=url(path, page - 1) if page > 1 else None,
+        next=url(path, page + 1) if last is None or page < last else None,
+        last=url(path, last) if last is not None else None,
+    )
+
+
+@router.get("/trending", response_model=TrendingOut)
+def trending(
+    request: Request,
+    window: Literal["today", "week", "month", "all"] = "week",
+    audience: Literal["network", "everyone"] = "everyone",
+    new: bool = False,
+    category: Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z][A-Za-z.-]*$")] = None,
+    page: Page = 1,
+) -> Response:
+    """The trending papers of a window and audience, 20 a page, as on the trending page."""
+    state = state_of(request)
+    query = TrendingPageQuery(window, audience, new, category, page)
+    result = trending_page(state.engine, state.settings, state.now(), query, state.network)
+    params: dict[str, object] = {"window": window, "audience": audience, "new": "1" if new else None}
+    params["category"] = category
+    out = TrendingOut(
+        window=window,
+        audience=audience,
+        network=result.network,
+        new_only=new,
+        category=category,
+        page=page,
+        pages=result.pages,
+        total=result.total,
+        demo=state.web.demo_label or result.demo,
+        items=[
+            TrendingItemOut(
+                rank=i.rank,
+                arxiv_id=i.arxiv_id,
+                score=i.score,
+                people=i.people,
+                posts=i.posts,
+                reposts=i.reposts,
+                paper=PaperOut.of(i.paper) if i.paper and i.paper.title else None,
+                chart=ChartOut.of(i.chart),
+                commentaries=[PostOut.of(p) for p in i.commentaries],
+            )
+            for i in result.items
+        ],
+        links=_links("/api/v1/trending", "/", params, page, result.pages),
+    )
+    return _json(request, out)
+
+
+@router.get("/papers/{arxiv_id:path}", response_model=PaperPageOut)
+def paper(request: Request, arxiv_id: str) -> Response:
+    """Everything about one paper (old-style ids with a slash too): posts by kind, chart, breakdown, BibTeX."""
+    state = state_of(request)
+    canonical = normalize_id(arxiv_id)
+    result = paper_page(state.engine, state.settings, state.now(), canonical)
+    out = PaperPageOut(
+        arxiv_id=result.arxiv_id,
+        has_metadata=result.has_metadata,
+        paper=PaperOut.of(result.paper),
+        posts_total=result.posts_total,
+        posts={kind: [PostOut.of(p) for p in posts] for kind, posts in result.posts_by_kind},
+        chart=ChartOut.of(result.chart),
+        window=result.window.name,
+        score=result.score,
+        people=result.people,
+        breakdown=[ContributionOut.of(c) for c in result.breakdown],
+        bibtex=result.bibtex,
+        links=Links(self=f"/api/v1/papers/{canonical}", html=f"/abs/{canonical}"),
+    )
+    return _json(request, out)
+
+
+@router.get("/posts", response_model=PostsOut)
+def posts(
+    request: Request,
+    platform: Annotated[str | None, Query(max_length=32)] = None,
+    page: Page = 1,
+) -> Response:
+    """The newest captured posts that cite papers, optionally on one platform."""
+    state = state_of(request)
+    if platform and platform not in state.facts().platforms:
+        raise PageRequestError(f"platform: unknown platform {platform!r}")
+    result = posts_page(state.engine, state.now(), platform, page)
+    links = _links("/api/v1/posts", "/posts", {"platform": platform}, page, None)
+    if not result.has_next:
+        links = links.model_copy(update={"next": None})
+    out = PostsOut(
+        platform=platform,
+        page=page,
+        items=[PostWithPapersOut(post=PostOut.of(i.post), arxiv_ids=list(i.arxiv_ids)) for i in result.items],
+        links=links,
+    )
+    return _json(request, out)
+
+
+@router.get("/search", response_model=SearchOut)
+def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="title words or an arXiv id/URL")],
+    page: Page = 1,
+) -> Response:
+    """Papers matching a query; an arXiv id or URL gives ``jump_to`` instead of hits."""
+    state = state_of(request)
+    size = 20
+    results = search_papers(state.engine, q, limit=size, offset=(page - 1) * size)
+    last = max(1, -(-(results.total or 0) // size))
+    out = SearchOut(
+        query=results.query,
+        page=page,
+        total=results.total,
+        jump_to=results.jump_to,
+        hits=[SearchHitOut(paper=PaperOut.of(h.paper), score=h.score, posts=h.posts) for h in results.hits],
+        links=_links("/api/v1/search", "/search", {"q": q}, page, last),
+    )
+    return _json(request, out)
+
+
+__all__ = ["PaperNotFound", "router"]

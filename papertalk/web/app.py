@@ -1,0 +1,90 @@
+"""The web app factory: pages, JSON API, Atom feeds and static files over one database."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, Response
+from starlette.staticfiles import StaticFiles
+
+from papertalk.config import Settings
+from papertalk.services.database import open_database
+from papertalk.services.paper_page import PaperNotFound
+from papertalk.services.search import SearchQueryError
+from papertalk.services.trending_page import PageRequestError, default_network
+from papertalk.web import api, feeds, pages
+from papertalk.web.http_cache import SecurityHeaders
+from papertalk.web.render_cache import CachedPages
+from papertalk.web.state import HERE, WebSettings, WebState, state_of
+
+log = logging.getLogger("papertalk.web")
+
+
+def create_app(settings: Settings, web: WebSettings | None = None, clock: Callable[[], float] = time.time) -> FastAPI:
+    """A FastAPI app over the database of ``settings`` (its schema must be current)."""
+    web = web or WebSettings()
+    engine = open_database(settings)
+    app = FastAPI(
+        title="papertalk API",
+        version="1",
+        description="Trending arXiv papers and the posts that cite them. Every HTML page has a JSON twin here.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # the hosted docs UIs load scripts from a CDN: not on this site
+        redoc_url=None,
+    )
+    state = WebState(settings, web, engine, default_network(engine, web.network), clock)
+    app.state.web = state
+    app.add_middleware(CachedPages, cache=state.cache, max_age=web.cache_seconds)
+    app.add_middleware(SecurityHeaders)
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.include_router(feeds.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _add_error_pages(app)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": message, "status": status}, status_code=status)
+    titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 500: "Server error"}
+    return state_of(request).render(
+        request, "error.html", status_code=status, status=status, message=message, title=titles.get(status, "Error")
+    )
+
+
+def _add_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(PaperNotFound)
+    async def not_found(request: Request, error: PaperNotFound) -> Response:
+        return _error(request, 404, str(error))
+
+    @app.exception_handler(PageRequestError)
+    @app.exception_handler(SearchQueryError)
+    async def bad_request(request: Request, error: Exception) -> Response:
+        return _error(request, 400, str(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        first = error.errors()[0] if error.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
+        return _error(request, 400, f"{where}: {first.get('msg', 'invalid value')}")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        if error.status_code == 404:
+            return _error(request, 404, f"no page at {request.url.path[:200]}")
+        return _error(request, error.status_code, str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, error: Exception) -> Response:
+        log.exception("error answering %s", request.url.path)
+        return _error(request, 500, "something went wrong on our side; the error is logged")

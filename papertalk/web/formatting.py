@@ -1,0 +1,104 @@
+"""Small presentation helpers the templates use: times, page links, chart geometry, author folding."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from papertalk.services.page_views import DayChart
+
+DAY = 86_400
+
+
+def iso(at: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))
+
+
+def utc(at: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(at))
+
+
+def day(at: int) -> str:
+    return time.strftime("%d %b %Y", time.gmtime(at)).lstrip("0")
+
+
+def ago(at: int, now: int) -> str:
+    seconds = max(0, now - at)
+    for unit, size in (("d", DAY), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit} ago"
+    return "just now"
+
+
+def time_tag(at: int, now: int, relative: bool = True) -> Markup:
+    """A <time> the local script rewrites into the reader's timezone; UTC and "ago" without script."""
+    shown = ago(at, now) if relative else utc(at)
+    kind = "rel" if relative else "abs"
+    return Markup(
+        f'<time datetime="{iso(at)}" title="{utc(at)}" data-now="{iso(now)}" data-style="{kind}">{escape(shown)}</time>'
+    )
+
+
+def page_numbers(current: int, pages: int, edge: int = 2, around: int = 2) -> list[int | None]:
+    """Seed-style page links: the first and last ``edge`` pages and ``around`` pages either side of the
+    current one; None marks a gap ("…")."""
+    wanted = set(range(1, min(edge, pages) + 1)) | set(range(max(1, pages - edge + 1), pages + 1))
+    wanted |= set(range(max(1, current - around), min(pages, current + around) + 1))
+    out: list[int | None] = []
+    previous = 0
+    for n in sorted(wanted):
+        if n > previous + 1:
+            out.append(None)
+        out.append(n)
+        previous = n
+    return out
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+
+
+CHART_WIDTH = 240
+CHART_HEIGHT = 40
+
+
+def chart_bars(chart: DayChart, width: int = CHART_WIDTH, height: int = CHART_HEIGHT) -> list[Bar]:
+    """One bar per day, scaled to the busiest day; each carries its hover label."""
+    n = len(chart.counts) or 1
+    slot = width / n
+    peak = chart.peak or 1
+    bars = []
+    for i, count in enumerate(chart.counts):
+        h = 0.0 if count == 0 else max(1.5, (height - 2) * count / peak)
+        label = f"{day((chart.first_day + i) * DAY)}: {count} post{'s' if count != 1 else ''}"
+        bars.append(
+            Bar(round(i * slot + 0.5, 2), round(height - h, 2), round(max(1.0, slot - 1), 2), round(h, 2), label)
+        )
+    return bars
+
+
+def fold_authors(authors: tuple[str, ...], shown: int = 6) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The first authors to show and the rest to fold (never folds just one or two names)."""
+    if len(authors) <= shown + 2:
+        return authors, ()
+    return authors[:shown], authors[shown:]
+
+
+def with_params(path: str, current: dict[str, str], **changes: object) -> str:
+    """``path`` with the current query parameters, some changed (None or "" removes one; page 1 too)."""
+    from urllib.parse import urlencode
+
+    merged: dict[str, str] = dict(current)
+    for key, value in changes.items():
+        if value is None or value == "" or value is False or (key == "page" and value == 1):
+            merged.pop(key, None)
+        else:
+            merged[key] = str(value)
+    return path + (f"?{urlencode(merged)}" if merged else "")

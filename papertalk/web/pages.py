@@ -1,0 +1,104 @@
+"""The HTML pages: trending, paper, posts, search, about. Server-rendered, they work without script."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from papertalk.services.paper_page import PaperNotFound, normalize_id, paper_page
+from papertalk.services.posts_page import posts_page
+from papertalk.services.search import SearchQueryError, search_papers
+from papertalk.services.trending_page import PageRequestError, TrendingPageQuery, trending_page
+from papertalk.web.state import state_of
+
+router = APIRouter(include_in_schema=False)
+SEARCH_PAGE_SIZE = 20
+
+
+def int_param(raw: str | None, name: str, default: int = 1) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise PageRequestError(f"{name}: not a whole number: {raw[:40]!r}") from None
+
+
+def trending_query(
+    window: str | None, audience: str | None, new: str | None, category: str | None, page: str | None
+) -> TrendingPageQuery:
+    return TrendingPageQuery(
+        window=window or "week",
+        audience=audience or "everyone",
+        new_only=new in ("1", "true", "on", "yes"),
+        category=category or None,
+        page=int_param(page, "page"),
+    )
+
+
+@router.get("/")
+def trending(
+    request: Request,
+    window: str | None = None,
+    audience: str | None = None,
+    new: str | None = None,
+    category: str | None = None,
+    page: str | None = None,
+) -> Response:
+    state = state_of(request)
+    query = trending_query(window, audience, new, category, page)
+    result = trending_page(state.engine, state.settings, state.now(), query, state.network)
+    return state.render(request, "trending.html", page=result, title="Trending papers")
+
+
+@router.get("/abs/{raw_id:path}")
+def paper(request: Request, raw_id: str) -> Response:
+    state = state_of(request)
+    arxiv_id = normalize_id(raw_id)
+    if arxiv_id != raw_id:
+        return RedirectResponse(f"/abs/{arxiv_id}", status_code=301)
+    result = paper_page(state.engine, state.settings, state.now(), arxiv_id)
+    title = result.paper.title or f"arXiv:{arxiv_id}"
+    return state.render(request, "paper.html", page=result, title=title)
+
+
+@router.get("/posts")
+def posts(request: Request, platform: str | None = None, page: str | None = None) -> Response:
+    state = state_of(request)
+    number = int_param(page, "page")
+    if number < 1 or number > 10_000:
+        raise PageRequestError(f"page: must be between 1 and 10000, got {number}")
+    known = state.facts().platforms
+    if platform and platform not in known:
+        raise PageRequestError(f"platform: unknown platform {platform[:40]!r}, choose one of {', '.join(known)}")
+    result = posts_page(state.engine, state.now(), platform or None, number)
+    return state.render(request, "posts.html", page=result, title="Newest posts")
+
+
+@router.get("/search")
+def search(request: Request, q: str | None = None, page: str | None = None) -> Response:
+    state = state_of(request)
+    number = int_param(page, "page")
+    if number < 1 or number > 10_000:
+        raise PageRequestError(f"page: must be between 1 and 10000, got {number}")
+    if not q or not q.strip():
+        return state.render(request, "search.html", results=None, q="", number=1, pages=1, title="Search")
+    try:
+        results = search_papers(state.engine, q, limit=SEARCH_PAGE_SIZE, offset=(number - 1) * SEARCH_PAGE_SIZE)
+    except SearchQueryError as error:
+        raise PageRequestError(str(error)) from None
+    if results.jump_to:
+        return RedirectResponse(f"/abs/{results.jump_to}", status_code=303)
+    pages = max(1, -(-(results.total or 0) // SEARCH_PAGE_SIZE))
+    return state.render(
+        request, "search.html", results=results, q=q, number=number, pages=pages, title=f"Search: {q[:60]}"
+    )
+
+
+@router.get("/about")
+def about(request: Request) -> Response:
+    state = state_of(request)
+    return state.render(request, "about.html", ranking=state.settings.ranking, title="How papers are ranked")
+
+
+__all__ = ["PaperNotFound", "router"]

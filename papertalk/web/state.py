@@ -1,0 +1,131 @@
+"""What every request handler shares: settings, the engine, the clock, the templates, cached site facts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import Response
+
+from papertalk.config import Settings
+from papertalk.services.trending_page import SiteFacts, site_facts
+from papertalk.storage.engine import Engine
+from papertalk.web import formatting
+from papertalk.web.http_cache import etagged
+from papertalk.web.math_text import math_html, split_abstract
+from papertalk.web.render_cache import RenderCache, etag_of
+
+HERE = Path(__file__).parent
+FACTS_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Settings of the web app (``PAPERTALK_WEB_*``, see docs/web.md)."""
+
+    network: str | None = None  # the network "my network" means; default: the first one defined
+    base_url: str = "http://127.0.0.1:8000"  # for canonical links and feeds
+    cache_seconds: int = 60  # Cache-Control max-age of pages and API answers
+    render_cache_seconds: int = 15  # how long a rendered page is reused for the same URL (0: never)
+    demo_label: str | None = None  # overrides the demo marking the database holds
+
+
+@dataclass
+class WebState:
+    settings: Settings
+    web: WebSettings
+    engine: Engine
+    network: str | None
+    clock: Callable[[], float] = time.time
+    env: Environment = field(init=False)
+    _facts: tuple[float, SiteFacts] | None = None
+    cache: RenderCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cache = RenderCache(self.web.render_cache_seconds)
+        self.env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(["html", "xml", "atom"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            math=math_html,
+            utc=formatting.utc,
+            iso=formatting.iso,
+            day=formatting.day,
+        )
+        self.env.globals.update(
+            time_tag=formatting.time_tag,
+            page_numbers=formatting.page_numbers,
+            chart_bars=formatting.chart_bars,
+            fold_authors=formatting.fold_authors,
+            with_params=formatting.with_params,
+            split_abstract=split_abstract,
+            chart_width=formatting.CHART_WIDTH,
+            chart_height=formatting.CHART_HEIGHT,
+        )
+
+    def now(self) -> int:
+        return int(self.clock())
+
+    def facts(self) -> SiteFacts:
+        """Categories, platforms and demo marking, re-read at most every few minutes."""
+        moment = time.monotonic()
+        if self._facts is None or moment - self._facts[0] > FACTS_SECONDS:
+            self._facts = (moment, site_facts(self.engine))
+        return self._facts[1]
+
+    def canonical(self, request: Request) -> str:
+        query = request.url.query
+        return self.web.base_url.rstrip("/") + request.url.path + (f"?{query}" if query else "")
+
+    def remember(self, request: Request, body: bytes, media_type: str, status_code: int) -> str:
+        """Keep a 200 answer for the render cache; returns its ETag."""
+        tag = etag_of(body)
+        if status_code == 200:
+            self.cache.put(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""), body,
+                           media_type, tag)  # fmt: skip
+        return tag
+
+    def render(
+        self, request: Request, template: str, status_code: int = 200, media_type: str = "text/html", **context: Any
+    ) -> Response:
+        facts = self.facts()
+        page = self.env.get_template(template).render(
+            request=request,
+            params=dict(request.query_params),
+            canonical=self.canonical(request),
+            demo=self.web.demo_label or facts.demo,
+            facts=facts,
+            network=self.network,
+            now=self.now(),
+            **context,
+        )
+        body = page.encode()
+        tag = self.remember(request, body, media_type, status_code)
+        return etagged(request, body, media_type, self.web.cache_seconds, status_code, tag)
+
+
+def state_of(request: Request) -> WebState:
+    found = request.app.state.web
+    assert isinstance(found, WebState)
+    return found
+
+
+def web_settings_from(environ: dict[str, str], base_url: str | None = None) -> WebSettings:
+    """``PAPERTALK_WEB_NETWORK``, ``PAPERTALK_WEB_BASE_URL``, ``PAPERTALK_WEB_CACHE_SECONDS``."""
+    cache = environ.get("PAPERTALK_WEB_CACHE_SECONDS", "60")
+    if not cache.isdigit():
+        raise ValueError(f"PAPERTALK_WEB_CACHE_SECONDS must be a whole number of seconds, got {cache!r}")
+    return WebSettings(
+        network=environ.get("PAPERTALK_WEB_NETWORK") or None,
+        base_url=environ.get("PAPERTALK_WEB_BASE_URL") or base_url or WebSettings.base_url,
+        cache_seconds=int(cache),
+        render_cache_seconds=int(environ.get("PAPERTALK_WEB_RENDER_CACHE_SECONDS", "15")),
+    )
