@@ -20,6 +20,8 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from bench.catalogue import DATA
 from bench.catalogue import run as run_import
 from bench.measure import percentile, save, timed
@@ -84,6 +86,22 @@ def measure(db: Path, runs: int) -> dict[str, Any]:
     return result
 
 
+def measure_postgres(url: str, runs: int) -> dict[str, Any]:
+    """Ours and the naive ``ORDER BY ts_rank LIMIT 20`` on the PostgreSQL database the import filled."""
+    engine = make_engine(url)
+    naive = (
+        "SELECT id FROM papers WHERE search_vector @@ plainto_tsquery('simple', :q) "
+        "ORDER BY ts_rank(search_vector, plainto_tsquery('simple', :q)) DESC LIMIT 20"
+    )
+    with engine.connect() as conn:
+        result = {
+            "papertalk": latencies(lambda q: search_papers(engine, q), QUERIES, runs),
+            "naive_ts_rank": latencies(lambda q: conn.execute(text(naive), {"q": q}).fetchall(), QUERIES, 1),
+        }
+    engine.dispose()
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=1_000_000)
@@ -95,6 +113,9 @@ def main() -> None:
     imported = run_import(args.papers, args.data, args.postgres)
     db = args.data / f"search-{args.papers}.sqlite3"
     result = {"papers": args.papers, "import": imported, "search": measure(db, args.runs), "load": os.getloadavg()}
+    if args.postgres:
+        result["search_postgres"] = measure_postgres(args.postgres, args.runs)
+        print(json.dumps(result["search_postgres"], indent=2))
     print(json.dumps({k: v for k, v in result["search"].items() if k != "per_query"}, indent=2))
     save(f"search-{args.papers}", result, args.results)
 
