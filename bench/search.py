@@ -109,11 +109,12 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("PAPERTALK_BENCH_POSTGRES_URL"), help="also import here")
     parser.add_argument("--data", type=Path, default=DATA, help="where generated data and databases go")
     parser.add_argument("--results", type=Path, default=None, help="where the JSON results go")
+    parser.add_argument("--search-only", action="store_true", help="reuse the database of an earlier run")
     args = parser.parse_args()
-    imported = run_import(args.papers, args.data, args.postgres)
+    imported = None if args.search_only else run_import(args.papers, args.data, args.postgres)
     db = args.data / f"search-{args.papers}.sqlite3"
     result = {"papers": args.papers, "import": imported, "search": measure(db, args.runs), "load": os.getloadavg()}
-    if args.postgres:
+    if args.postgres and not args.search_only:
         result["search_postgres"] = measure_postgres(args.postgres, args.runs)
         print(json.dumps(result["search_postgres"], indent=2))
     print(json.dumps({k: v for k, v in result["search"].items() if k != "per_query"}, indent=2))
