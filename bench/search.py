@@ -20,6 +20,8 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from bench.catalogue import DATA
 from bench.catalogue import run as run_import
 from bench.measure import percentile, save, timed
@@ -84,6 +86,22 @@ def measure(db: Path, runs: int) -> dict[str, Any]:
     return result
 
 
+def measure_postgres(url: str, runs: int) -> dict[str, Any]:
+    """Ours and the naive ``ORDER BY ts_rank LIMIT 20`` on the PostgreSQL database the import filled."""
+    engine = make_engine(url)
+    naive = (
+        "SELECT id FROM papers WHERE search_vector @@ plainto_tsquery('simple', :q) "
+        "ORDER BY ts_rank(search_vector, plainto_tsquery('simple', :q)) DESC LIMIT 20"
+    )
+    with engine.connect() as conn:
+        result = {
+            "papertalk": latencies(lambda q: search_papers(engine, q), QUERIES, runs),
+            "naive_ts_rank": latencies(lambda q: conn.execute(text(naive), {"q": q}).fetchall(), QUERIES, 1),
+        }
+    engine.dispose()
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=1_000_000)
@@ -91,10 +109,14 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("PAPERTALK_BENCH_POSTGRES_URL"), help="also import here")
     parser.add_argument("--data", type=Path, default=DATA, help="where generated data and databases go")
     parser.add_argument("--results", type=Path, default=None, help="where the JSON results go")
+    parser.add_argument("--search-only", action="store_true", help="reuse the database of an earlier run")
     args = parser.parse_args()
-    imported = run_import(args.papers, args.data, args.postgres)
+    imported = None if args.search_only else run_import(args.papers, args.data, args.postgres)
     db = args.data / f"search-{args.papers}.sqlite3"
     result = {"papers": args.papers, "import": imported, "search": measure(db, args.runs), "load": os.getloadavg()}
+    if args.postgres and not args.search_only:
+        result["search_postgres"] = measure_postgres(args.postgres, args.runs)
+        print(json.dumps(result["search_postgres"], indent=2))
     print(json.dumps({k: v for k, v in result["search"].items() if k != "per_query"}, indent=2))
     save(f"search-{args.papers}", result, args.results)
 

@@ -52,8 +52,10 @@ class Term:
         return re.compile(rf"{body}(?![^\W_])")
 
 
-def count_in(pattern: re.Pattern[str], lowered: str) -> int:
+def count_in(pattern: re.Pattern[str], lowered: str, first_token: str) -> int:
     """How often the phrase occurs in ``lowered`` as whole tokens."""
+    if first_token not in lowered:  # a plain substring test first: many columns do not hold the term at all
+        return 0
     return sum(1 for m in pattern.finditer(lowered) if (s := m.start()) == 0 or not lowered[s - 1].isalnum())
 
 
@@ -101,7 +103,7 @@ def bm25_scores(
             total = 0.0
             for column in term.columns:
                 text = texts[column]
-                if text and (tf := count_in(pattern, text)):
+                if text and (tf := count_in(pattern, text, term.tokens[0])):
                     norm = 1.0 - B + B * len(text) / averages[column]
                     total += COLUMN_WEIGHTS[column] * tf * (K1 + 1.0) / (tf + K1 * norm)
             scores[c.row] += weight * total

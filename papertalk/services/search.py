@@ -27,7 +27,7 @@ __all__ = ["SearchHit", "SearchQueryError", "SearchResults", "search_papers"]
 
 CANDIDATES = 200
 ATTENTION_SCAN = 2000
-IDF_SAMPLE = 5_000
+IDF_SAMPLE = 1_000
 TRENDING_WINDOW = "week"
 ATTENTION_WINDOW = "all"
 
