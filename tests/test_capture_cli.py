@@ -145,3 +145,26 @@ def test_kill_9_during_a_jetstream_session_then_restart(
     assert int(fake_jetstream.connections[1]["cursor"][0]) == int(cursor) - 5_000_000
     assert table(engine, "SELECT COUNT(*) FROM posts") == [(linked,)]
     assert table(engine, "SELECT COUNT(*) FROM mentions") == [(linked,)]
+
+
+def test_kill_9_during_a_backfill_then_restart(engine: Engine, db_url: str, fake_appview: FakeAppView) -> None:
+    did = "did:plc:user0001"
+    fake_appview.feeds[did] = [
+        {"post": post_view(k, 1, k * 60, arxiv=f"2411.{k:05d}" if k % 2 else None)} for k in range(60, 0, -1)
+    ]
+    sources.add(engine, "bluesky", "feed", did, 1_796_040_000)
+    env = {**os.environ, "PAPERTALK_DATABASE_URL": db_url, "PAPERTALK_BLUESKY_APPVIEW_URL": fake_appview.url}
+    fetch = [PAPERTALK, "fetch", f"bluesky:feed:{did}"]
+    proc = subprocess.Popen(fetch, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and table(engine, "SELECT cursor FROM sources")[0][0] is None:
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    cursor = table(engine, "SELECT cursor FROM sources")[0][0]
+    assert cursor is not None and '"page"' in cursor  # killed in the middle of the backfill
+    done = subprocess.run(fetch, env=env, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert table(engine, "SELECT COUNT(*) FROM posts") == [(60,)]
+    assert table(engine, "SELECT COUNT(*) FROM mentions") == [(30,)]
+    assert table(engine, "SELECT posts_captured FROM sources")[0][0] >= 60
