@@ -17,8 +17,6 @@ import argparse
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +26,7 @@ import orjson
 from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from bench.measure import save, timed
+from bench.measure import run_papertalk, save, timed
 from papertalk.core.arxiv_ids import find_in_post
 from papertalk.services.demo_world import WorldSize, generate_post_lines
 
@@ -63,27 +61,8 @@ def make_file(path: Path, count: int) -> None:
 
 def papertalk_import(path: Path, db: Path) -> tuple[float, float, dict[str, Any]]:
     """Run the real CLI in a child process: (seconds, peak RSS MiB of it and its worker, summary)."""
-    code = (
-        "import resource, subprocess, sys, json;"
-        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
-        "print(json.dumps({'rc': p.returncode, 'out': p.stdout, 'err': p.stderr[-2000:],"
-        " 'rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))"
-    )
-    cli = [
-        str(Path(sys.executable).parent / "papertalk"),
-        "--database",
-        f"sqlite:///{db}",
-        "import",
-        str(path),
-        "--json",
-    ]
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, *cli], capture_output=True, text=True, check=True)
-    seconds = time.perf_counter() - start
-    report = json.loads(done.stdout)
-    if report["rc"] != 0:
-        raise SystemExit(f"import failed: {report['err']}")
-    return seconds, report["rss"] / 1024, json.loads(report["out"])
+    seconds, rss, summary = run_papertalk("--database", f"sqlite:///{db}", "import", str(path), "--json")
+    return seconds, rss, summary
 
 
 def bare_loop(path: Path, db: Path) -> float:

@@ -6,6 +6,8 @@ import json
 import platform
 import resource
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -50,3 +52,22 @@ def save(name: str, result: dict[str, Any], folder: Path | None = None) -> Path:
     path = folder / f"{name}.json"
     path.write_text(json.dumps(result, indent=2))
     return path
+
+
+def run_papertalk(*args: str) -> tuple[float, float, Any]:
+    """Run the real ``papertalk`` CLI in a child process: (seconds, peak RSS MiB of it and its workers,
+    its JSON output); exits with the child's error when it fails."""
+    code = (
+        "import resource, subprocess, sys, json;"
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+        "print(json.dumps({'rc': p.returncode, 'out': p.stdout, 'err': p.stderr[-2000:],"
+        " 'rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))"
+    )
+    cli = [str(Path(sys.executable).parent / "papertalk"), *args]
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, *cli], capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - start
+    report = json.loads(done.stdout)
+    if report["rc"] != 0:
+        raise SystemExit(f"papertalk {' '.join(args[:3])} failed: {report['err']}")
+    return seconds, report["rss"] / 1024, json.loads(report["out"])

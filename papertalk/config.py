@@ -25,6 +25,48 @@ def sqlite_url(path: Path) -> str:
 
 
 @dataclass(frozen=True)
+class NetworkSettings:
+    """Where the Mastodon, X, Hacker News, Reddit and RSS fetchers go, with which credentials, how politely.
+
+    Base URLs are settings so tests (and mirrors) can point them elsewhere; credentials are optional
+    (a fetcher that needs a missing one says so when it runs). See docs/settings.md.
+    """
+
+    mastodon_url_template: str = "https://{instance}"
+    mastodon_access_token: str | None = None
+    x_api_url: str = "https://api.x.com"
+    x_bearer_token: str | None = None
+    hn_search_url: str = "https://hn.algolia.com/api/v1"
+    reddit_auth_url: str = "https://www.reddit.com"
+    reddit_api_url: str = "https://oauth.reddit.com"
+    reddit_client_id: str | None = None
+    reddit_client_secret: str | None = None
+    min_interval: float = 1.0
+    timeout: float = 20.0
+    max_attempts: int = 4
+    max_wait: float = 900.0
+    user_agent: str = "papertalk/0.1 (+https://github.com/papertalk; research paper tracker)"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> NetworkSettings:
+        d = cls()
+        return cls(
+            mastodon_url_template=env.get("PAPERTALK_MASTODON_URL_TEMPLATE", d.mastodon_url_template),
+            mastodon_access_token=env.get("PAPERTALK_MASTODON_ACCESS_TOKEN") or None,
+            x_api_url=env.get("PAPERTALK_X_API_URL", d.x_api_url),
+            x_bearer_token=env.get("PAPERTALK_X_BEARER_TOKEN") or None,
+            hn_search_url=env.get("PAPERTALK_HN_SEARCH_URL", d.hn_search_url),
+            reddit_auth_url=env.get("PAPERTALK_REDDIT_AUTH_URL", d.reddit_auth_url),
+            reddit_api_url=env.get("PAPERTALK_REDDIT_API_URL", d.reddit_api_url),
+            reddit_client_id=env.get("PAPERTALK_REDDIT_CLIENT_ID") or None,
+            reddit_client_secret=env.get("PAPERTALK_REDDIT_CLIENT_SECRET") or None,
+            min_interval=float(env.get("PAPERTALK_FETCH_MIN_INTERVAL", d.min_interval)),
+            timeout=float(env.get("PAPERTALK_FETCH_TIMEOUT", d.timeout)),
+            user_agent=env.get("PAPERTALK_FETCH_USER_AGENT", d.user_agent),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable. ``database_url`` is a SQLAlchemy URL (sqlite:/// or postgresql+psycopg://)."""
 
@@ -35,6 +77,7 @@ class Settings:
     oai_url: str = "https://oaipmh.arxiv.org/oai"
     bluesky_appview_url: str = "https://public.api.bsky.app"
     jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
+    networks: NetworkSettings = field(default_factory=NetworkSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -50,6 +93,7 @@ class Settings:
             raise ValueError(f"PAPERTALK_IMPORT_BATCH_SIZE must be a positive number of lines, got {batch}")
         api = env.get("PAPERTALK_ARXIV_API_URL", "https://export.arxiv.org/api/query")
         oai = env.get("PAPERTALK_OAI_URL", "https://oaipmh.arxiv.org/oai")
+        networks = NetworkSettings.from_env(env)
         return cls(
             database_url=url,
             ranking=ranking,
@@ -58,6 +102,7 @@ class Settings:
             oai_url=oai,
             bluesky_appview_url=env.get("PAPERTALK_BLUESKY_APPVIEW_URL", cls.bluesky_appview_url),
             jetstream_url=env.get("PAPERTALK_JETSTREAM_URL", cls.jetstream_url),
+            networks=networks,
         )
 
     def with_database(self, url: str) -> Settings:

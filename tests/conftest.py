@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ pytest_plugins = [
     "tests.fake_oai",
     "tests.fake_bluesky",
     "tests.fake_jetstream",
-]  # local look-alikes (fixtures)
+    "tests.fake_platforms",
+]  # local look-alikes of the services we talk to (fixtures)
 
 POSTGRES_URL = os.environ.get("PAPERTALK_TEST_POSTGRES_URL")
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -43,6 +45,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'papertalk.sqlite3'}"
         return
+    with postgres_schema() as url:
+        yield url
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A URL to a fresh schema of the test PostgreSQL server, dropped afterwards."""
     assert POSTGRES_URL
     schema = f"pt_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ from sqlalchemy import text
 from papertalk.services.ingest import Importer
 from papertalk.storage.engine import Engine
 
-NOW = 1_795_176_000  # 2026-11-20T12:00:00Z
+# The start of the current hour: commands under test read the real clock, so the posts the tests write
+# ("3 hours ago") must be recent in real time too, on whatever day the suite runs.
+NOW = int(time.time()) // 3600 * 3600
 
 
 def post(post_id: str, author: str, hours_ago: float, kind: str = "post", **extra: Any) -> dict[str, Any]:

@@ -40,3 +40,19 @@ def test_ingest_benchmark_smoke(tmp_path: Path) -> None:
     assert report["papertalk"]["summary"]["rejected"] == 0
     assert report["naive_orm_loop"]["posts"] == 20
     assert report["ratios"]["papertalk_vs_naive"] > 1
+
+
+@pytest.mark.slow
+def test_search_benchmark_smoke(tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "bench.search", "--papers", "1500", "--runs", "1"]
+    args += ["--data", str(tmp_path / "data"), "--results", str(tmp_path)]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "search-1500.json").read_text())
+    imported = report["import"]
+    assert imported["papertalk_sqlite_with_index"]["summary"]["papers"] == 1500
+    assert imported["plain_loop"]["records_per_s"] > 0
+    search = report["search"]
+    for name in ("papertalk", "naive_fts_bm25", "linear_like_scan"):
+        assert search[name]["median_ms"] > 0, name
+    assert search["per_query"]["learning"]["papertalk_ms"] > 0

@@ -11,12 +11,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from papertalk.cli.context import app_context, fail
+from papertalk.cli.context import AppContext, app_context, fail
 from papertalk.cli.progress import byte_progress
 from papertalk.cli.rejects import RejectPrinter
 from papertalk.services.database import StaleSchemaError, open_database
 from papertalk.services.ingest import Importer, ImportSummary
 from papertalk.services.line_files import total_size
+from papertalk.services.x_import import FORMATS, ArchiveError, XImporter
+from papertalk.storage.engine import Engine
 
 
 def import_files(
@@ -28,6 +30,12 @@ def import_files(
         False, "--restart", help="Read files from the start even if an earlier import got further."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (no progress bar)."),
+    fmt: str = typer.Option(
+        "neutral",
+        "--format",
+        help="neutral (JSON lines, docs/formats.md), x-archive (an X data archive: directory or .zip), "
+        "x-v1 or x-v2 (files of X API replies; docs/sources-formats.md).",
+    ),
 ) -> None:
     """Import posts. Safe to re-run: nothing is counted twice, and an interrupted import resumes.
 
@@ -35,13 +43,13 @@ def import_files(
     Exit status: 0 if every line was imported, 1 if any line was rejected, 2 on a usage error.
     """
     app = app_context(ctx)
+    if fmt != "neutral":
+        import_x_files(app, files, fmt, as_json)
+        return
     missing = [str(f) for f in files if str(f) != "-" and not f.is_file()]
     if missing:
         raise fail(app, f"no such file: {', '.join(missing)}")
-    try:
-        engine = open_database(app.settings, create_if_empty=True)
-    except StaleSchemaError as exc:
-        raise fail(app, str(exc)) from None
+    engine = open_or_fail(app)
     on_reject = RejectPrinter(app.errors)
 
     real_files = [f for f in files if str(f) != "-"]
@@ -67,6 +75,56 @@ def import_files(
         sys.stdout.write(orjson.dumps(asdict(summary), option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
         print_summary(app.console, summary)
+    if summary.rejected:
+        raise typer.Exit(1)
+
+
+def open_or_fail(app: AppContext) -> Engine:
+    try:
+        return open_database(app.settings, create_if_empty=True)
+    except StaleSchemaError as exc:
+        raise fail(app, str(exc)) from None
+
+
+def import_x_files(app: AppContext, paths: list[Path], fmt: str, as_json: bool) -> None:
+    """``--format x-archive|x-v1|x-v2``: X archives and API files through the same ingest path."""
+    if fmt not in FORMATS:
+        raise fail(app, f"unknown --format {fmt!r}: use neutral, {', '.join(FORMATS)}")
+    missing = [str(p) for p in paths if not p.exists() or (fmt != "x-archive" and not p.is_file())]
+    if missing:
+        raise fail(app, f"no such file: {', '.join(missing)}")
+    engine = open_or_fail(app)
+    printer = RejectPrinter(app.errors)
+    progress = byte_progress(app.errors, enabled=not as_json and app.errors.is_terminal)
+    with progress:
+        task = progress.add_task("importing", total=None)
+        importer = XImporter(
+            engine,
+            now=app.now(),
+            batch_size=app.settings.import_batch_size,
+            on_reject=printer.line,
+            on_progress=lambda n: progress.advance(task, n),
+            ranking=app.settings.ranking,
+        )
+        try:
+            for path in paths:
+                if fmt == "x-archive":
+                    importer.import_archive(path)
+                else:
+                    importer.import_api_file(path, fmt)
+        except ArchiveError as exc:
+            raise fail(app, str(exc)) from None
+    engine.dispose()
+    summary = importer.summary
+    if as_json:
+        sys.stdout.write(orjson.dumps(asdict(summary), option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        print_summary(app.console, summary)
+        if fmt == "x-archive" and summary.following:
+            app.console.print(
+                f"following.js: {summary.following:,} accounts in network 'following' "
+                f"({summary.following_network_size:,} in all)"
+            )
     if summary.rejected:
         raise typer.Exit(1)
 

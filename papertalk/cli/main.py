@@ -13,6 +13,7 @@ from papertalk.cli import (
     harvest_cmd,
     import_cmd,
     network_cmd,
+    search_cmd,
     trending_cmd,
 )
 from papertalk.cli.context import AppContext
@@ -55,6 +56,7 @@ app.command("harvest")(harvest_cmd.harvest)
 app.command("trending")(trending_cmd.trending)
 app.command("block")(network_cmd.block)
 app.command("demo")(demo_cmd.demo)
+app.command("search")(search_cmd.search)
 app.command("follow")(capture_cmd.follow_cmd)
 app.add_typer(capture_cmd.follows_app, name="follows")
 app.add_typer(capture_cmd.sources_app, name="sources")

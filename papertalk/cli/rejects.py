@@ -14,9 +14,17 @@ class RejectPrinter:
         self.errors = errors
         self.shown = 0
 
-    def __call__(self, name: str, line: int, reason: str) -> None:
+    def __call__(self, name: str, line: int | str, reason: str) -> None:
         self.shown += 1
         if self.shown <= MAX_SHOWN:
             self.errors.print(f"{name}:{line}: {reason}", highlight=False, markup=False, soft_wrap=True)
+        elif self.shown == MAX_SHOWN + 1:
+            self.errors.print("(further rejected lines are counted but not shown)", highlight=False)
+
+    def line(self, text: str) -> None:
+        """A reject already worded as one line (``file:item: reason``)."""
+        self.shown += 1
+        if self.shown <= MAX_SHOWN:
+            self.errors.print(text, highlight=False, markup=False, soft_wrap=True)
         elif self.shown == MAX_SHOWN + 1:
             self.errors.print("(further rejected lines are counted but not shown)", highlight=False)

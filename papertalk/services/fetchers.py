@@ -7,6 +7,7 @@ from threading import Event
 
 from papertalk.config import Settings
 from papertalk.fetching.pages import FetcherRegistry
+from papertalk.services.more_fetchers import register_more
 from papertalk.sources.bluesky.accounts import BlueskyDirectory
 from papertalk.sources.bluesky.jetstream import JetstreamFetcher
 from papertalk.sources.bluesky.listings import author_feed, search
@@ -36,4 +37,5 @@ def build_registry(settings: Settings, stop: Event | None = None) -> FetcherRegi
     """Every platform's fetchers; ``stop`` makes live listeners (the worker) run until it is set."""
     registry = FetcherRegistry()
     register_bluesky(registry, XrpcClient(settings.bluesky_appview_url), settings.jetstream_url, stop)
+    register_more(registry, settings)  # Mastodon, X, Hacker News, Reddit, RSS
     return registry

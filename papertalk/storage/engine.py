@@ -6,9 +6,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
-__all__ = ["Engine", "is_sqlite", "make_engine", "missing_sqlite_file"]
+__all__ = ["Connection", "Engine", "is_sqlite", "make_engine", "missing_sqlite_file"]
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000

@@ -18,13 +18,29 @@ READ_COLUMNS = (
     "arxiv_id, title, authors, abstract, categories, published_at, updated_at, latest_version, doi, journal_ref, "
     "comments, versions"
 )
+UPSERT = (
+    "ON CONFLICT (arxiv_id) DO UPDATE SET "
+    "title = excluded.title, authors = excluded.authors, abstract = excluded.abstract, "
+    "categories = excluded.categories, published_at = excluded.published_at, "
+    "updated_at = excluded.updated_at, latest_version = excluded.latest_version, doi = excluded.doi, "
+    "journal_ref = excluded.journal_ref, comments = excluded.comments, "
+    "versions = COALESCE(excluded.versions, papers.versions), metadata_at = excluded.metadata_at, "
+    "fetch_state = 'ok', fetch_attempts = 0, next_fetch_at = NULL"
+)
+COPY_FROM = 200  # rows: below this an executemany is cheaper than staging
+STAGE_PAPERS_DDL = (
+    "CREATE TEMP TABLE IF NOT EXISTS stage_papers (seq INTEGER NOT NULL, arxiv_id TEXT NOT NULL, title TEXT, "
+    "authors TEXT, abstract TEXT, categories TEXT, published_at BIGINT, updated_at BIGINT, latest_version INTEGER, "
+    "doi TEXT, journal_ref TEXT, comments TEXT, versions TEXT, metadata_at BIGINT) ON COMMIT DELETE ROWS"
+)
 UNKNOWN_RETRY_FIRST = 3600  # an id arXiv does not know is asked again after 1 h, 4 h, 16 h, ...
 UNKNOWN_RETRY_MAX = 30 * 86400
 UNKNOWN_GIVE_UP_AFTER = 8  # attempts; then the paper stays known by its id only ("gone")
 
 
 def upsert_papers(conn: Connection, papers: Iterable[Paper], now: int) -> int:
-    """Insert or refresh metadata for many papers in one executemany; returns how many rows were given."""
+    """Insert or refresh metadata for many papers (PostgreSQL: COPY and one upsert; SQLite: one executemany,
+    whose statement the search triggers follow); returns how many rows were given."""
     sql = for_connection(conn)
     rows = [
         (
@@ -44,18 +60,18 @@ def upsert_papers(conn: Connection, papers: Iterable[Paper], now: int) -> int:
         )
         for p in papers
     ]
-    sql.many(
-        conn,
-        f"INSERT INTO papers ({COLUMNS}, fetch_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok') "
-        "ON CONFLICT (arxiv_id) DO UPDATE SET "
-        "title = excluded.title, authors = excluded.authors, abstract = excluded.abstract, "
-        "categories = excluded.categories, published_at = excluded.published_at, "
-        "updated_at = excluded.updated_at, latest_version = excluded.latest_version, doi = excluded.doi, "
-        "journal_ref = excluded.journal_ref, comments = excluded.comments, "
-        "versions = COALESCE(excluded.versions, papers.versions), metadata_at = excluded.metadata_at, "
-        "fetch_state = 'ok', fetch_attempts = 0, next_fetch_at = NULL",
-        rows,
-    )
+    if sql.postgres and len(rows) >= COPY_FROM:
+        # COPY into a staging table, then one set-based upsert: the database does the per-row work.
+        sql.execute(conn, STAGE_PAPERS_DDL)
+        sql.execute(conn, "TRUNCATE stage_papers")
+        sql.copy_rows(conn, "stage_papers", f"seq, {COLUMNS}", [(i, *r) for i, r in enumerate(rows)])
+        # The last line of an id wins, as with one statement per row; new rows get ids in file order.
+        last = f"SELECT DISTINCT ON (arxiv_id) seq, {COLUMNS} FROM stage_papers ORDER BY arxiv_id, seq DESC"
+        source = f"SELECT {COLUMNS}, 'ok' FROM ({last}) s ORDER BY seq"
+        sql.execute(conn, f"INSERT INTO papers ({COLUMNS}, fetch_state) {source} {UPSERT}")
+    else:
+        marks = ", ".join("?" * 13)
+        sql.many(conn, f"INSERT INTO papers ({COLUMNS}, fetch_state) VALUES ({marks}, 'ok') {UPSERT}", rows)
     return len(rows)
 
 

@@ -1,0 +1,1 @@
+"""Hacker News through its Algolia search API: stories and comments that link arxiv.org."""

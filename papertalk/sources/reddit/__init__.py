@@ -1,0 +1,1 @@
+"""Reddit: subreddit ``new`` listings and site-wide search, with app-only OAuth."""

@@ -1,0 +1,1 @@
+"""RSS and Atom feeds of blogs and newsletters, read with feedparser; the feed is the author."""

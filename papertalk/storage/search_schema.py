@@ -1,0 +1,82 @@
+"""The full-text search index over papers, as DDL for each backend (used by migration 0006 and tests).
+
+Both backends see the same tokens: letters and digits in runs, lowercased, everything else a separator.
+
+* SQLite: an FTS5 table ``paper_fts`` (columns title, authors, abstract, cats) with external content read
+  through the view ``paper_search_source``; triggers on ``papers`` keep it in step on every write path
+  (enrich, harvest, catalogue import, anything else). Only papers with a title are indexed.
+* PostgreSQL: a stored generated column ``papers.search_vector`` (title weight A, authors B, abstract C,
+  categories D) built with the ``simple`` configuration over text whose non-alphanumerics are replaced by
+  spaces, so PostgreSQL's parser splits exactly where FTS5's unicode61 tokenizer does; a GIN index on it.
+
+Categories are indexed as single tokens: ``cs.LG`` -> ``cs0lg``, ``cond-mat.stat-mech`` ->
+``cond1mat0stat1mech`` (``.`` -> ``0``, ``-`` -> ``1``), and each archive too (``cs``, ``hep1th``), so
+``cat:cs.LG`` and ``cat:cs`` are each one exact token.
+"""
+
+from __future__ import annotations
+
+FTS_TABLE = "paper_fts"
+SOURCE_VIEW = "paper_search_source"
+SEARCH_COLUMN = "search_vector"  # PostgreSQL
+# Positions of the indexed columns, and the BM25 weights of title, authors, abstract (categories: none).
+FTS_COLUMNS = ("title", "authors", "abstract", "cats")
+# Each category as one token (``cs.LG`` -> ``cs0lg``), then each archive as one (``cs``; subjects become
+# ``z...`` tokens no query asks for): ``cat:cs.LG`` and ``cat:cs`` are both one exact token.
+CATS_SQL = (
+    "lower(replace(replace(coalesce({col}, ''), '-', '1'), '.', '0') || ' ' || "
+    "replace(replace(coalesce({col}, ''), '-', '1'), '.', ' z'))"
+)
+INDEXED = "{row}.title IS NOT NULL"
+
+SQLITE_CREATE = (
+    f"CREATE VIEW {SOURCE_VIEW} AS SELECT id, title, authors, abstract, "
+    f"{CATS_SQL.format(col='categories')} AS cats FROM papers WHERE {INDEXED.format(row='papers')}",
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, authors, abstract, cats, "
+    f"content='{SOURCE_VIEW}', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+    f"CREATE TRIGGER papers_search_insert AFTER INSERT ON papers WHEN {INDEXED.format(row='new')} BEGIN "
+    f"INSERT INTO {FTS_TABLE} (rowid, title, authors, abstract, cats) VALUES "
+    f"(new.id, new.title, new.authors, new.abstract, {CATS_SQL.format(col='new.categories')}); END",
+    # One trigger, two statements in order: SQLite fires several triggers of one event newest first.
+    f"CREATE TRIGGER papers_search_update AFTER UPDATE OF title, authors, abstract, categories ON papers BEGIN "
+    f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, authors, abstract, cats) SELECT "
+    f"'delete', old.id, old.title, old.authors, old.abstract, {CATS_SQL.format(col='old.categories')} "
+    f"WHERE {INDEXED.format(row='old')}; "
+    f"INSERT INTO {FTS_TABLE} (rowid, title, authors, abstract, cats) SELECT "
+    f"new.id, new.title, new.authors, new.abstract, {CATS_SQL.format(col='new.categories')} "
+    f"WHERE {INDEXED.format(row='new')}; END",
+    f"CREATE TRIGGER papers_search_delete AFTER DELETE ON papers WHEN {INDEXED.format(row='old')} BEGIN "
+    f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, authors, abstract, cats) VALUES "
+    f"('delete', old.id, old.title, old.authors, old.abstract, {CATS_SQL.format(col='old.categories')}); END",
+    # Papers already stored (an upgrade of a filled database) are indexed once, in one pass.
+    f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')",
+)
+SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS papers_search_insert",
+    "DROP TRIGGER IF EXISTS papers_search_update",
+    "DROP TRIGGER IF EXISTS papers_search_delete",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+    f"DROP VIEW IF EXISTS {SOURCE_VIEW}",
+)
+
+
+def pg_words(column: str) -> str:
+    """PostgreSQL: ``column`` as text whose separators are spaces (what FTS5's unicode61 splits on)."""
+    return f"regexp_replace(coalesce({column}, ''), '[^[:alnum:]]+', ' ', 'g')"
+
+
+PG_VECTOR = (
+    f"setweight(to_tsvector('simple'::regconfig, {pg_words('title')}), 'A') || "
+    f"setweight(to_tsvector('simple'::regconfig, {pg_words('authors')}), 'B') || "
+    f"setweight(to_tsvector('simple'::regconfig, {pg_words('abstract')}), 'C') || "
+    f"setweight(to_tsvector('simple'::regconfig, {CATS_SQL.format(col='categories')}), 'D')"
+)
+PG_CREATE = (
+    f"ALTER TABLE papers ADD COLUMN {SEARCH_COLUMN} tsvector GENERATED ALWAYS AS "
+    f"(CASE WHEN title IS NOT NULL THEN {PG_VECTOR} END) STORED",
+    f"CREATE INDEX ix_papers_search ON papers USING gin ({SEARCH_COLUMN})",
+)
+PG_DROP = (
+    "DROP INDEX IF EXISTS ix_papers_search",
+    f"ALTER TABLE papers DROP COLUMN IF EXISTS {SEARCH_COLUMN}",
+)
