@@ -37,6 +37,7 @@ from papertalk.storage.batch_load import stage_batch
 from papertalk.storage.engine import make_engine
 from papertalk.storage.ingest_store import IngestStore
 from papertalk.storage.schema import upgrade
+from papertalk.storage.source_rows import SourceProgress
 
 DATA = Path(__file__).parent / "data"
 CHUNK = 50_000
@@ -129,10 +130,10 @@ def start_server(path: Path, data: Path) -> tuple[subprocess.Popen[bytes], str]:
     return proc, f"ws://127.0.0.1:{port_file.read_text()}/subscribe"
 
 
-def ws_plain(url: str) -> tuple[float, int, int]:
+def ws_plain(url: str) -> tuple[float, float, int, int]:
     events = found = 0
     with connect(url, compression=None, max_size=2**22) as ws:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         while True:
             try:
                 message = ws.recv(timeout=IDLE)
@@ -142,15 +143,15 @@ def ws_plain(url: str) -> tuple[float, int, int]:
             links = plain_links(orjson.loads(message))
             if links and cites_arxiv(links):
                 found += 1
-    return time.perf_counter() - start - IDLE, events, found
+    return time.perf_counter() - start - IDLE, time.process_time() - cpu, events, found
 
 
-def ws_ours(url: str) -> tuple[float, int]:
+def ws_ours(url: str) -> tuple[float, float, int]:
     fetcher = JetstreamFetcher(url, None, page_events=CHUNK, page_seconds=5.0, idle_seconds=IDLE)
     spec = SourceSpec("bluesky:jetstream:arxiv", "bluesky", "jetstream", "arxiv")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     kept = sum(len(page.posts) for page in fetcher.pages(spec, None))
-    return time.perf_counter() - start - IDLE, kept
+    return time.perf_counter() - start - IDLE, time.process_time() - cpu, kept
 
 
 def ws_stored(url: str, db: Path) -> tuple[float, Any]:
@@ -167,16 +168,25 @@ def ws_stored(url: str, db: Path) -> tuple[float, Any]:
     return time.perf_counter() - start - IDLE, outcome
 
 
-def import_batch(posts: list[Any], db: Path) -> float:
-    """The core's import path for the same posts: one batch, as ``papertalk import`` writes them."""
-    db.unlink(missing_ok=True)
-    engine = make_engine(f"sqlite:///{db}")
-    upgrade(engine)
-    store = IngestStore(engine, RankingSettings())
-    start = time.perf_counter()
-    for at in range(0, len(posts), 20_000):
-        store.write_batch(stage_batch(c for p in posts[at : at + 20_000] for c in citing(p)), None, NOW)
-    return time.perf_counter() - start
+def store_both(posts: list[Any], data: Path, pages: int) -> tuple[float, float]:
+    """Seconds to store the kept posts as capture does (``pages`` pages, each with its cursor) and as the
+    core's file import does (batches of 20,000), each into a fresh SQLite database."""
+    times = []
+    for name, size in (("capture", max(1, -(-len(posts) // pages))), ("import", 20_000)):
+        db = data / f"jetstream-{name}.sqlite3"
+        db.unlink(missing_ok=True)
+        engine = make_engine(f"sqlite:///{db}")
+        upgrade(engine)
+        row, _ = sources.add(engine, "bluesky", "jetstream", "arxiv", NOW)
+        store = IngestStore(engine, RankingSettings())
+        start = time.perf_counter()
+        for at in range(0, len(posts), size):
+            progress = SourceProgress(row.id, str(at), size, "bluesky") if name == "capture" else None
+            store.write_batch(stage_batch(c for p in posts[at : at + size] for c in citing(p)), None, NOW, progress)
+        times.append(time.perf_counter() - start)
+        engine.dispose()
+        db.unlink()
+    return times[0], times[1]
 
 
 def main() -> None:
@@ -212,8 +222,8 @@ def main() -> None:
 
     server, url = start_server(path, args.data)
     try:
-        plain_ws_s, ws_events, ws_found = ws_plain(url)
-        ours_ws_s, ws_kept = ws_ours(url)
+        plain_ws_s, plain_cpu, ws_events, ws_found = ws_plain(url)
+        ours_ws_s, ours_cpu, ws_kept = ws_ours(url)
         stored_s, outcome = ws_stored(url, args.data / "jetstream-capture.sqlite3")
     finally:
         server.terminate()
@@ -222,6 +232,8 @@ def main() -> None:
         "plain_events_per_s": ws_events / plain_ws_s,
         "ours_events_per_s": args.events / ours_ws_s,
         "speedup": plain_ws_s / ours_ws_s,
+        "plain_events_per_cpu_s": ws_events / plain_cpu,
+        "ours_events_per_cpu_s": args.events / ours_cpu,
         "plain_found": ws_found,
         "ours_kept_posts": ws_kept,
         "stored_end_to_end_events_per_s": args.events / stored_s,
@@ -233,14 +245,19 @@ def main() -> None:
         f"websocket: plain {ws_events / plain_ws_s:,.0f} ev/s, ours {args.events / ours_ws_s:,.0f} ev/s; "
         f"stored end to end {args.events / stored_s:,.0f} ev/s ({outcome.posts_new} posts, {outcome.pages} pages)"
     )
-    store_capture = outcome.posts_new / max(1e-9, stored_s - ours_ws_s)
-    import_s = import_batch(posts, args.data / "jetstream-import.sqlite3")
+    capture_s, import_s = store_both(posts, args.data, outcome.pages)
     report["store"] = {
-        "capture_posts_per_s_beyond_filtering": store_capture,
+        "posts": len(posts),
+        "capture_pages": outcome.pages,
+        "capture_posts_per_s": len(posts) / capture_s,
         "import_posts_per_s": len(posts) / import_s,
     }
     print(
-        f"store: capture pages {store_capture:,.0f} posts/s beyond filtering; "
+        f"websocket reader CPU: plain {ws_events / plain_cpu:,.0f} ev/cpu-s, "
+        f"ours {args.events / ours_cpu:,.0f} ev/cpu-s"
+    )
+    print(
+        f"store {len(posts)} posts: capture pages {len(posts) / capture_s:,.0f} posts/s, "
         f"import batches {len(posts) / import_s:,.0f} posts/s"
     )
     report["load_after"] = os.getloadavg()

@@ -74,7 +74,7 @@ def _text(rng: random.Random, low: int = 3, high: int = 40) -> str:
 
 
 def _arxiv_id(rng: random.Random) -> str:
-    return f"{rng.randint(2301, 2611)}.{rng.randint(1, 29999):05d}"
+    return f"{rng.randint(23, 26)}{rng.randint(1, 12):02d}.{rng.randint(1, 29999):05d}"
 
 
 def _post(rng: random.Random, dids: list[str], arxiv: bool, says_arxiv: bool) -> dict[str, object]:

@@ -5,6 +5,7 @@ connection in the middle of the stream."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,6 +81,7 @@ class FakeJetstream:
     events: list[bytes] = field(default_factory=list)
     drop_after: list[int] = field(default_factory=list)  # per connection: close after this many events
     connections: list[dict[str, list[str]]] = field(default_factory=list)
+    delay: float = 0.0  # seconds between events (a live pace)
 
     def add(self, *events: dict[str, Any] | bytes) -> None:
         self.events.extend(e if isinstance(e, bytes) else orjson.dumps(e) for e in events)
@@ -100,6 +102,8 @@ class FakeJetstream:
                 return
             ws.send(raw.decode("utf-8", "replace"))
             sent += 1
+            if self.delay:
+                time.sleep(self.delay)
         ws.recv()  # stay open (quiet) until the client leaves
 
 

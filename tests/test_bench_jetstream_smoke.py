@@ -23,3 +23,4 @@ def test_jetstream_benchmark_smoke(tmp_path: Path) -> None:
     assert report["websocket"]["plain_found"] == report["file"]["plain_found"]
     assert report["websocket"]["ours_kept_posts"] == report["file"]["ours_kept_posts"]
     assert report["websocket"]["stored_posts"] == report["file"]["ours_kept_posts"]
+    assert report["websocket"]["stored_mentions"] >= report["file"]["plain_found"] * 0.95  # valid ids

@@ -5,8 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from papertalk.core.records import PostKind
-from papertalk.sources.bluesky.post_views import parse_feed_item, parse_items, parse_post_view
+from papertalk.core.records import Author, PostKind
+from papertalk.sources.bluesky.post_views import (
+    author_of,
+    parse_feed_item,
+    parse_items,
+    parse_post_view,
+    post_from_record,
+)
 from tests.fake_bluesky import post_view, repost_item
 
 
@@ -61,3 +67,16 @@ def test_repost_points_to_full_original() -> None:
     assert repost.kind is PostKind.REPOST and repost.author.platform_id == "did:plc:user0003"
     assert repost.original is not None and repost.original.post is not None
     assert repost.original.post.links == ("https://arxiv.org/abs/2401.00007",)
+
+
+def test_real_get_follows_sample(shared_data: Path) -> None:
+    follows = json.loads((shared_data / "bluesky/marshalx_atproto/get_follows.json").read_text())["follows"]
+    authors = [author_of(f, f"follows[{n}]") for n, f in enumerate(follows)]
+    assert len(authors) == 6 and all(a.platform_id.startswith("did:") and a.handle for a in authors)
+
+
+def test_real_post_record_sample(shared_data: Path) -> None:
+    record = json.loads((shared_data / "bluesky/marshalx_atproto/post_record.json").read_text())
+    record = record.get("value", record)
+    post = post_from_record("at://did:plc:x/app.bsky.feed.post/1", Author("bluesky", "did:plc:x"), record, "sample")
+    assert post.created_at > 0 and isinstance(post.text, str)

@@ -4,9 +4,14 @@ look-alikes, on SQLite and PostgreSQL: follow, follows import, sources, fetch, w
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -17,8 +22,10 @@ from papertalk.services.fetchers import build_registry
 from papertalk.services.worker import Worker
 from papertalk.storage.engine import Engine
 from tests.fake_bluesky import FakeAppView, post_view, profile
-from tests.fake_jetstream import FakeJetstream, post_event
+from tests.fake_jetstream import T0, FakeJetstream, post_event
 from tests.helpers import table
+
+PAPERTALK = str(Path(sys.executable).parent / "papertalk")
 
 
 def _run(db_url: str, appview: str, *args: str, jetstream: str = "ws://127.0.0.1:9/subscribe") -> tuple[int, str, str]:
@@ -103,3 +110,61 @@ def test_worker_runs_schedule_and_jetstream_until_stopped(
     thread.join(timeout=10)
     assert not thread.is_alive()
     assert table(engine, "SELECT COUNT(*) FROM posts") == [(4,)]  # 1 from search, 3 arXiv posts from the stream
+
+
+def test_kill_9_during_a_jetstream_session_then_restart(
+    engine: Engine, db_url: str, fake_appview: FakeAppView, fake_jetstream: FakeJetstream
+) -> None:
+    linked = 0
+    for k in range(1, 1201):
+        arxiv = f"2411.{k:05d}" if k % 20 == 0 else None
+        linked += arxiv is not None
+        fake_jetstream.add(post_event(k, f"did:plc:a{k % 7}", arxiv=arxiv))
+    fake_jetstream.delay = 0.004  # about five seconds of stream
+    sources.add(engine, "bluesky", "jetstream", "arxiv", 1_796_040_000)
+    env = {
+        **os.environ,
+        "PAPERTALK_DATABASE_URL": db_url,
+        "PAPERTALK_BLUESKY_APPVIEW_URL": fake_appview.url,
+        "PAPERTALK_JETSTREAM_URL": fake_jetstream.url,
+    }
+    fetch = [PAPERTALK, "fetch", "bluesky:jetstream:arxiv"]
+    proc = subprocess.Popen(fetch, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and table(engine, "SELECT cursor FROM sources")[0][0] is None:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    cursor = table(engine, "SELECT cursor FROM sources")[0][0]
+    assert cursor is not None and int(cursor) < T0 + 1200 * 1000  # killed in the middle of the session
+    partial = table(engine, "SELECT COUNT(*) FROM posts")[0][0]
+    assert 0 < partial < linked
+    fake_jetstream.delay = 0
+    done = subprocess.run(fetch, env=env, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert int(fake_jetstream.connections[1]["cursor"][0]) == int(cursor) - 5_000_000
+    assert table(engine, "SELECT COUNT(*) FROM posts") == [(linked,)]
+    assert table(engine, "SELECT COUNT(*) FROM mentions") == [(linked,)]
+
+
+def test_kill_9_during_a_backfill_then_restart(engine: Engine, db_url: str, fake_appview: FakeAppView) -> None:
+    did = "did:plc:user0001"
+    fake_appview.feeds[did] = [
+        {"post": post_view(k, 1, k * 60, arxiv=f"2411.{k:05d}" if k % 2 else None)} for k in range(60, 0, -1)
+    ]
+    sources.add(engine, "bluesky", "feed", did, 1_796_040_000)
+    env = {**os.environ, "PAPERTALK_DATABASE_URL": db_url, "PAPERTALK_BLUESKY_APPVIEW_URL": fake_appview.url}
+    fetch = [PAPERTALK, "fetch", f"bluesky:feed:{did}"]
+    proc = subprocess.Popen(fetch, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and table(engine, "SELECT cursor FROM sources")[0][0] is None:
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    cursor = table(engine, "SELECT cursor FROM sources")[0][0]
+    assert cursor is not None and '"page"' in cursor  # killed in the middle of the backfill
+    done = subprocess.run(fetch, env=env, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert table(engine, "SELECT COUNT(*) FROM posts") == [(60,)]
+    assert table(engine, "SELECT COUNT(*) FROM mentions") == [(30,)]
+    assert table(engine, "SELECT posts_captured FROM sources")[0][0] >= 60

@@ -72,13 +72,18 @@ def test_bad_events_are_rejected_one_line_and_the_rest_kept() -> None:
     del no_record["commit"]["record"]["createdAt"]
     wrong = post_event(3, "did:plc:a", arxiv="2401.00003")
     wrong["commit"]["record"]["text"] = ["arxiv"]
-    raws = [orjson.dumps(e) for e in (good, no_record, wrong)] + [b'{"did": "arxiv", "time_us": 9, "kind": "comm']
+    latin1 = b'{"did":"did:plc:a","time_us":8,"kind":"commit","commit":{"text":"arXiv caf\xe9"}}'
+    raws = [orjson.dumps(e) for e in (good, no_record, wrong)] + [
+        latin1,
+        b'{"did": "arxiv", "time_us": 9, "kind": "comm',
+    ]
     batch = read_events(raws, EventFilter(), "bluesky:jetstream:arxiv")
     assert [p.post_id for p in batch.posts] == ["at://did:plc:a/app.bsky.feed.post/3k00000001"]
-    assert len(batch.rejects) == 3 and all(
+    assert len(batch.rejects) == 4 and all(
         "\n" not in r and r.startswith("bluesky:jetstream:arxiv: ") for r in batch.rejects
     )
     assert "record.createdAt" in batch.rejects[0] and "invalid JSON" in batch.rejects[2]
+    assert "invalid JSON" in batch.rejects[3]  # not UTF-8: rejected on its own, the rest kept
     assert batch.cursor == 9
 
 

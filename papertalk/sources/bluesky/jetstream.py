@@ -32,6 +32,7 @@ DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
 REWIND_US = 5_000_000  # replay the last 5 s after a reconnect
 MAX_WANTED_DIDS = 10_000  # Jetstream's limit
 STOP_CHECK_SECONDS = 0.5  # how often a quiet stream looks at ``stop``
+CLOCK_EVERY = 64  # events between looks at the clock (page cut by time, quiet spells)
 
 
 class JetstreamFetcher:
@@ -71,27 +72,34 @@ class JetstreamFetcher:
             return  # nobody followed yet: nothing to listen to
         position = int(cursor) if cursor and cursor.isdigit() else None
         failures, done = 0, 0
+        buffer: list[bytes] = []
         while not self.stop.is_set():
-            buffer: list[bytes] = []
+            buffer = []
             try:
                 with connect(self.subscribe_url(source, position), open_timeout=10, max_size=2**22) as ws:
                     failures = 0
                     started = quiet_since = time.monotonic()
+                    looked_at = 0
                     while not self.stop.is_set():
                         try:
-                            message = ws.recv(timeout=min(self.idle_seconds, STOP_CHECK_SECONDS))
+                            message = ws.recv(timeout=min(self.idle_seconds, STOP_CHECK_SECONDS), decode=False)
                         except TimeoutError:
+                            if len(buffer) != looked_at:  # events arrived since the last look
+                                quiet_since, looked_at = time.monotonic(), len(buffer)
                             if time.monotonic() - quiet_since < self.idle_seconds:
                                 continue  # look at ``stop`` again
                             if buffer:
                                 yield self._page(source, buffer)
                             return  # caught up
-                        quiet_since = time.monotonic()
                         buffer.append(message if isinstance(message, bytes) else message.encode())
-                        if len(buffer) >= self.page_events or time.monotonic() - started >= self.page_seconds:
+                        full = len(buffer) >= self.page_events
+                        if not full and len(buffer) % CLOCK_EVERY:
+                            continue  # look at the clock only now and then: it costs more than an event
+                        quiet_since, looked_at = time.monotonic(), len(buffer)
+                        if full or quiet_since - started >= self.page_seconds:
                             page = self._page(source, buffer)
                             position = int(page.cursor) if page.cursor else position
-                            buffer, started = [], time.monotonic()
+                            buffer, started, looked_at = [], time.monotonic(), 0
                             yield page
                             done += 1
                             if max_pages is not None and done >= max_pages:
