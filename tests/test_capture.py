@@ -4,13 +4,14 @@ a restart resumes from the stored cursor, and a page delivered twice counts once
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from papertalk.core.records import Author, Post
 from papertalk.fetching.pages import FetchedPage, FetcherRegistry, FetchError, SourceSpec
 from papertalk.services import sources
 from papertalk.services.capture import MAX_BACKOFF_SECONDS, run_due, run_source
-from papertalk.storage.engine import Engine
-from papertalk.storage.source_rows import list_sources
+from papertalk.storage.engine import Engine, make_engine
+from papertalk.storage.source_rows import claim_due_sources, list_sources, release_sources
 from tests.helpers import NOW, table
 
 
@@ -117,3 +118,33 @@ def test_unknown_platform_is_a_recorded_error(engine: Engine) -> None:
     assert outcome.error == "no fetcher for gopher:feed (known: none)"
     [stored] = list_sources(engine)
     assert stored.error_count == 1
+
+
+def test_two_workers_claim_each_due_source_once(engine: Engine) -> None:
+    for n in range(5):
+        sources.add(engine, "bluesky", "feed", f"did:plc:w{n}", NOW)
+    sources.add(engine, "bluesky", "jetstream", "following", NOW)
+    first = claim_due_sources(engine, NOW, 1800, frozenset({"jetstream"}))
+    second = claim_due_sources(engine, NOW, 1800, frozenset({"jetstream"}))
+    assert len(first) == 5 and second == []  # the lease keeps the other worker off them
+    assert all(r.next_run_at == NOW + 1800 for r in first)
+    # A run's end sets the real next run; a stopping worker gives back what it did not run.
+    run_source(engine, _registry(ListedPages(pages=1)), first[0], NOW)
+    release_sources(engine, [r.id for r in first[1:]], NOW)
+    again = claim_due_sources(engine, NOW, 1800, frozenset({"jetstream"}))
+    assert sorted(r.name for r in again) == sorted(r.name for r in first[1:])
+    # The lease runs out (a worker died): the source is due again for anyone.
+    late = claim_due_sources(engine, NOW + 1801, 1800)
+    assert {r.kind for r in late} == {"feed", "jetstream"} and len(late) == 6
+
+
+def test_concurrent_claims_never_overlap(db_url: str, engine: Engine) -> None:
+    for n in range(40):
+        sources.add(engine, "bluesky", "feed", f"did:plc:c{n}", NOW)
+    engines = [make_engine(db_url) for _ in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        claims = list(pool.map(lambda e: [r.id for r in claim_due_sources(e, NOW, 600)], engines))
+    for e in engines:
+        e.dispose()
+    every = [i for claim in claims for i in claim]
+    assert len(every) == len(set(every)) == 40

@@ -182,6 +182,12 @@ def fetch_cmd(
 def worker_cmd(
     ctx: typer.Context,
     tick: float = typer.Option(5.0, "--tick", min=0.1, help="Seconds between looks at the schedule."),
+    live: bool = typer.Option(
+        True,
+        "--live/--no-live",
+        help="Also run the live listeners (Jetstream). With several workers on PostgreSQL, give exactly one "
+        "of them the listeners; scheduled sources are shared out among all of them.",
+    ),
 ) -> None:
     """Run the schedule and the live listeners (Jetstream) until Ctrl-C; stops cleanly, loses nothing."""
     app = app_context(ctx)
@@ -194,7 +200,8 @@ def worker_cmd(
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         expand = link_expander(engine, ShortLinkResolver(), app.now)
-        Worker(engine, build_registry(app.settings, stop), stop, app.clock, app.settings.ranking, tick, expand).run()
+        registry = build_registry(app.settings, stop)
+        Worker(engine, registry, stop, app.clock, app.settings.ranking, tick, expand, live).run()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

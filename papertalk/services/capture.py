@@ -23,13 +23,15 @@ from papertalk.storage.ingest_store import IngestStore
 from papertalk.storage.source_rows import (
     SourceProgress,
     SourceRow,
-    due_sources,
+    claim_due_sources,
     list_sources,
     record_run,
     tombstoned,
 )
 
 MAX_BACKOFF_SECONDS = 6 * 3600
+# A claimed source is not handed to another worker for this long; its run's end sets the real next run.
+CLAIM_LEASE_SECONDS = 30 * 60
 
 RejectHandler = Callable[[str], None]  # one line naming the source and item
 LinkExpander = Callable[[Sequence[Post]], list[Post]]  # adds the targets of short links (services.short_links)
@@ -144,7 +146,7 @@ def run_due(
         if missing:
             raise FetchError(f"no such source: {', '.join(sorted(missing))} (see `papertalk sources`)")
     else:
-        rows = due_sources(engine, now)
+        rows = claim_due_sources(engine, now, CLAIM_LEASE_SECONDS)
     summary = CaptureSummary()
     for row in rows:
         outcome = run_source(engine, registry, row, now, on_reject=on_reject, store=store, expand=expand)

@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 from papertalk.core.ranking import RankingSettings
 from papertalk.fetching.pages import FetcherRegistry
-from papertalk.services.capture import LinkExpander, RunOutcome, run_source
+from papertalk.services.capture import CLAIM_LEASE_SECONDS, LinkExpander, RunOutcome, run_source
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest_store import IngestStore
-from papertalk.storage.source_rows import SourceRow, due_sources, list_sources
+from papertalk.storage.source_rows import SourceRow, claim_due_sources, list_sources, release_sources
 
 log = logging.getLogger("papertalk.worker")
 
@@ -50,16 +50,17 @@ class Worker:
         ranking: RankingSettings | None = None,
         tick: float = TICK_SECONDS,
         expand: LinkExpander | None = None,
+        live: bool = True,
     ) -> None:
         self.engine, self.registry, self.stop, self.clock = engine, registry, stop, clock
         self.ranking = ranking or RankingSettings()
-        self.tick, self.expand = tick, expand
+        self.tick, self.expand, self.live = tick, expand, live
 
     def run(self) -> None:
         listeners = [
             threading.Thread(target=self._listen, args=(row.name,), name=f"listen {row.name}", daemon=True)
             for row in list_sources(self.engine)
-            if row.kind in LIVE_KINDS and row.enabled
+            if self.live and row.kind in LIVE_KINDS and row.enabled
         ]
         log.info("event=worker_start live=%d", len(listeners))
         for thread in listeners:
@@ -68,11 +69,12 @@ class Worker:
         while not self.stop.is_set():
             now = int(self.clock())
             ran = 0
-            for row in due_sources(self.engine, now):
+            # Claimed, not just read: with several workers each due source runs in one of them.
+            claimed = claim_due_sources(self.engine, now, CLAIM_LEASE_SECONDS, LIVE_KINDS)
+            for position, row in enumerate(claimed):
                 if self.stop.is_set():
+                    release_sources(self.engine, [r.id for r in claimed[position:]], now)
                     break
-                if row.kind in LIVE_KINDS:
-                    continue
                 outcome = run_source(
                     self.engine,
                     self.registry,

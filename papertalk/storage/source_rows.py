@@ -127,6 +127,40 @@ def due_sources(engine: Engine, now: int) -> list[SourceRow]:
     return [_row(tuple(r)) for r in rows]
 
 
+def claim_due_sources(
+    engine: Engine, now: int, lease_seconds: int, skip_kinds: frozenset[str] = frozenset()
+) -> list[SourceRow]:
+    """Take the due sources for this process: their next run moves ``lease_seconds`` ahead at once.
+
+    Several workers (on PostgreSQL) can ask at the same moment and each due source goes to one of them:
+    the claim is one ``UPDATE … RETURNING``, and on PostgreSQL rows another worker is claiming are
+    skipped (``FOR UPDATE SKIP LOCKED``), not waited for. The run's end sets the real next run
+    (``record_run``); if the worker dies, the lease runs out and another worker takes the source.
+    """
+    skip = sorted(skip_kinds)
+    with engine.begin() as conn:
+        sql = for_connection(conn)
+        kinds = f" AND NOT ({sql.in_list('kind')})" if skip else ""
+        due = f"SELECT id FROM sources WHERE next_run_at <= ? AND enabled = ?{kinds} ORDER BY next_run_at, id"
+        if sql.postgres:
+            due += " FOR UPDATE SKIP LOCKED"
+        params: list[object] = [now + lease_seconds, now, True]
+        if skip:
+            params.append(sql.list_param(skip))
+        rows = sql.all(conn, f"UPDATE sources SET next_run_at = ? WHERE id IN ({due}) RETURNING {_COLUMNS}", params)
+    return sorted((_row(tuple(r)) for r in rows), key=lambda r: r.id)
+
+
+def release_sources(engine: Engine, source_ids: list[int], now: int) -> None:
+    """Give back claimed sources that were not run (a stopping worker): they are due again at ``now``."""
+    if source_ids:
+        with engine.begin() as conn:
+            sql = for_connection(conn)
+            sql.execute(
+                conn, f"UPDATE sources SET next_run_at = ? WHERE {sql.in_list('id')}", (now, sql.list_param(source_ids))
+            )
+
+
 def save_progress(conn: Connection, progress: SourceProgress, now: int = 0) -> None:
     """Store a page's cursor and count its posts; called inside the page's transaction."""
     for_connection(conn).execute(
