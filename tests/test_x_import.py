@@ -321,3 +321,17 @@ def test_archive_read_in_a_worker_process_gives_the_same(engine: Engine, tmp_pat
     assert (importer.summary.posts_new, importer.summary.rejected, importer.summary.following) == (6, 4, 1)
     assert any(line.startswith("tweets.js:5#4: created_at") for line in lines)
     assert table(engine, "SELECT COUNT(*) FROM posts") == [(6,)]
+
+
+def test_odd_encodings_keep_the_rest(tmp_path: Path) -> None:
+    entries = [tweet(1, "caf\u00e9 \u2014 \u0645\u0631\u062d\u0628\u0627 \U0001f600 https://t.co/abc", [ARXIV])]
+    raw = b"\xef\xbb\xbf" + js("tweets", 0, entries).replace("caf\u00e9".encode(), b"caf\xe9")  # BOM + a Latin-1 byte
+    table_ = read_archive_file(raw, "tweets.js")
+    [post] = list(archive_tweets(table_.entries, OWNER, "tweets.js"))
+    assert not isinstance(post, str)
+    assert post.text.startswith("caf\ufffd \u2014 \u0645\u0631\u062d\u0628\u0627 \U0001f600")
+    assert post.links == ("https://arxiv.org/abs/2401.00001",)
+    lines = b"\n".join([orjson.dumps(v1(1)), b"\xff\xfe{garbage", orjson.dumps(v1(2))])
+    parsed = list(v1_posts(lines, "odd.jsonl"))
+    assert [p.post_id for p in parsed if not isinstance(p, str)] == ["1", "2"]
+    assert next(p for p in parsed if isinstance(p, str)).startswith("odd.jsonl:2: unreadable JSON")
