@@ -418,3 +418,19 @@ def test_x_archive_benchmark_smoke(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "x-archive-600.json").read_text())
     assert report["papertalk"]["summary"]["posts_read"] == 600 and report["papertalk"]["summary"]["rejected"] == 0
     assert report["bare"]["rows"] == 600 and report["papertalk"]["cpu_seconds"] > 0
+
+
+def die_at_once(path: str, batch_size: int, queue: object) -> None:
+    """A reading process killed before it says anything (run in the worker: must be importable)."""
+    import os
+
+    os._exit(3)
+
+
+def test_a_reading_process_that_dies_is_an_error_not_a_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from papertalk.services import x_archive_reading
+
+    root = make_archive(tmp_path / "archive")
+    monkeypatch.setattr(x_archive_reading, "WORKER_POLL_SECONDS", 0.1)
+    messages = list(x_archive_reading.messages_in_worker(root, 10, produce=die_at_once))
+    assert messages == [("error", f"{root}: the reading process stopped (exit code 3)")]
