@@ -255,3 +255,22 @@ def test_register_more_reads_the_settings(platform: FakePlatform) -> None:
     clock = FakeClock()
     registry = register_more(FetcherRegistry(), settings, clock=clock, sleep=clock.sleep)
     assert registry.directory("mastodon").lookup("@bob@sigmoid.social").display_name == "Bob"
+
+
+def test_unknown_attachments_and_card_types_do_not_lose_the_status() -> None:
+    odd = status(
+        1,
+        "<p>see arxiv.org/abs/2411.00001<script>alert(1)</script></p>",
+        media_attachments=[{"id": "m1", "type": "hologram", "url": "https://cdn.example/x"}],
+        card={"url": "https://arxiv.org/abs/2411.00001", "type": "future-embed", "html": "<iframe>"},
+        poll={"options": [{"title": "a"}]},
+        language=None,
+    )
+    post = parse_status(odd, "sigmoid.social")
+    assert post.text == "see arxiv.org/abs/2411.00001" and post.lang is None
+    assert post.links == ("https://arxiv.org/abs/2411.00001",)
+    broken_card = parse_statuses([status(2, card=["not", "an", "object"]), status(3)], "sigmoid.social", "src")
+    assert [p if isinstance(p, str) else p.post_id[-1] for p in broken_card] == [
+        "src:2#0: card: expected an object, got list",
+        "3",
+    ]

@@ -132,10 +132,11 @@ def test_reddit_new_listing_end_to_end(engine: Engine, platform: FakePlatform) -
         sleep=clock.sleep,
     )
     [row] = list_sources(engine)
-    platform.fail_next(PASS, Reply(503, b"", {"Retry-After": "12"}))  # the token, then a busy listing
+    # the token, a busy listing, a cut-off page, then a token revoked early (401): one new token.
+    platform.fail_next(PASS, Reply(503, b"", {"Retry-After": "12"}), Reply(truncate=True), PASS, Reply.json({}, 401))
     outcome = run_source(engine, registry, row, NOW + 10)
     assert outcome.error is None and outcome.posts_new == 230 and outcome.pages == 3
-    assert 12.0 in clock.waits and reddit.tokens == 1
+    assert 12.0 in clock.waits and reddit.tokens == 2
     [row] = list_sources(engine)
     assert row.cursor == str(NOW - 10_000 + 230)
     reddit.posts += [link_post(n, NOW - 1000 + n) for n in range(500, 505)]

@@ -321,3 +321,116 @@ def test_archive_read_in_a_worker_process_gives_the_same(engine: Engine, tmp_pat
     assert (importer.summary.posts_new, importer.summary.rejected, importer.summary.following) == (6, 4, 1)
     assert any(line.startswith("tweets.js:5#4: created_at") for line in lines)
     assert table(engine, "SELECT COUNT(*) FROM posts") == [(6,)]
+
+
+def test_odd_encodings_keep_the_rest(tmp_path: Path) -> None:
+    entries = [tweet(1, "caf\u00e9 \u2014 \u0645\u0631\u062d\u0628\u0627 \U0001f600 https://t.co/abc", [ARXIV])]
+    raw = b"\xef\xbb\xbf" + js("tweets", 0, entries).replace("caf\u00e9".encode(), b"caf\xe9")  # BOM + a Latin-1 byte
+    table_ = read_archive_file(raw, "tweets.js")
+    [post] = list(archive_tweets(table_.entries, OWNER, "tweets.js"))
+    assert not isinstance(post, str)
+    assert post.text.startswith("caf\ufffd \u2014 \u0645\u0631\u062d\u0628\u0627 \U0001f600")
+    assert post.links == ("https://arxiv.org/abs/2401.00001",)
+    lines = b"\n".join([orjson.dumps(v1(1)), b"\xff\xfe{garbage", orjson.dumps(v1(2))])
+    parsed = list(v1_posts(lines, "odd.jsonl"))
+    assert [p.post_id for p in parsed if not isinstance(p, str)] == ["1", "2"]
+    assert next(p for p in parsed if isinstance(p, str)).startswith("odd.jsonl:2: unreadable JSON")
+
+
+@pytest.mark.slow
+def test_kill_9_during_archive_import_then_rerun_counts_like_one_run(db_url: str, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from bench.x_archive import make_archive as make_big_archive
+    from tests.helpers import snapshot
+
+    papertalk = str(Path(sys.executable).parent / "papertalk")
+    root = tmp_path / "big"
+    make_big_archive(root, 12_000)
+    env = {**os.environ, "PAPERTALK_DATABASE_URL": db_url, "PAPERTALK_IMPORT_BATCH_SIZE": "500"}
+    subprocess.run([papertalk, "db", "upgrade"], env=env, check=True, capture_output=True)
+    engine = make_engine(db_url)
+    victim = subprocess.Popen(
+        [papertalk, "import", "--format", "x-archive", str(root)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline, stored = time.monotonic() + 120, 0
+    while time.monotonic() < deadline and stored < 2_000:
+        time.sleep(0.05)
+        stored = table(engine, "SELECT COUNT(*) FROM posts")[0][0]
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    assert 0 < stored < 13_000, "the import was killed in the middle"
+    rerun = subprocess.run(
+        [papertalk, "import", "--format", "x-archive", str(root), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    killed = snapshot(engine)
+    engine.dispose()
+    reference_url = f"sqlite:///{tmp_path / 'reference.sqlite3'}"
+    subprocess.run(
+        [papertalk, "import", "--format", "x-archive", str(root)],
+        env={**env, "PAPERTALK_DATABASE_URL": reference_url},
+        check=True,
+        capture_output=True,
+    )
+    reference = make_engine(reference_url)
+
+    def normal(snap: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tuple[object, ...]]]:
+        return {
+            k: [tuple(int(v) if isinstance(v, bool) else v for v in row) for row in rows] for k, rows in snap.items()
+        }
+
+    assert normal(killed) == normal(snapshot(reference))
+    assert len(killed["posts"]) > 12_000
+    reference.dispose()
+
+
+@pytest.mark.slow
+def test_x_archive_benchmark_smoke(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    args = [
+        sys.executable,
+        "-m",
+        "bench.x_archive",
+        "--tweets",
+        "600",
+        "--data",
+        str(tmp_path),
+        "--results",
+        str(tmp_path),
+    ]
+    done = subprocess.run(args, cwd=root, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "x-archive-600.json").read_text())
+    assert report["papertalk"]["summary"]["posts_read"] == 600 and report["papertalk"]["summary"]["rejected"] == 0
+    assert report["bare"]["rows"] == 600 and report["papertalk"]["cpu_seconds"] > 0
+
+
+def die_at_once(path: str, batch_size: int, queue: object) -> None:
+    """A reading process killed before it says anything (run in the worker: must be importable)."""
+    import os
+
+    os._exit(3)
+
+
+def test_a_reading_process_that_dies_is_an_error_not_a_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from papertalk.services import x_archive_reading
+
+    root = make_archive(tmp_path / "archive")
+    monkeypatch.setattr(x_archive_reading, "WORKER_POLL_SECONDS", 0.1)
+    messages = list(x_archive_reading.messages_in_worker(root, 10, produce=die_at_once))
+    assert messages == [("error", f"{root}: the reading process stopped (exit code 3)")]

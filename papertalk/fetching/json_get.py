@@ -47,7 +47,7 @@ def get_json(
                 return Failure(failure.what, retry=True, wait=wait_for(response))
             return failure
         links = {str(rel): link["url"] for rel, link in response.links.items() if rel and "url" in link}
-        if response.status_code == 304:
+        if response.status_code in (304, 401):  # asked for by ``accept``: the caller decides
             return JsonReply(None, dict(response.headers), links, response.status_code)
         try:
             body = orjson.loads(response.content)

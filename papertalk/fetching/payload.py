@@ -11,7 +11,21 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import orjson
+
 MAX_TEXT_CHARS = 100_000
+
+
+def loads_json(raw: bytes) -> Any:
+    """``orjson.loads`` that also reads a UTF-8 byte-order mark and stray invalid UTF-8 bytes (replaced
+    by U+FFFD, so one bad byte does not cost a whole file); raises ``orjson.JSONDecodeError`` otherwise."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        if "utf-8" not in str(exc).lower():
+            raise
+    return orjson.loads(raw.decode("utf-8", "replace"))
 
 
 class BadItem(ValueError):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
+from queue import Empty
 from typing import Any
 
 from papertalk.core.records import Post
@@ -31,10 +32,12 @@ from papertalk.storage.batch_load import StagedBatch, stage_batch
 TWEET_TABLES = ("tweets", "tweet")
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 IN_FLIGHT = 3  # batches the reader may be ahead of the writer: bounds memory
+WORKER_POLL_SECONDS = 1.0  # how often a waiting writer checks that the reading process is still alive
 
 # Messages: ("batch", StagedBatch, posts, items) | ("rejects", [line, ...]) | ("file", name, bytes)
 #           | ("following", [(platform, id, handle), ...], [reject, ...]) | ("error", message)
 Message = tuple[Any, ...]
+Producer = Callable[[str, int, "multiprocessing.Queue[Message | None]"], None]  # runs in the worker
 
 
 class DataFiles:
@@ -146,15 +149,24 @@ def archive_size(path: Path) -> int:
         files.close()
 
 
-def messages_in_worker(path: Path, batch_size: int) -> Iterator[Message]:
+def messages_in_worker(path: Path, batch_size: int, produce: Producer | None = None) -> Iterator[Message]:
     """``archive_messages`` produced in a second process, a few batches ahead of the caller."""
     # spawn, not fork: the parent holds database connections a forked child must not share.
     context = multiprocessing.get_context("spawn")
     queue: multiprocessing.Queue[Message | None] = context.Queue(maxsize=IN_FLIGHT * 3)
-    worker = context.Process(target=_produce, args=(str(path), batch_size, queue), daemon=True)
+    worker = context.Process(target=produce or _produce, args=(str(path), batch_size, queue), daemon=True)
     worker.start()
     try:
-        while (message := queue.get()) is not None:
+        while True:
+            try:
+                message = queue.get(timeout=WORKER_POLL_SECONDS)
+            except Empty:
+                if worker.is_alive():
+                    continue
+                yield ("error", f"{path}: the reading process stopped (exit code {worker.exitcode})")
+                return
+            if message is None:
+                return
             yield message
     finally:
         worker.join(timeout=5)

@@ -20,6 +20,7 @@ from papertalk.fetching.polite_http import PoliteGetter, one_line
 from papertalk.sources.reddit.listing import child_times, listing_after, parse_listing
 
 PAGE_SIZE = 100
+OK_OR_EXPIRED = frozenset({200, 401})
 TOKEN_MARGIN = 60  # renew a token this many seconds before it expires
 
 
@@ -88,9 +89,10 @@ class RedditListings:
             params = {**base, "limit": str(PAGE_SIZE), "raw_json": "1"}
             if after:
                 params["after"] = after
-            reply = get_json(
-                self.getter, url, params, source.name, headers=self.auth.headers(), accept=frozenset({200})
-            )
+            reply = get_json(self.getter, url, params, source.name, self.auth.headers(), accept=OK_OR_EXPIRED)
+            if reply.status == 401:  # the token expired or was revoked early: one new token, one retry
+                self.auth.forget()
+                reply = get_json(self.getter, url, params, source.name, self.auth.headers())
             times = child_times(reply.body)
             newest = max([newest, *times])
             after = listing_after(reply.body)

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from papertalk.core.records import Post
-from papertalk.fetching.payload import BadItem, item_label, reject_line
+from papertalk.fetching.payload import BadItem, item_label, loads_json, reject_line
 from papertalk.sources.x.tweet_v1 import parse_v1_tweet
 from papertalk.sources.x.tweet_v2 import page_posts
 
@@ -17,7 +17,7 @@ from papertalk.sources.x.tweet_v2 import page_posts
 def json_documents(raw: bytes, source: str) -> Iterator[tuple[str, Any] | str]:
     """``(where, document)`` for a whole-file JSON document or each JSON line; a reject line per bad line."""
     try:
-        yield source, orjson.loads(raw)
+        yield source, loads_json(raw)
         return
     except orjson.JSONDecodeError:
         pass  # not one document: read it as JSON lines
@@ -25,7 +25,7 @@ def json_documents(raw: bytes, source: str) -> Iterator[tuple[str, Any] | str]:
         if not line.strip():
             continue
         try:
-            yield f"{source}:{number}", orjson.loads(line)
+            yield f"{source}:{number}", loads_json(line)
         except orjson.JSONDecodeError as exc:
             yield reject_line(source, number, f"unreadable JSON ({exc})")
 

@@ -18,7 +18,7 @@ import orjson
 
 from papertalk.core.records import Author, Post
 from papertalk.fetching.html_links import merged_links
-from papertalk.fetching.payload import BadItem, clipped, iso_time, item_label, reject_line
+from papertalk.fetching.payload import BadItem, clipped, iso_time, item_label, loads_json, reject_line
 from papertalk.sources.x.tweet_v1 import PLATFORM, parse_v1_tweet
 
 _ASSIGNMENT = re.compile(rb"^\s*window\.YTD\.(\w+)\.part(\d+)\s*=\s*")
@@ -36,12 +36,13 @@ class ArchiveFile:
 
 def read_archive_file(raw: bytes, name: str) -> ArchiveFile:
     """Parse one ``data/*.js`` file; raises ``BadItem`` naming the file when it is not one."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     match = _ASSIGNMENT.match(raw[:200])
     if match is None:
         raise BadItem(f"{name}: not an X archive data file (no 'window.YTD.<table>.partN =' prefix)")
     body = raw[match.end() :].rstrip().rstrip(b";")
     try:
-        entries = orjson.loads(body)
+        entries = loads_json(body)
     except orjson.JSONDecodeError as exc:
         raise BadItem(f"{name}: unreadable JSON ({exc})") from None
     if not isinstance(entries, list):
