@@ -17,7 +17,7 @@ from papertalk.storage.page_queries import DAY, count_mentions, daily_counts, fi
 from papertalk.storage.paper_rows import paper_row_id, papers_by_row
 from papertalk.storage.trending_queries import Audience, votes_of_paper
 
-POSTS_SHOWN = 200
+POSTS_SHOWN = 100
 BREAKDOWN_SHOWN = 40
 CHART_MAX_DAYS = 90
 KIND_ORDER = tuple(k.value for k in (PostKind.POST, PostKind.QUOTE, PostKind.REPLY, PostKind.REPOST))
