@@ -3,14 +3,16 @@ in a few queries for all of its papers at once, a paper's posts, and the newest 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from papertalk.core.ranking import KIND_BITS
+from papertalk.core.ranking import KIND_BITS, RankingSettings, Window, window_start
 from papertalk.core.records import PostKind
 from papertalk.storage.dialect_sql import for_connection
+from papertalk.storage.trending_queries import weight_sql
 
 DAY = 86_400
 REPOST_BIT = KIND_BITS[PostKind.REPOST]
@@ -233,3 +235,36 @@ def primary_categories(conn: Connection, limit: int = 60) -> list[str]:
         ["% %", limit],
     )
     return sorted(str(r[0]) for r in rows)
+
+
+def vote_breakdown(
+    conn: Connection, paper_row: int, now: int, window: Window, settings: RankingSettings, limit: int
+) -> tuple[float, int, list[tuple[str, int, int]]]:
+    """One paper's score and number of counted votes in the window (everyone), and its ``limit`` largest
+    votes as (account label, first_at, kinds), computed in SQL: only those rows leave the database."""
+    sql = for_connection(conn)
+    since = window_start(window, now)
+    clauses = ["v.paper_id = ?", "v.first_at <= ?", "v.account_id NOT IN (SELECT id FROM accounts WHERE blocked)"]
+    params: list[object] = [paper_row, now]
+    if since is not None:
+        clauses.append("v.first_at > ?")
+        params.append(since)
+    where = " AND ".join(clauses)
+    if window.half_life is None:
+        contribution, factor = weight_sql(settings), []
+    else:
+        contribution = f"{weight_sql(settings)} * exp((v.first_at - ?) * ?)"
+        factor = [now, math.log(2.0) / window.half_life]
+    total = sql.all(
+        conn, f"SELECT COALESCE(SUM({contribution}), 0), COUNT(*) FROM votes v WHERE {where}", [*factor, *params]
+    )
+    rows = sql.all(
+        conn,
+        "SELECT a.platform, COALESCE(a.handle, a.platform_id), t.first_at, t.kinds FROM ("
+        f"SELECT v.account_id, v.first_at, v.kinds, {contribution} AS c FROM votes v WHERE {where} "
+        "ORDER BY c DESC, v.first_at LIMIT ?) AS t JOIN accounts a ON a.id = t.account_id "
+        "ORDER BY t.c DESC, t.first_at",
+        [*factor, *params, limit],
+    )
+    top = [(f"{platform}:{handle}", int(at), int(kinds)) for platform, handle, at, kinds in rows]
+    return float(total[0][0]), int(total[0][1]), top
