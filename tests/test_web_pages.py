@@ -72,6 +72,10 @@ def test_paper_page_shows_posts_breakdown_bibtex_and_math(site: str) -> None:
     assert re.search(r"<title>[^<]+: \d+ posts?</title>", html)  # hover values on the chart
     api = get(site, f"/api/v1/papers/{top}").json()
     assert api["posts_total"] > 0 and api["breakdown"] and api["bibtex"].startswith("@misc{")
+    ranked = get(site, "/api/v1/trending").json()["items"][0]
+    assert api["score"] == pytest.approx(ranked["score"]) and api["people"] == ranked["people"]
+    largest = [c["contribution"] for c in api["breakdown"]]
+    assert largest == sorted(largest, reverse=True) and sum(largest) <= api["score"] + 1e-9
     math_paper = get(site, "/search?q=sparse+recovery").text
     assert "<math" in math_paper and MATH_TITLE.split("$")[0].strip() in math_paper
 

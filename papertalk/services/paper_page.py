@@ -8,16 +8,22 @@ from dataclasses import dataclass
 from papertalk.config import Settings
 from papertalk.core.arxiv_ids import parse_arxiv_id
 from papertalk.core.bibtex import bibtex
-from papertalk.core.ranking import Window, rank
+from papertalk.core.ranking import Window, decay
 from papertalk.core.records import Paper, PostKind, VoteContribution
 from papertalk.services.page_views import DayChart, PostView, day_chart, post_view
 from papertalk.storage.engine import Engine
 from papertalk.storage.instance_meta import DEMO_KEY, get_meta
-from papertalk.storage.page_queries import DAY, count_mentions, daily_counts, first_mention, posts_of_paper
+from papertalk.storage.page_queries import (
+    DAY,
+    count_mentions,
+    daily_counts,
+    first_mention,
+    posts_of_paper,
+    vote_breakdown,
+)
 from papertalk.storage.paper_rows import paper_row_id, papers_by_row
-from papertalk.storage.trending_queries import Audience, votes_of_paper
 
-POSTS_SHOWN = 200
+POSTS_SHOWN = 100
 BREAKDOWN_SHOWN = 40
 CHART_MAX_DAYS = 90
 KIND_ORDER = tuple(k.value for k in (PostKind.POST, PostKind.QUOTE, PostKind.REPLY, PostKind.REPOST))
@@ -65,10 +71,18 @@ def paper_page(engine: Engine, settings: Settings, now: int, arxiv_id: str, wind
         first = first_mention(conn, row) or now
         first_day = max(first // DAY, now // DAY - CHART_MAX_DAYS + 1)
         per_day = daily_counts(conn, [row], first_day * DAY, now, None).get(row, {})
-        votes = votes_of_paper(conn, row, now, window, Audience())
+        score, people, top = vote_breakdown(conn, row, now, window, settings.ranking, BREAKDOWN_SHOWN)
         demo = get_meta(conn, DEMO_KEY)
-    ranked = rank(votes, now, window, settings.ranking, explain=True)
-    score, people, breakdown = (ranked[0].score, ranked[0].people, ranked[0].breakdown) if ranked else (0.0, 0, ())
+    breakdown = tuple(
+        VoteContribution(
+            account,
+            at,
+            settings.ranking.weight_of(kinds),
+            decay(now - at, window.half_life),
+            settings.ranking.weight_of(kinds) * decay(now - at, window.half_life),
+        )
+        for account, at, kinds in top
+    )
     grouped = tuple(
         (kind, tuple(post_view(p) for p in posts if p.kind == kind))
         for kind in KIND_ORDER
@@ -85,7 +99,7 @@ def paper_page(engine: Engine, settings: Settings, now: int, arxiv_id: str, wind
         window=window,
         score=score,
         people=people,
-        breakdown=breakdown[:BREAKDOWN_SHOWN],
+        breakdown=breakdown,
         bibtex=bibtex(paper),
         now=now,
         demo=demo,

@@ -13,7 +13,7 @@ from papertalk.services.page_views import DayChart, PostView, chart_days, day_ch
 from papertalk.storage.account_rows import list_networks, network_id
 from papertalk.storage.engine import Engine
 from papertalk.storage.instance_meta import DEMO_KEY, get_meta
-from papertalk.storage.page_queries import DAY, commentaries, daily_counts, kind_counts, platforms, primary_categories
+from papertalk.storage.page_queries import DAY, attention_counts, commentaries, platforms, primary_categories
 from papertalk.storage.paper_rows import papers_by_row
 from papertalk.storage.trending_filters import count_filtered, top_filtered
 from papertalk.storage.trending_queries import Audience, count_ranked, top_papers
@@ -114,8 +114,7 @@ def trending_page(
         since = window_start(window, now)
         first_day = now // DAY - chart_days(window.length) + 1
         papers = papers_by_row(conn, paper_rows)
-        kinds = kind_counts(conn, paper_rows, since, now, audience.network_id)
-        per_day = daily_counts(conn, paper_rows, first_day * DAY, now, audience.network_id)
+        kinds, per_day = attention_counts(conn, paper_rows, since, first_day * DAY, now, audience.network_id)
         best = commentaries(conn, paper_rows, since, now, audience.network_id, COMMENTARIES_SHOWN, mine)
         demo = get_meta(conn, DEMO_KEY)
     items = []

@@ -3,14 +3,16 @@ in a few queries for all of its papers at once, a paper's posts, and the newest 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from papertalk.core.ranking import KIND_BITS
+from papertalk.core.ranking import KIND_BITS, RankingSettings, Window, window_start
 from papertalk.core.records import PostKind
 from papertalk.storage.dialect_sql import for_connection
+from papertalk.storage.trending_queries import weight_sql
 
 DAY = 86_400
 REPOST_BIT = KIND_BITS[PostKind.REPOST]
@@ -71,71 +73,86 @@ def commentaries(
     per_paper: int,
     preferred_network: int | None = None,
 ) -> dict[int, list[PostRow]]:
-    """The best few posts of each paper in one query: no bare reposts; those of the preferred network's
-    accounts (the people you follow) first, then the newest; posts with words before empty ones.
+    """The best few posts of each paper in one statement: no bare reposts; among each paper's newest
+    ``4 * per_paper``, those of the preferred network's accounts (the people you follow) first, then the
+    newest; posts with words before empty ones.
 
-    The ranking runs on the mentions' covering index alone (``ix_mentions_paper_cover``); only the few
+    Each paper's part reads its newest entries backwards from the mentions' covering index and stops
+    (a UNION ALL of small LIMIT scans), so the cost does not grow with a paper's attention; only the
     chosen rows are joined to their posts and accounts."""
     if not paper_rows:
         return {}
     sql = for_connection(conn)
     where, params = _audience_sql(since, now, network_id)
+    part = (
+        "SELECT * FROM (SELECT m.paper_id, m.post_id, m.created_at, CASE WHEN m.account_id IN "
+        "(SELECT account_id FROM network_accounts WHERE network_id = ?) THEN 0 ELSE 1 END AS theirs "
+        f"FROM mentions m WHERE m.paper_id = ? AND {where} AND m.kind_bit <> ? "
+        "ORDER BY m.created_at DESC, m.post_id DESC LIMIT ?) AS part{n}"
+    )
+    parts = " UNION ALL ".join(part.format(n=n) for n in range(len(paper_rows)))
+    args: list[object] = []
+    for paper in paper_rows:
+        args += [preferred_network or 0, paper, *params, REPOST_BIT, per_paper * 4]
     rows = sql.all(
         conn,
-        f"SELECT r.paper_id, {_POST_COLUMNS} FROM (SELECT m.paper_id, m.post_id, ROW_NUMBER() OVER ("
-        "PARTITION BY m.paper_id ORDER BY CASE WHEN m.account_id IN "
-        "(SELECT account_id FROM network_accounts WHERE network_id = ?) THEN 0 ELSE 1 END, "
-        "m.created_at DESC, m.post_id DESC) AS place "
-        f"FROM mentions m WHERE {sql.in_list('m.paper_id')} AND {where} AND m.kind_bit <> ?) AS r "
-        "JOIN posts p ON p.id = r.post_id JOIN accounts a ON a.id = p.account_id "
-        "WHERE r.place <= ? ORDER BY r.paper_id, r.place",
-        [preferred_network or 0, sql.list_param(paper_rows), *params, REPOST_BIT, per_paper * 2],
+        f"SELECT c.paper_id, c.theirs, {_POST_COLUMNS} FROM ({parts}) AS c "
+        "JOIN posts p ON p.id = c.post_id JOIN accounts a ON a.id = p.account_id",
+        args,
     )
-    found: dict[int, list[PostRow]] = {}
+    found: dict[int, list[tuple[int, PostRow]]] = {}
     for row in rows:
-        found.setdefault(int(row[0]), []).append(_post(row[1:], int(row[0])))
-    # Posts with words first (stable: the network-then-newest order holds within each group).
-    return {paper: sorted(posts, key=lambda p: not p.text.strip())[:per_paper] for paper, posts in found.items()}
+        found.setdefault(int(row[0]), []).append((int(row[1]), _post(row[2:], int(row[0]))))
+    return {
+        paper: [
+            post
+            for _, post in sorted(candidates, key=lambda c: (not c[1].text.strip(), c[0], -c[1].created_at))[:per_paper]
+        ]
+        for paper, candidates in found.items()
+    }
 
 
-def kind_counts(
-    conn: Connection, paper_rows: Sequence[int], since: int | None, now: int, network_id: int | None
-) -> dict[int, dict[int, int]]:
-    """Per paper, how many mentions of each kind bit in the window and audience."""
+def attention_counts(
+    conn: Connection,
+    paper_rows: Sequence[int],
+    since: int | None,
+    chart_since: int,
+    now: int,
+    network_id: int | None,
+) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, int]]]:
+    """In one scan of the covering index, per paper: mentions per kind bit in the window (after
+    ``since``), and mentions per UTC day (epoch seconds // 86400) after ``chart_since``."""
     if not paper_rows:
-        return {}
+        return {}, {}
     sql = for_connection(conn)
-    where, params = _audience_sql(since, now, network_id)
+    lower = chart_since if since is None else min(since, chart_since)
+    where, params = _audience_sql(lower, now, network_id)
+    in_window = "1" if since is None else "CASE WHEN m.created_at > ? THEN 1 ELSE 0 END"
     rows = sql.all(
         conn,
-        f"SELECT m.paper_id, m.kind_bit, COUNT(*) FROM mentions m WHERE {sql.in_list('m.paper_id')} AND {where} "
-        "GROUP BY m.paper_id, m.kind_bit",
-        [sql.list_param(paper_rows), *params],
+        f"SELECT m.paper_id, m.created_at / {DAY} AS day, m.kind_bit, {in_window} AS inside, COUNT(*) "
+        f"FROM mentions m WHERE {sql.in_list('m.paper_id')} AND {where} "
+        "GROUP BY 1, 2, 3, 4",  # by position: PostgreSQL cannot match the parametrized CASE otherwise
+        [*([] if since is None else [since]), sql.list_param(paper_rows), *params],
     )
-    found: dict[int, dict[int, int]] = {}
-    for paper, bit, n in rows:
-        found.setdefault(int(paper), {})[int(bit)] = int(n)
-    return found
+    kinds: dict[int, dict[int, int]] = {}
+    days: dict[int, dict[int, int]] = {}
+    first_day = chart_since // DAY
+    for paper, day, bit, inside, n in rows:
+        if int(inside):
+            per_kind = kinds.setdefault(int(paper), {})
+            per_kind[int(bit)] = per_kind.get(int(bit), 0) + int(n)
+        if int(day) >= first_day:
+            per_day = days.setdefault(int(paper), {})
+            per_day[int(day)] = per_day.get(int(day), 0) + int(n)
+    return kinds, days
 
 
 def daily_counts(
     conn: Connection, paper_rows: Sequence[int], since: int, now: int, network_id: int | None
 ) -> dict[int, dict[int, int]]:
     """Per paper, mentions per UTC day (day number = epoch seconds // 86400) between ``since`` and ``now``."""
-    if not paper_rows:
-        return {}
-    sql = for_connection(conn)
-    where, params = _audience_sql(since, now, network_id)
-    rows = sql.all(
-        conn,
-        f"SELECT m.paper_id, m.created_at / {DAY} AS day, COUNT(*) FROM mentions m "
-        f"WHERE {sql.in_list('m.paper_id')} AND {where} GROUP BY m.paper_id, m.created_at / {DAY}",
-        [sql.list_param(paper_rows), *params],
-    )
-    found: dict[int, dict[int, int]] = {}
-    for paper, day, n in rows:
-        found.setdefault(int(paper), {})[int(day)] = int(n)
-    return found
+    return attention_counts(conn, paper_rows, None, since, now, network_id)[1]
 
 
 def posts_of_paper(conn: Connection, paper_row: int, now: int, limit: int) -> list[PostRow]:
@@ -218,3 +235,36 @@ def primary_categories(conn: Connection, limit: int = 60) -> list[str]:
         ["% %", limit],
     )
     return sorted(str(r[0]) for r in rows)
+
+
+def vote_breakdown(
+    conn: Connection, paper_row: int, now: int, window: Window, settings: RankingSettings, limit: int
+) -> tuple[float, int, list[tuple[str, int, int]]]:
+    """One paper's score and number of counted votes in the window (everyone), and its ``limit`` largest
+    votes as (account label, first_at, kinds), computed in SQL: only those rows leave the database."""
+    sql = for_connection(conn)
+    since = window_start(window, now)
+    clauses = ["v.paper_id = ?", "v.first_at <= ?", "v.account_id NOT IN (SELECT id FROM accounts WHERE blocked)"]
+    params: list[object] = [paper_row, now]
+    if since is not None:
+        clauses.append("v.first_at > ?")
+        params.append(since)
+    where = " AND ".join(clauses)
+    if window.half_life is None:
+        contribution, factor = weight_sql(settings), []
+    else:
+        contribution = f"{weight_sql(settings)} * exp((v.first_at - ?) * ?)"
+        factor = [now, math.log(2.0) / window.half_life]
+    total = sql.all(
+        conn, f"SELECT COALESCE(SUM({contribution}), 0), COUNT(*) FROM votes v WHERE {where}", [*factor, *params]
+    )
+    rows = sql.all(
+        conn,
+        "SELECT a.platform, COALESCE(a.handle, a.platform_id), t.first_at, t.kinds FROM ("
+        f"SELECT v.account_id, v.first_at, v.kinds, {contribution} AS c FROM votes v WHERE {where} "
+        "ORDER BY c DESC, v.first_at LIMIT ?) AS t JOIN accounts a ON a.id = t.account_id "
+        "ORDER BY t.c DESC, t.first_at",
+        [*factor, *params, limit],
+    )
+    top = [(f"{platform}:{handle}", int(at), int(kinds)) for platform, handle, at, kinds in rows]
+    return float(total[0][0]), int(total[0][1]), top
