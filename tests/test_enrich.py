@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,9 @@ from typer.testing import CliRunner
 
 from papertalk.arxiv.api_client import ArxivApiError
 from papertalk.cli.main import app
+from papertalk.fetching.pages import FetcherRegistry
 from papertalk.services.enrich import enrich, pending_count
+from papertalk.services.worker import ENRICH_EVERY_SECONDS, Worker
 from papertalk.storage.engine import Engine
 from tests.fake_arxiv import FakeArxiv, MakeClient, status
 from tests.helpers import NOW, post, run_import, table, write_lines
@@ -134,3 +138,29 @@ def test_cli_enrich_then_trending_shows_titles(
     titles = {p["arxiv_id"]: p["title"] for p in json.loads(result.stdout)["papers"]}
     assert titles == {"2401.00003": "Paper 3: $\\alpha$-stable & <heavy> tails", UNKNOWN: None}
     assert arxiv.requests[0].headers["user-agent"].startswith("papertalk/")
+
+
+def test_the_worker_enriches_new_papers_and_backs_off_when_arxiv_fails(
+    engine: Engine, tmp_path: Path, arxiv: FakeArxiv, make_client: MakeClient
+) -> None:
+    cite(engine, tmp_path, [1, 2, 3])
+    stop = threading.Event()
+    worker = Worker(engine, FetcherRegistry(), stop, lambda: float(NOW), tick=0.05, metadata=make_client())
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and table(engine, "SELECT COUNT(*) FROM papers WHERE title IS NULL") != [(0,)]:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(timeout=30)
+    assert table(engine, "SELECT COUNT(*) FROM papers WHERE title IS NOT NULL") == [(3,)]
+    assert worker.next_enrich == NOW + ENRICH_EVERY_SECONDS  # the next round waits ten minutes
+
+    # A round that fails (arXiv keeps answering 503) keeps nothing back and retries later, longer each time.
+    cite(engine, tmp_path, [4])
+    arxiv.script = [status(503)] * 50  # type: ignore[list-item]
+    failing = Worker(engine, FetcherRegistry(), stop, lambda: float(NOW), metadata=make_client(max_attempts=2))
+    failing._enrich(make_client(max_attempts=2), NOW)
+    assert failing.next_enrich == NOW + 2 * ENRICH_EVERY_SECONDS
+    failing._enrich(make_client(max_attempts=2), NOW)
+    assert failing.next_enrich == NOW + 4 * ENRICH_EVERY_SECONDS

@@ -14,6 +14,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from papertalk.arxiv.api_client import ApiSettings, ArxivApiClient
 from papertalk.cli.context import AppContext, app_context, fail
 from papertalk.fetching.pages import FetchError
 from papertalk.fetching.short_links import ShortLinkResolver
@@ -188,6 +189,11 @@ def worker_cmd(
         help="Also run the live listeners (Jetstream). With several workers on PostgreSQL, give exactly one "
         "of them the listeners; scheduled sources are shared out among all of them.",
     ),
+    enrich: bool = typer.Option(
+        True,
+        "--enrich/--no-enrich",
+        help="Also fetch metadata of new papers from the arXiv API every 10 minutes (one worker should).",
+    ),
 ) -> None:
     """Run the schedule and the live listeners (Jetstream) until Ctrl-C; stops cleanly, loses nothing."""
     app = app_context(ctx)
@@ -201,7 +207,12 @@ def worker_cmd(
     try:
         expand = link_expander(engine, ShortLinkResolver(), app.now)
         registry = build_registry(app.settings, stop)
-        Worker(engine, registry, stop, app.clock, app.settings.ranking, tick, expand, live).run()
+        metadata = ArxivApiClient(ApiSettings(base_url=app.settings.arxiv_api_url)) if enrich else None
+        try:
+            Worker(engine, registry, stop, app.clock, app.settings.ranking, tick, expand, live, metadata).run()
+        finally:
+            if metadata is not None:
+                metadata.close()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
