@@ -100,10 +100,11 @@ def test_disconnect_mid_stream_and_deletes(engine: Engine, fake_jetstream: FakeJ
     assert resumed_at <= T0 + 130 * 1000 - 5_000_000 + 1000  # rewound 5 s from the last page
     [stored] = list_sources(engine)
     assert stored.cursor == str(T0 + 301 * 1000)
-    # the post deleted at the end was stored, then removed only if nothing counted it: it cites a paper
+    # the post deleted at the end was stored, then retracted: it no longer counts for its paper
     assert table(engine, "SELECT COUNT(*) FROM post_tombstones") == [(1,)]
-    assert table(engine, "SELECT COUNT(*) FROM posts") == [(len(linked),)]
-    assert table(engine, "SELECT COUNT(*) FROM mentions") == [(len(linked),)]
+    assert table(engine, "SELECT COUNT(*) FROM posts") == [(len(linked) - 1,)]
+    assert table(engine, "SELECT COUNT(*) FROM mentions") == [(len(linked) - 1,)]
+    assert table(engine, "SELECT COUNT(*) FROM votes") == [(len(linked) - 1,)]
 
 
 def test_kill_and_restart_equals_an_uninterrupted_run(engine: Engine, fake_jetstream: FakeJetstream) -> None:
@@ -124,8 +125,9 @@ def test_kill_and_restart_equals_an_uninterrupted_run(engine: Engine, fake_jetst
     run_source(engine, _registry(fake_jetstream), row, NOW + 120)
     replay = type(row)(**{**list_sources(engine)[0].__dict__, "cursor": None})
     run_source(engine, _registry(fake_jetstream), replay, NOW + 180)
-    assert table(engine, "SELECT COUNT(*) FROM posts") == [(len(linked),)]  # the cited one is kept ...
-    assert table(engine, "SELECT COUNT(*) FROM post_tombstones") == [(1,)]  # ... but marked deleted
+    assert table(engine, "SELECT COUNT(*) FROM posts") == [(len(linked) - 1,)]  # retracted, and never back
+    assert table(engine, "SELECT COUNT(*) FROM mentions") == [(len(linked) - 1,)]
+    assert table(engine, "SELECT COUNT(*) FROM post_tombstones") == [(1,)]
 
 
 def test_following_mode_asks_for_dids_and_hydrates_reposts(

@@ -24,7 +24,8 @@ from papertalk.core.records import CitingPost, PostKind
 from papertalk.storage.dialect_sql import BulkSql
 from papertalk.storage.paper_rows import mark_cited_versions
 from papertalk.storage.post_merge import PostKey, StoredPost, completion, links_json, merge_duplicates
-from papertalk.storage.rank_tables import RankTables, WindowState
+from papertalk.storage.post_retraction import retract_posts
+from papertalk.storage.rank_tables import STAGE_VOTES_DDL, RankTables, WindowState
 
 MAX_CHAIN = 4  # a repost of a quote of a quote...: deeper chains are not followed
 
@@ -33,11 +34,6 @@ POST_COLUMNS = (
 )
 STAGE_POSTS_COLUMNS = "row_id, inherits, kind_bit, account_id, created_at, original_id"
 STAGE_REFS_COLUMNS = "post_row, arxiv_id, version, account_id, created_at, kind_bit"
-STAGE_VOTES_DDL = (
-    "CREATE TEMP TABLE IF NOT EXISTS stage_votes (paper_id INTEGER NOT NULL, account_id INTEGER NOT NULL, "
-    "first_at BIGINT NOT NULL, kinds SMALLINT NOT NULL, old_first_at BIGINT, old_kinds SMALLINT, "
-    "PRIMARY KEY (paper_id, account_id))"
-)
 STAGE_DDL = (
     "CREATE TEMP TABLE IF NOT EXISTS stage_posts (row_id BIGINT PRIMARY KEY, inherits SMALLINT NOT NULL, "
     "kind_bit SMALLINT NOT NULL, account_id BIGINT NOT NULL, created_at BIGINT NOT NULL, original_id BIGINT)",
@@ -122,6 +118,10 @@ class BatchLoader:
         outcome = self._load(conn, batch) if batch.posts else LoadOutcome(0, 0, 0, 0)
         self.ranks.advance(conn, now, self.states)
         return outcome
+
+    def retract(self, conn: Connection, platform: str, post_ids: Sequence[str]) -> int:
+        """Stop counting posts deleted on their platform (after ``load`` in the same transaction)."""
+        return retract_posts(conn, self.sql, self.ranks, self.states, platform, post_ids) if post_ids else 0
 
     def refresh(self, conn: Connection, now: int) -> None:
         self.ranks.lock(conn)

@@ -46,6 +46,7 @@ class IngestStore:
                 if checkpoint is not None:
                     save_checkpoint(conn, checkpoint, now)
                 if progress is not None:
+                    self.loader.retract(conn, progress.platform, progress.deleted)
                     save_progress(conn, progress, now)
         except BaseException:
             self.loader.forget()  # cached ids from the rolled-back batch may not exist

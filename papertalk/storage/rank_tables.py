@@ -28,6 +28,12 @@ ALL_TIME_CUTOFF = -(2**62)
 REBASE_AFTER_HALVINGS = 200  # 2^200 is nowhere near a double's 2^1023, and leaves room for bursts
 INGEST_LOCK = 7_170_001
 NOT_BLOCKED = "account_id NOT IN (SELECT id FROM accounts WHERE blocked)"
+# Votes about to change, with their old values: ``apply_vote_changes`` turns them into score deltas.
+STAGE_VOTES_DDL = (
+    "CREATE TEMP TABLE IF NOT EXISTS stage_votes (paper_id INTEGER NOT NULL, account_id INTEGER NOT NULL, "
+    "first_at BIGINT NOT NULL, kinds SMALLINT NOT NULL, old_first_at BIGINT, old_kinds SMALLINT, "
+    "PRIMARY KEY (paper_id, account_id))"
+)
 
 
 @dataclass(frozen=True)

@@ -173,25 +173,15 @@ def save_progress(conn: Connection, progress: SourceProgress, now: int = 0) -> N
 
 
 def save_tombstones(conn: Connection, platform: str, post_ids: Sequence[str], now: int) -> None:
-    """Remember deleted posts, and drop those stored that nothing counts or points to.
+    """Remember posts deleted on their platform, so no replay stores them again.
 
-    A deleted post that already counted for a paper keeps its mentions (its vote stays): the tombstone
-    still stops any replay from storing it again.
+    Their counting is undone by ``post_retraction.retract_posts`` in the same transaction.
     """
-    sql = for_connection(conn)
-    sql.many(
+    for_connection(conn).many(
         conn,
         "INSERT INTO post_tombstones (platform, post_id, deleted_at) VALUES (?, ?, ?) "
         "ON CONFLICT (platform, post_id) DO NOTHING",
         [(platform, p, now) for p in post_ids],
-    )
-    sql.execute(
-        conn,
-        "DELETE FROM posts WHERE platform = ? AND "
-        + sql.in_list("post_id")
-        + " AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.post_id = posts.id)"
-        " AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.original_id = posts.id)",
-        (platform, sql.list_param(list(post_ids))),
     )
 
 
