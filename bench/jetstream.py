@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from websockets.sync.client import connect
-from websockets.sync.server import ServerConnection, serve
 
 from bench.jetstream_stream import write_stream
 from bench.measure import save
 from papertalk.core.ranking import RankingSettings
 from papertalk.fetching.pages import FetcherRegistry, SourceSpec
+from papertalk.fetching.websocket import WebSocketReader
 from papertalk.services import sources
 from papertalk.services.capture import run_source
 from papertalk.services.ingest import citing
@@ -105,44 +104,31 @@ def file_lines(path: Path) -> Iterator[bytes]:
             yield line.rstrip(b"\n")
 
 
-def serve_file(path: Path, port_file: Path) -> None:
-    """The local Jetstream: sends the recorded events (from the requested cursor on), then stays quiet."""
-
-    def handle(ws: ServerConnection) -> None:
-        for line in file_lines(path):
-            ws.send(line.decode())
-        try:
-            ws.recv()
-        except Exception:
-            return
-
-    with serve(handle, "127.0.0.1", 0, compression=None, max_queue=None) as server:
-        port_file.write_text(str(server.socket.getsockname()[1]))
-        server.serve_forever()
-
-
 def start_server(path: Path, data: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """The fast local Jetstream (``bench.jetstream_server``) in its own process, replaying ``path``."""
     port_file = data / "jetstream.port"
     port_file.unlink(missing_ok=True)
-    proc = subprocess.Popen([sys.executable, "-m", "bench.jetstream", "--serve", str(path), str(port_file)])
+    proc = subprocess.Popen([sys.executable, "-m", "bench.jetstream_server", str(path), str(port_file)])
     while not port_file.exists() or not port_file.read_text():
         time.sleep(0.05)
     return proc, f"ws://127.0.0.1:{port_file.read_text()}/subscribe"
 
 
 def ws_plain(url: str) -> tuple[float, float, int, int]:
+    """The plain loop over the same transport: every message parsed and its links extracted."""
     events = found = 0
-    with connect(url, compression=None, max_size=2**22) as ws:
+    with WebSocketReader(url) as ws:
         start, cpu = time.perf_counter(), time.process_time()
         while True:
             try:
-                message = ws.recv(timeout=IDLE)
+                messages = ws.read_messages(timeout=IDLE)
             except TimeoutError:
                 break
-            events += 1
-            links = plain_links(orjson.loads(message))
-            if links and cites_arxiv(links):
-                found += 1
+            for message in messages:
+                events += 1
+                links = plain_links(orjson.loads(message))
+                if links and cites_arxiv(links):
+                    found += 1
     return time.perf_counter() - start - IDLE, time.process_time() - cpu, events, found
 
 
@@ -190,9 +176,6 @@ def store_both(posts: list[Any], data: Path, pages: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--serve":
-        serve_file(Path(sys.argv[2]), Path(sys.argv[3]))
-        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--arxiv-share", type=float, default=0.01)
