@@ -100,31 +100,52 @@ class WebSocketReader:
 
     def _frames(self, data: bytes, messages: list[bytes]) -> bytes:
         """Append the complete messages in ``data`` to ``messages``; return the incomplete rest."""
-        at, size = 0, len(data)
-        while size - at >= 2 and not self._closed:
+        at, size, append, limit = 0, len(data), messages.append, self.max_size
+        while size - at >= 4 and not self._closed:
             first, second = data[at], data[at + 1]
-            length, start = second & 0x7F, at + 2
-            if length == 126:
-                if size - at < 4:
+            if first == 0x81 and second == 126:  # a whole text message of 126..65535 bytes: Jetstream's usual
+                end = at + 4 + (data[at + 2] << 8 | data[at + 3])
+                if end - at - 4 > limit:
+                    raise WebSocketError(f"websocket: frame of {end - at - 4} bytes over the limit {limit}")
+                if end > size:
                     break
-                length, start = _U16.unpack_from(data, at + 2)[0], at + 4
-            elif length == 127:
-                if size - at < 10:
-                    break
-                length, start = _U64.unpack_from(data, at + 2)[0], at + 10
-            if length > self.max_size:
-                raise WebSocketError(f"websocket: frame of {length} bytes over the limit {self.max_size}")
-            end = start + length
-            if end > size:
+                append(data[at + 4 : end])
+                at = end
+                continue
+            end = self._frame(data, at, messages)
+            if end < 0:
                 break
-            if first in (0x81, 0x82):  # a whole text or binary message: the common case
-                if second & 0x80:
-                    raise WebSocketError("websocket: the server sent a masked frame")
-                messages.append(data[start:end])
-            else:
-                self._other_frame(first, second, data[start:end], messages)
             at = end
+        if 0 < size - at < 4 and not self._closed:  # a tiny last frame (or the start of one)
+            end = self._frame(data, at, messages)
+            at = end if end >= 0 else at
         return data[at:]
+
+    def _frame(self, data: bytes, at: int, messages: list[bytes]) -> int:
+        """Read the frame at ``at``: returns where it ends, or -1 if it is not complete yet."""
+        size = len(data)
+        if size - at < 2:
+            return -1
+        first, second = data[at], data[at + 1]
+        length, start = second & 0x7F, at + 2
+        if length == 126:
+            if size - at < 4:
+                return -1
+            length, start = _U16.unpack_from(data, at + 2)[0], at + 4
+        elif length == 127:
+            if size - at < 10:
+                return -1
+            length, start = _U64.unpack_from(data, at + 2)[0], at + 10
+        if length > self.max_size:
+            raise WebSocketError(f"websocket: frame of {length} bytes over the limit {self.max_size}")
+        end = start + length
+        if end > size:
+            return -1
+        if first in (0x81, 0x82) and not second & 0x80:  # a whole text or binary message
+            messages.append(data[start:end])
+        else:
+            self._other_frame(first, second, data[start:end], messages)
+        return end
 
     def _other_frame(self, first: int, second: int, payload: bytes, messages: list[bytes]) -> None:
         opcode, final = first & 0x0F, first & 0x80
