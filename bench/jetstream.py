@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from websockets.sync.client import connect
 
 from bench.jetstream_stream import write_stream
 from bench.measure import save
@@ -132,6 +133,27 @@ def ws_plain(url: str) -> tuple[float, float, int, int]:
     return time.perf_counter() - start - IDLE, time.process_time() - cpu, events, found
 
 
+def ws_transport_only(url: str) -> dict[str, float]:
+    """Messages/s of the transports alone (no parsing): our reader, and the ``websockets`` sync client
+    (what the fetcher used before) reading one message per ``recv``."""
+    rates = {}
+    for name in ("ours", "websockets"):
+        events = 0
+        with WebSocketReader(url) if name == "ours" else connect(url, compression=None, max_size=2**22) as ws:
+            start = time.perf_counter()
+            while True:
+                try:
+                    if isinstance(ws, WebSocketReader):
+                        events += len(ws.read_messages(timeout=IDLE))
+                    else:
+                        ws.recv(timeout=IDLE, decode=False)
+                        events += 1
+                except TimeoutError:
+                    break
+            rates[f"{name}_messages_per_s"] = events / (time.perf_counter() - start - IDLE)  # not the close
+    return rates
+
+
 def ws_ours(url: str) -> tuple[float, float, int]:
     fetcher = JetstreamFetcher(url, None, page_events=CHUNK, page_seconds=5.0, idle_seconds=IDLE)
     spec = SourceSpec("bluesky:jetstream:arxiv", "bluesky", "jetstream", "arxiv")
@@ -208,6 +230,7 @@ def main() -> None:
         plain_ws_s, plain_cpu, ws_events, ws_found = ws_plain(url)
         ours_ws_s, ours_cpu, ws_kept = ws_ours(url)
         stored_s, outcome = ws_stored(url, args.data / "jetstream-capture.sqlite3")
+        transport = ws_transport_only(url)
     finally:
         server.terminate()
         server.wait()
@@ -223,10 +246,15 @@ def main() -> None:
         "stored_posts": outcome.posts_new,
         "stored_mentions": outcome.mentions,
         "stored_pages": outcome.pages,
+        "transport_only": transport,
     }
     print(
         f"websocket: plain {ws_events / plain_ws_s:,.0f} ev/s, ours {args.events / ours_ws_s:,.0f} ev/s; "
         f"stored end to end {args.events / stored_s:,.0f} ev/s ({outcome.posts_new} posts, {outcome.pages} pages)"
+    )
+    print(
+        f"websocket transport alone: ours {transport['ours_messages_per_s']:,.0f} msg/s, "
+        f"websockets library {transport['websockets_messages_per_s']:,.0f} msg/s"
     )
     capture_s, import_s = store_both(posts, args.data, outcome.pages)
     report["store"] = {

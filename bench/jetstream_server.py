@@ -86,8 +86,8 @@ class ReplayHandler(socketserver.BaseRequestHandler):
             else:
                 with self.server.frames.open("rb") as f:
                     sock.sendfile(f)
-            while sock.recv(65536):  # quiet until the client closes
-                pass
+            if sock.recv(65536):  # quiet until the client speaks: its close frame (it sends nothing else)
+                sock.sendall(b"\x88\x02\x03\xe8")  # close, 1000
         except OSError:
             return
 
