@@ -22,12 +22,12 @@ from typing import Any
 
 import orjson
 from websockets.sync.client import connect
-from websockets.sync.server import ServerConnection, serve
 
 from bench.jetstream_stream import write_stream
 from bench.measure import save
 from papertalk.core.ranking import RankingSettings
 from papertalk.fetching.pages import FetcherRegistry, SourceSpec
+from papertalk.fetching.websocket import WebSocketReader
 from papertalk.services import sources
 from papertalk.services.capture import run_source
 from papertalk.services.ingest import citing
@@ -105,45 +105,53 @@ def file_lines(path: Path) -> Iterator[bytes]:
             yield line.rstrip(b"\n")
 
 
-def serve_file(path: Path, port_file: Path) -> None:
-    """The local Jetstream: sends the recorded events (from the requested cursor on), then stays quiet."""
-
-    def handle(ws: ServerConnection) -> None:
-        for line in file_lines(path):
-            ws.send(line.decode())
-        try:
-            ws.recv()
-        except Exception:
-            return
-
-    with serve(handle, "127.0.0.1", 0, compression=None, max_queue=None) as server:
-        port_file.write_text(str(server.socket.getsockname()[1]))
-        server.serve_forever()
-
-
 def start_server(path: Path, data: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """The fast local Jetstream (``bench.jetstream_server``) in its own process, replaying ``path``."""
     port_file = data / "jetstream.port"
     port_file.unlink(missing_ok=True)
-    proc = subprocess.Popen([sys.executable, "-m", "bench.jetstream", "--serve", str(path), str(port_file)])
+    proc = subprocess.Popen([sys.executable, "-m", "bench.jetstream_server", str(path), str(port_file)])
     while not port_file.exists() or not port_file.read_text():
         time.sleep(0.05)
     return proc, f"ws://127.0.0.1:{port_file.read_text()}/subscribe"
 
 
 def ws_plain(url: str) -> tuple[float, float, int, int]:
+    """The plain loop over the same transport: every message parsed and its links extracted."""
     events = found = 0
-    with connect(url, compression=None, max_size=2**22) as ws:
+    with WebSocketReader(url) as ws:
         start, cpu = time.perf_counter(), time.process_time()
         while True:
             try:
-                message = ws.recv(timeout=IDLE)
+                messages = ws.read_messages(timeout=IDLE)
             except TimeoutError:
                 break
-            events += 1
-            links = plain_links(orjson.loads(message))
-            if links and cites_arxiv(links):
-                found += 1
+            for message in messages:
+                events += 1
+                links = plain_links(orjson.loads(message))
+                if links and cites_arxiv(links):
+                    found += 1
     return time.perf_counter() - start - IDLE, time.process_time() - cpu, events, found
+
+
+def ws_transport_only(url: str) -> dict[str, float]:
+    """Messages/s of the transports alone (no parsing): our reader, and the ``websockets`` sync client
+    (what the fetcher used before) reading one message per ``recv``."""
+    rates = {}
+    for name in ("ours", "websockets"):
+        events = 0
+        with WebSocketReader(url) if name == "ours" else connect(url, compression=None, max_size=2**22) as ws:
+            start = time.perf_counter()
+            while True:
+                try:
+                    if isinstance(ws, WebSocketReader):
+                        events += len(ws.read_messages(timeout=IDLE))
+                    else:
+                        ws.recv(timeout=IDLE, decode=False)
+                        events += 1
+                except TimeoutError:
+                    break
+            rates[f"{name}_messages_per_s"] = events / (time.perf_counter() - start - IDLE)  # not the close
+    return rates
 
 
 def ws_ours(url: str) -> tuple[float, float, int]:
@@ -190,9 +198,6 @@ def store_both(posts: list[Any], data: Path, pages: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--serve":
-        serve_file(Path(sys.argv[2]), Path(sys.argv[3]))
-        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--arxiv-share", type=float, default=0.01)
@@ -225,6 +230,7 @@ def main() -> None:
         plain_ws_s, plain_cpu, ws_events, ws_found = ws_plain(url)
         ours_ws_s, ours_cpu, ws_kept = ws_ours(url)
         stored_s, outcome = ws_stored(url, args.data / "jetstream-capture.sqlite3")
+        transport = ws_transport_only(url)
     finally:
         server.terminate()
         server.wait()
@@ -240,10 +246,15 @@ def main() -> None:
         "stored_posts": outcome.posts_new,
         "stored_mentions": outcome.mentions,
         "stored_pages": outcome.pages,
+        "transport_only": transport,
     }
     print(
         f"websocket: plain {ws_events / plain_ws_s:,.0f} ev/s, ours {args.events / ours_ws_s:,.0f} ev/s; "
         f"stored end to end {args.events / stored_s:,.0f} ev/s ({outcome.posts_new} posts, {outcome.pages} pages)"
+    )
+    print(
+        f"websocket transport alone: ours {transport['ours_messages_per_s']:,.0f} msg/s, "
+        f"websockets library {transport['websockets_messages_per_s']:,.0f} msg/s"
     )
     capture_s, import_s = store_both(posts, args.data, outcome.pages)
     report["store"] = {

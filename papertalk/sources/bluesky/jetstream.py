@@ -9,6 +9,7 @@
 * On a disconnect the fetcher reconnects with a growing back-off from its last cursor minus
   ``rewind_us`` (Jetstream's advice for gapless playback); the repeats are absorbed by the idempotent
   import (at-least-once). Deletes become ``FetchedPage.deleted`` (tombstones).
+* Messages are read many per socket read (``fetching.websocket``), so the transport costs little per event.
 * ``pages`` returns once the stream has been quiet for ``idle_seconds`` (caught up: for ``papertalk
   fetch``), or when ``stop`` is set (the worker's Ctrl-C); reposts and quotes are hydrated via getPosts.
 """
@@ -20,10 +21,8 @@ import time
 from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
-from websockets.sync.client import connect
-
 from papertalk.fetching.pages import FetchedPage, FetchError, SourceSpec
+from papertalk.fetching.websocket import WebSocketReader
 from papertalk.sources.bluesky.hydrate import hydrate
 from papertalk.sources.bluesky.jetstream_events import WANTED_COLLECTIONS, EventFilter, read_events
 from papertalk.sources.bluesky.xrpc import XrpcClient
@@ -32,7 +31,6 @@ DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
 REWIND_US = 5_000_000  # replay the last 5 s after a reconnect
 MAX_WANTED_DIDS = 10_000  # Jetstream's limit
 STOP_CHECK_SECONDS = 0.5  # how often a quiet stream looks at ``stop``
-CLOCK_EVERY = 64  # events between looks at the clock (page cut by time, quiet spells)
 
 
 class JetstreamFetcher:
@@ -76,35 +74,30 @@ class JetstreamFetcher:
         while not self.stop.is_set():
             buffer = []
             try:
-                with connect(self.subscribe_url(source, position), open_timeout=10, max_size=2**22) as ws:
+                with WebSocketReader(self.subscribe_url(source, position), open_timeout=10, max_size=2**22) as ws:
                     failures = 0
                     started = quiet_since = time.monotonic()
-                    looked_at = 0
                     while not self.stop.is_set():
                         try:
-                            message = ws.recv(timeout=min(self.idle_seconds, STOP_CHECK_SECONDS), decode=False)
+                            buffer += ws.read_messages(timeout=min(self.idle_seconds, STOP_CHECK_SECONDS))
                         except TimeoutError:
-                            if len(buffer) != looked_at:  # events arrived since the last look
-                                quiet_since, looked_at = time.monotonic(), len(buffer)
                             if time.monotonic() - quiet_since < self.idle_seconds:
                                 continue  # look at ``stop`` again
                             if buffer:
                                 yield self._page(source, buffer)
                             return  # caught up
-                        buffer.append(message if isinstance(message, bytes) else message.encode())
-                        full = len(buffer) >= self.page_events
-                        if not full and len(buffer) % CLOCK_EVERY:
-                            continue  # look at the clock only now and then: it costs more than an event
-                        quiet_since, looked_at = time.monotonic(), len(buffer)
-                        if full or quiet_since - started >= self.page_seconds:
-                            page = self._page(source, buffer)
+                        quiet_since = time.monotonic()
+                        while len(buffer) >= self.page_events or (
+                            buffer and quiet_since - started >= self.page_seconds
+                        ):
+                            page = self._page(source, buffer[: self.page_events])
                             position = int(page.cursor) if page.cursor else position
-                            buffer, started, looked_at = [], time.monotonic(), 0
+                            buffer, started = buffer[self.page_events :], time.monotonic()
                             yield page
                             done += 1
                             if max_pages is not None and done >= max_pages:
                                 return
-            except (ConnectionClosed, InvalidHandshake, InvalidURI, OSError) as exc:
+            except OSError as exc:  # WebSocketClosed, WebSocketError, refused, reset, timeouts
                 if buffer:  # complete messages received before the drop are good
                     page = self._page(source, buffer)
                     position = int(page.cursor) if page.cursor else position
