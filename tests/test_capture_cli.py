@@ -70,7 +70,8 @@ def test_follow_fetch_and_list_sources(engine: Engine, db_url: str, fake_appview
     assert listed["bluesky:search:arxiv.org"]["state"] == "ok"
     code, out, _ = _run(db_url, fake_appview.url, "sources")
     assert code == 0 and "bluesky:search:arxiv.org" in out and "last error" in out
-    code, out, err = _run(db_url, fake_appview.url, "trending", "--network", "following", "--json")
+    # --window all: the fake's posts are dated 2026-11-30, and the command reads the real clock
+    code, out, err = _run(db_url, fake_appview.url, "trending", "--window", "all", "--network", "following", "--json")
     assert code == 0, err
     assert len(json.loads(out)["papers"]) == 5
 
