@@ -2,6 +2,7 @@
 
 Lines are parsed in a second process on big files; each chunk of papers is upserted together with the
 file offset it reaches, so an interrupted import resumes and a re-import updates rather than duplicates.
+The search index is kept in step set-based, chunk by chunk, in the same transactions (``storage.search_bulk``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from papertalk.core.records import Paper
 from papertalk.services.line_files import RawChunk, prepared_in_order, read_chunks, resume_point
 from papertalk.storage.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
 from papertalk.storage.engine import Engine
-from papertalk.storage.paper_rows import upsert_papers
+from papertalk.storage.search_bulk import tune_search_index, upsert_papers_indexed
 
 RejectHandler = Callable[[str, int, str], None]
 ProgressHandler = Callable[[int], None]
@@ -77,6 +78,8 @@ class CatalogueImporter:
             self.summary.resumed_at[str(path)] = start.resumed_after
         key, offset, rejected = start.key, start.offset, start.rejected
         self.on_progress(offset)
+        with self.engine.begin() as conn:
+            tune_search_index(conn)
         with path.open("rb") as handle:
             handle.seek(offset)
             chunks: Iterator[RawChunk] = read_chunks(handle, start.next_line, offset, self.batch_size)
@@ -85,7 +88,7 @@ class CatalogueImporter:
                     self.on_reject(str(path), line, reason)
                 rejected += len(parsed.rejects)
                 with self.engine.begin() as conn:
-                    upsert_papers(conn, parsed.papers, self.now)
+                    upsert_papers_indexed(conn, parsed.papers, self.now)
                     save_checkpoint(
                         conn, Checkpoint(key, str(path), parsed.end_offset, parsed.last_line, rejected), self.now
                     )
