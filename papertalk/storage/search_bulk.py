@@ -5,7 +5,7 @@ with one ``INSERT INTO paper_fts ... SELECT`` does. So, for each batch, in ONE t
 
 1. remove the batch's rows that are already stored from the index (their current text, FTS5 ``'delete'``);
 2. drop the insert and update triggers;
-3. upsert the papers (``paper_rows.upsert_papers``);
+3. upsert the papers (``paper_rows.upsert_paper_rows``);
 4. index the batch's rows as they now are, in one statement;
 5. recreate the triggers (the caller then saves its checkpoint in the same transaction).
 
@@ -25,9 +25,8 @@ from collections.abc import Sequence
 import orjson
 from sqlalchemy import Connection
 
-from papertalk.core.records import Paper
 from papertalk.storage.dialect_sql import for_connection
-from papertalk.storage.paper_rows import upsert_papers
+from papertalk.storage.paper_rows import PaperRow, upsert_paper_rows
 from papertalk.storage.search_schema import FTS_COLUMNS, FTS_TABLE, SOURCE_VIEW, SQLITE_WRITE_TRIGGER_SQL
 
 # FTS5 buffers this many bytes of new index data in memory before writing a segment (default 1 MiB): big
@@ -44,16 +43,16 @@ def tune_search_index(conn: Connection) -> None:
         sql.execute(conn, f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('hashsize', ?)", (FTS_HASH_BYTES,))
 
 
-def upsert_papers_indexed(conn: Connection, papers: Sequence[Paper], now: int) -> int:
-    """``upsert_papers`` for a big batch, with the search index brought in step set-based (see module doc).
-    Must run inside the caller's transaction; returns how many papers were given."""
+def upsert_papers_indexed(conn: Connection, rows: Sequence[PaperRow]) -> int:
+    """``upsert_paper_rows`` for a big batch, with the search index brought in step set-based (see module
+    doc). Must run inside the caller's transaction; returns how many rows were given."""
     sql = for_connection(conn)
     if sql.postgres:
         sql.execute(conn, "SET LOCAL synchronous_commit = off")
-        return upsert_papers(conn, papers, now)
-    if not papers or not _has_write_triggers(conn):
-        return upsert_papers(conn, papers, now)
-    ids = orjson.dumps([p.arxiv_id for p in papers]).decode()
+        return upsert_paper_rows(conn, rows)
+    if not rows or not _has_write_triggers(conn):
+        return upsert_paper_rows(conn, rows)
+    ids = orjson.dumps([r[0] for r in rows]).decode()
     # A DML statement first: Python's sqlite3 opens the transaction at the first DML, and the DDL below
     # must be inside it.
     sql.execute(
@@ -66,7 +65,7 @@ def upsert_papers_indexed(conn: Connection, papers: Sequence[Paper], now: int) -
         raise RuntimeError("the bulk search-index upsert must run inside a transaction")
     for name in SQLITE_WRITE_TRIGGER_SQL:
         sql.execute(conn, f"DROP TRIGGER {name}")
-    count = upsert_papers(conn, papers, now)
+    count = upsert_paper_rows(conn, rows)
     sql.execute(
         conn,
         f"INSERT INTO {FTS_TABLE} (rowid, {_FTS_COLUMNS}) SELECT id, {_FTS_COLUMNS} "
