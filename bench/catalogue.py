@@ -80,11 +80,12 @@ def plain_loop(path: Path, db: Path) -> float:
 
 def run(papers: int, data: Path, postgres: str | None) -> dict[str, Any]:
     path = snapshot_file(data, papers)
+    load_before = os.getloadavg()
     plain = plain_loop(path, data / f"plain-{papers}.sqlite3")
     ours = papertalk_import(path, f"sqlite:///{fresh(data / f'search-{papers}.sqlite3')}")
     result: dict[str, Any] = {
         "papers": papers,
-        "load_before": os.getloadavg(),
+        "load_before": load_before,
         "plain_loop": {"seconds": plain, "records_per_s": papers / plain},
         "papertalk_sqlite_with_index": {**ours, "records_per_s": papers / ours["seconds"]},
         "ratio_plain_vs_papertalk": ours["seconds"] / plain,

@@ -43,7 +43,7 @@ def test_an_interrupted_import_resumes(engine: Engine, tmp_path: Path, monkeypat
     path = snapshot_file(tmp_path / "snap.jsonl", 200)
     from papertalk.services import catalogue
 
-    real = catalogue.upsert_papers
+    real = catalogue.upsert_papers_indexed
     calls = {"n": 0}
 
     def fail_third(*args: object, **kwargs: object) -> int:
@@ -52,11 +52,11 @@ def test_an_interrupted_import_resumes(engine: Engine, tmp_path: Path, monkeypat
             raise KeyboardInterrupt("simulated kill")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(catalogue, "upsert_papers", fail_third)
+    monkeypatch.setattr(catalogue, "upsert_papers_indexed", fail_third)
     with pytest.raises(KeyboardInterrupt):
         CatalogueImporter(engine, NOW, batch_size=50).import_path(path)
     assert table(engine, "SELECT COUNT(*) FROM papers") == [(100,)]
-    monkeypatch.setattr(catalogue, "upsert_papers", real)
+    monkeypatch.setattr(catalogue, "upsert_papers_indexed", real)
     resumed = CatalogueImporter(engine, NOW, batch_size=50)
     resumed.import_path(path)
     assert resumed.summary.resumed_at == {str(path): 100} and resumed.summary.papers == 100

@@ -2,6 +2,7 @@
 
 Lines are parsed in a second process on big files; each chunk of papers is upserted together with the
 file offset it reaches, so an interrupted import resumes and a re-import updates rather than duplicates.
+The search index is kept in step set-based, chunk by chunk, in the same transactions (``storage.search_bulk``).
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from papertalk.arxiv.snapshot import BadSnapshotLine, parse_snapshot_line
-from papertalk.core.records import Paper
 from papertalk.services.line_files import RawChunk, prepared_in_order, read_chunks, resume_point
 from papertalk.storage.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
 from papertalk.storage.engine import Engine
-from papertalk.storage.paper_rows import upsert_papers
+from papertalk.storage.paper_rows import PaperRow, paper_row
+from papertalk.storage.search_bulk import tune_search_index, upsert_papers_indexed
 
 RejectHandler = Callable[[str, int, str], None]
 ProgressHandler = Callable[[int], None]
@@ -31,26 +32,28 @@ class CatalogueSummary:
 
 @dataclass(frozen=True)
 class ParsedChunk:
-    papers: list[Paper]
+    rows: list[PaperRow]  # paper_rows.paper_row values
     rejects: list[tuple[int, str]]
     line_count: int
     last_line: int
     end_offset: int
 
 
-def parse_chunk(chunk: RawChunk, _now: int) -> ParsedChunk:
-    papers: list[Paper] = []
+def parse_chunk(chunk: RawChunk, now: int) -> ParsedChunk:
+    """Parse a chunk's lines into database rows (in the parser process: plain tuples pickle ~4x faster
+    than ``Paper`` records, and the writer is left only the writing)."""
+    rows: list[PaperRow] = []
     rejects: list[tuple[int, str]] = []
     for number, raw in enumerate(chunk.lines, start=chunk.first_line):
         line = raw.strip()
         if not line:
             continue
         try:
-            papers.append(parse_snapshot_line(line))
+            rows.append(paper_row(parse_snapshot_line(line), now))
         except BadSnapshotLine as exc:
             rejects.append((number, str(exc)))
     last = chunk.first_line + len(chunk.lines) - 1
-    return ParsedChunk(papers, rejects, len(chunk.lines), last, chunk.end_offset)
+    return ParsedChunk(rows, rejects, len(chunk.lines), last, chunk.end_offset)
 
 
 class CatalogueImporter:
@@ -77,6 +80,8 @@ class CatalogueImporter:
             self.summary.resumed_at[str(path)] = start.resumed_after
         key, offset, rejected = start.key, start.offset, start.rejected
         self.on_progress(offset)
+        with self.engine.begin() as conn:
+            tune_search_index(conn)
         with path.open("rb") as handle:
             handle.seek(offset)
             chunks: Iterator[RawChunk] = read_chunks(handle, start.next_line, offset, self.batch_size)
@@ -85,12 +90,12 @@ class CatalogueImporter:
                     self.on_reject(str(path), line, reason)
                 rejected += len(parsed.rejects)
                 with self.engine.begin() as conn:
-                    upsert_papers(conn, parsed.papers, self.now)
+                    upsert_papers_indexed(conn, parsed.rows)
                     save_checkpoint(
                         conn, Checkpoint(key, str(path), parsed.end_offset, parsed.last_line, rejected), self.now
                     )
                 self.summary.lines += parsed.line_count
-                self.summary.papers += len(parsed.papers)
+                self.summary.papers += len(parsed.rows)
                 self.summary.rejected += len(parsed.rejects)
                 self.on_progress(parsed.end_offset - offset)
                 offset = parsed.end_offset

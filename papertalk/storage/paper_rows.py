@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import orjson
 from sqlalchemy import Connection
@@ -38,28 +39,37 @@ UNKNOWN_RETRY_MAX = 30 * 86400
 UNKNOWN_GIVE_UP_AFTER = 8  # attempts; then the paper stays known by its id only ("gone")
 
 
+PaperRow = tuple[Any, ...]  # the values of COLUMNS, in order
+
+
+def paper_row(p: Paper, now: int) -> PaperRow:
+    """One paper as the values of ``COLUMNS`` (plain values: cheap to send from a parser process)."""
+    return (
+        p.arxiv_id,
+        p.title,
+        orjson.dumps(list(p.authors)).decode(),
+        p.abstract,
+        " ".join(p.categories),
+        p.published_at,
+        p.updated_at,
+        p.latest_version,
+        p.doi,
+        p.journal_ref,
+        p.comments,
+        orjson.dumps([list(v) for v in p.versions]).decode() if p.versions else None,
+        now,
+    )
+
+
 def upsert_papers(conn: Connection, papers: Iterable[Paper], now: int) -> int:
     """Insert or refresh metadata for many papers (PostgreSQL: COPY and one upsert; SQLite: one executemany,
     whose statement the search triggers follow); returns how many rows were given."""
+    return upsert_paper_rows(conn, [paper_row(p, now) for p in papers])
+
+
+def upsert_paper_rows(conn: Connection, rows: Sequence[PaperRow]) -> int:
+    """``upsert_papers`` for papers already turned into ``paper_row`` values."""
     sql = for_connection(conn)
-    rows = [
-        (
-            p.arxiv_id,
-            p.title,
-            orjson.dumps(list(p.authors)).decode(),
-            p.abstract,
-            " ".join(p.categories),
-            p.published_at,
-            p.updated_at,
-            p.latest_version,
-            p.doi,
-            p.journal_ref,
-            p.comments,
-            orjson.dumps([list(v) for v in p.versions]).decode() if p.versions else None,
-            now,
-        )
-        for p in papers
-    ]
     if sql.postgres and len(rows) >= COPY_FROM:
         # COPY into a staging table, then one set-based upsert: the database does the per-row work.
         sql.execute(conn, STAGE_PAPERS_DDL)

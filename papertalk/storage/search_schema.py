@@ -29,22 +29,33 @@ CATS_SQL = (
 )
 INDEXED = "{row}.title IS NOT NULL"
 
+# The insert and update triggers, by name: a bulk upsert suspends them inside its own transaction and
+# indexes its rows set-based instead (``storage.search_bulk``).
+SQLITE_WRITE_TRIGGER_SQL = {
+    "papers_search_insert": (
+        f"CREATE TRIGGER papers_search_insert AFTER INSERT ON papers WHEN {INDEXED.format(row='new')} BEGIN "
+        f"INSERT INTO {FTS_TABLE} (rowid, title, authors, abstract, cats) VALUES "
+        f"(new.id, new.title, new.authors, new.abstract, {CATS_SQL.format(col='new.categories')}); END"
+    ),
+    # One trigger, two statements in order: SQLite fires several triggers of one event newest first.
+    "papers_search_update": (
+        f"CREATE TRIGGER papers_search_update AFTER UPDATE OF title, authors, abstract, categories ON papers BEGIN "
+        f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, authors, abstract, cats) SELECT "
+        f"'delete', old.id, old.title, old.authors, old.abstract, {CATS_SQL.format(col='old.categories')} "
+        f"WHERE {INDEXED.format(row='old')}; "
+        f"INSERT INTO {FTS_TABLE} (rowid, title, authors, abstract, cats) SELECT "
+        f"new.id, new.title, new.authors, new.abstract, {CATS_SQL.format(col='new.categories')} "
+        f"WHERE {INDEXED.format(row='new')}; END"
+    ),
+}
+SQLITE_WRITE_TRIGGERS = tuple(SQLITE_WRITE_TRIGGER_SQL.values())
+
 SQLITE_CREATE = (
     f"CREATE VIEW {SOURCE_VIEW} AS SELECT id, title, authors, abstract, "
     f"{CATS_SQL.format(col='categories')} AS cats FROM papers WHERE {INDEXED.format(row='papers')}",
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, authors, abstract, cats, "
     f"content='{SOURCE_VIEW}', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
-    f"CREATE TRIGGER papers_search_insert AFTER INSERT ON papers WHEN {INDEXED.format(row='new')} BEGIN "
-    f"INSERT INTO {FTS_TABLE} (rowid, title, authors, abstract, cats) VALUES "
-    f"(new.id, new.title, new.authors, new.abstract, {CATS_SQL.format(col='new.categories')}); END",
-    # One trigger, two statements in order: SQLite fires several triggers of one event newest first.
-    f"CREATE TRIGGER papers_search_update AFTER UPDATE OF title, authors, abstract, categories ON papers BEGIN "
-    f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, authors, abstract, cats) SELECT "
-    f"'delete', old.id, old.title, old.authors, old.abstract, {CATS_SQL.format(col='old.categories')} "
-    f"WHERE {INDEXED.format(row='old')}; "
-    f"INSERT INTO {FTS_TABLE} (rowid, title, authors, abstract, cats) SELECT "
-    f"new.id, new.title, new.authors, new.abstract, {CATS_SQL.format(col='new.categories')} "
-    f"WHERE {INDEXED.format(row='new')}; END",
+    *SQLITE_WRITE_TRIGGERS,
     f"CREATE TRIGGER papers_search_delete AFTER DELETE ON papers WHEN {INDEXED.format(row='old')} BEGIN "
     f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, authors, abstract, cats) VALUES "
     f"('delete', old.id, old.title, old.authors, old.abstract, {CATS_SQL.format(col='old.categories')}); END",
