@@ -13,7 +13,8 @@ from papertalk.core.records import PostKind
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.fetching.polite_http import PoliteGetter
 from papertalk.services import sources
-from papertalk.services.capture import run_source
+from papertalk.services.capture import run_due, run_source
+from papertalk.services.following import follow
 from papertalk.services.more_fetchers import register_more
 from papertalk.sources.mastodon.fetcher import MastodonApi, MastodonDirectory, MastodonStatuses
 from papertalk.sources.mastodon.statuses import parse_status, parse_statuses
@@ -274,3 +275,16 @@ def test_unknown_attachments_and_card_types_do_not_lose_the_status() -> None:
         "src:2#0: card: expected an object, got list",
         "3",
     ]
+
+
+def test_a_followed_account_is_captured_by_the_registered_fetchers(engine: Engine, platform: FakePlatform) -> None:
+    Instance(platform, 6)
+    settings = Settings.from_env(
+        {"PAPERTALK_DATABASE_URL": "sqlite://", "PAPERTALK_MASTODON_URL_TEMPLATE": platform.url}
+    )
+    clock = FakeClock()
+    registry = register_more(FetcherRegistry(), settings, clock=clock, sleep=clock.sleep)
+    author, followed = follow(engine, registry, "mastodon:@bob@sigmoid.social", NOW)
+    assert (author.platform_id, followed.sources_new, followed.network) == ("bob@sigmoid.social", 1, "following")
+    summary = run_due(engine, registry, NOW)
+    assert [(r.source, r.error, r.posts_new) for r in summary.runs] == [("mastodon:feed:bob@sigmoid.social", None, 6)]

@@ -58,11 +58,14 @@ def register_more(
     mastodon = MastodonApi(getter(), net.mastodon_url_template, net.mastodon_access_token)
     statuses = MastodonStatuses(mastodon)
     registry.add("mastodon", "statuses", statuses)
+    registry.add("mastodon", "feed", statuses)  # what `papertalk follow` adds: the account's own statuses
     registry.add("mastodon", "tag", statuses)
     registry.directories["mastodon"] = MastodonDirectory(mastodon)
 
     x_api = XApi(getter(), net.x_api_url, net.x_bearer_token, wall_clock, sleep)
-    registry.add("x", "tweets", XUserTweets(x_api))
+    tweets = XUserTweets(x_api)
+    registry.add("x", "tweets", tweets)
+    registry.add("x", "feed", tweets)  # what `papertalk follow` adds (target: the numeric user id)
     registry.directories["x"] = XDirectory(x_api)
 
     registry.add("hackernews", "search", AlgoliaSearch(getter(), net.hn_search_url))
