@@ -70,13 +70,7 @@ def import_files(
             else:
                 importer.import_path(path, restart=restart)
     engine.dispose()
-    summary = importer.summary
-    if as_json:
-        sys.stdout.write(orjson.dumps(asdict(summary), option=orjson.OPT_INDENT_2).decode() + "\n")
-    else:
-        print_summary(app.console, summary)
-    if summary.rejected:
-        raise typer.Exit(1)
+    report(app, importer.summary, as_json)
 
 
 def open_or_fail(app: AppContext) -> Engine:
@@ -116,15 +110,23 @@ def import_x_files(app: AppContext, paths: list[Path], fmt: str, as_json: bool) 
             raise fail(app, str(exc)) from None
     engine.dispose()
     summary = importer.summary
+    followed = None
+    if fmt == "x-archive" and summary.following:
+        followed = (
+            f"following.js: {summary.following:,} accounts in network 'following' "
+            f"({summary.following_network_size:,} in all)"
+        )
+    report(app, summary, as_json, followed)
+
+
+def report(app: AppContext, summary: ImportSummary, as_json: bool, note: str | None = None) -> None:
+    """The summary as JSON or a table (then ``note``, if any); exit status 1 if any line was rejected."""
     if as_json:
         sys.stdout.write(orjson.dumps(asdict(summary), option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
         print_summary(app.console, summary)
-        if fmt == "x-archive" and summary.following:
-            app.console.print(
-                f"following.js: {summary.following:,} accounts in network 'following' "
-                f"({summary.following_network_size:,} in all)"
-            )
+        if note:
+            app.console.print(note)
     if summary.rejected:
         raise typer.Exit(1)
 
