@@ -105,6 +105,10 @@ def test_posts_search_about_and_feed(site: str) -> None:
     top = get(site, "/api/v1/trending").json()["items"][0]["paper"]
     found = get(site, "/api/v1/search", params={"q": f'title:"{top["title"]}"'}).json()
     assert found["hits"][0]["paper"]["arxiv_id"] == top["arxiv_id"]
+    page = get(site, "/search", params={"q": f'title:"{top["title"]}"'}).text
+    assert re.search(r"\d+ papers? match|Many papers match", page) and "0 papers" not in page
+    common = get(site, "/search", params={"q": top["title"].split()[-1]}).text
+    assert common.count('<li><a href="/abs/') >= 1 and "0 papers" not in common
     jump = get(site, f"/search?q=arXiv:{OLD_STYLE}", follow_redirects=False)
     assert jump.status_code == 303 and jump.headers["location"] == f"/abs/{OLD_STYLE}"
     about = get(site, "/about").text

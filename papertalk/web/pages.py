@@ -89,7 +89,10 @@ def search(request: Request, q: str | None = None, page: str | None = None) -> R
         raise PageRequestError(str(error)) from None
     if results.jump_to:
         return RedirectResponse(f"/abs/{results.jump_to}", status_code=303)
-    pages = max(1, -(-(results.total or 0) // SEARCH_PAGE_SIZE))
+    if results.total is None:  # more matches than were counted: offer the next page while pages are full
+        pages = number + 1 if len(results.hits) == SEARCH_PAGE_SIZE else number
+    else:
+        pages = max(1, -(-results.total // SEARCH_PAGE_SIZE))
     return state.render(
         request, "search.html", results=results, q=q, number=number, pages=pages, title=f"Search: {q[:60]}"
     )
