@@ -17,7 +17,7 @@ from papertalk.core.arxiv_ids import find_in_post
 from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import CitingPost, Post
 from papertalk.services.line_files import RawChunk, prepared_in_order, read_chunks, resume_point
-from papertalk.sources.neutral import BadRecord, parse_line
+from papertalk.sources.neutral import BadRecord, parse_line_fast
 from papertalk.storage.batch_load import StagedBatch, stage_batch
 from papertalk.storage.checkpoints import Checkpoint
 from papertalk.storage.engine import Engine
@@ -78,7 +78,7 @@ def prepare(chunk: RawChunk, now: int) -> PreparedChunk:
         if not line:
             continue
         try:
-            post = parse_line(line, now)
+            post = parse_line_fast(line, now)
         except BadRecord as exc:
             rejects.append((number, str(exc)))
             continue

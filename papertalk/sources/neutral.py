@@ -1,5 +1,13 @@
 """The neutral JSON-lines post format (docs/formats.md): one line in, one Post record or a clear reason out.
 
+Two readers give the same answer for every line. ``parse_line`` is the reference: it checks each field in
+Python and words every error. ``parse_line_fast``, for bulk imports, lets msgspec decode a line straight
+into typed structs (the type checks run in C) and keeps in Python only the checks types cannot express
+(lengths, ranges, the platform name, kind and original rules). It accepts only the plain valid shape of
+each field; for any other line (a decoding error, a failed check, a field in an unusual but allowed form
+such as ``"links": ""``) it calls ``parse_line``, which accepts or rejects the line and words the error.
+tests/test_neutral_fast.py checks the two agree on generated lines.
+
 Pure: no I/O. The reader that walks files line by line lives in services.ingest.
 """
 
@@ -9,6 +17,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 import orjson
 
 from papertalk.core.records import Author, OriginalRef, Post, PostKind
@@ -140,3 +149,159 @@ def _original(value: object, platform: str, now: int, where: str) -> OriginalRef
         raise BadRecord(f"{where}original.original: an embedded original cannot embed another")
     embedded = parse_record({**value, "platform": platform}, now, f"{where}original.")
     return OriginalRef(post_id, embedded)
+
+
+# The fast reader.
+
+_INT64 = range(-(2**63), 2**63)  # orjson reads larger integers as floats, which the reference rejects
+_POINTING = (PostKind.REPOST, PostKind.QUOTE)
+
+
+class _Author(msgspec.Struct):
+    id: str | int
+    handle: str | None = None
+    name: str | None = None
+
+
+class _Body(msgspec.Struct, kw_only=True):
+    """The fields a line and an embedded original share."""
+
+    kind: str = "post"
+    text: str | None = None
+    url: str | None = None
+    links: list[str] | None = None
+    lang: str | None = None
+    score: int | None = None
+
+
+class _Embedded(_Body, kw_only=True):
+    """An original as a line may carry it: only its id, or the whole post (then with an author)."""
+
+    post_id: str | int
+    author: _Author | msgspec.UnsetType | None = msgspec.UNSET  # null is not the same as absent
+    created_at: str | int | float | None = None
+    original: msgspec.Raw | None = None
+
+
+class _Line(_Body, kw_only=True):
+    platform: str
+    post_id: str | int
+    author: _Author
+    created_at: str | int | float
+    original: _Embedded | None = None
+
+
+_DECODER = msgspec.json.Decoder(_Line)
+
+
+class _Unusual(Exception):
+    """The line is not in the plain valid shape: the reference parser decides."""
+
+
+def parse_line_fast(line: bytes, now: int) -> Post:
+    """Same result as ``parse_line`` (the same Post, or the same BadRecord), faster."""
+    if len(line) <= MAX_LINE_BYTES:
+        try:
+            return _fast_post(_DECODER.decode(line), now)
+        except (msgspec.DecodeError, _Unusual):
+            pass
+    return parse_line(line, now)
+
+
+def _fast_post(data: _Line, now: int) -> Post:
+    platform = data.platform
+    if not _PLATFORM.match(platform):
+        raise _Unusual
+    kind = _KINDS.get(data.kind)
+    if kind is None:
+        raise _Unusual
+    original = None if data.original is None else _fast_original(data.original, platform, now)
+    if (original is None) == (kind in _POINTING) or (original is not None and kind is PostKind.POST):
+        raise _Unusual
+    post_id = _fast_identifier(data.post_id)
+    return _fast_build(data, platform, post_id, data.author, data.created_at, kind, original, now)
+
+
+def _fast_original(value: _Embedded, platform: str, now: int) -> OriginalRef:
+    post_id = _fast_identifier(value.post_id)
+    if value.author is msgspec.UNSET:
+        return OriginalRef(post_id)
+    if value.author is None or value.original is not None or value.created_at is None:
+        raise _Unusual
+    kind = _KINDS.get(value.kind)
+    if kind is None or kind in _POINTING:  # an embedded original cannot point further
+        raise _Unusual
+    embedded = _fast_build(value, platform, post_id, value.author, value.created_at, kind, None, now)
+    return OriginalRef(post_id, embedded)
+
+
+def _fast_build(
+    body: _Body,
+    platform: str,
+    post_id: str,
+    author: _Author,
+    created_at: str | int | float,
+    kind: PostKind,
+    original: OriginalRef | None,
+    now: int,
+) -> Post:
+    return Post(
+        platform=platform,
+        post_id=post_id,
+        author=Author(platform, _fast_identifier(author.id), author.handle, author.name),
+        created_at=_fast_timestamp(created_at, now),
+        kind=kind,
+        original=original,
+        text=_fast_text(body.text),
+        url=body.url,
+        links=_fast_links(body.links),
+        lang=body.lang,
+        platform_score=_fast_score(body.score),
+    )
+
+
+def _fast_identifier(value: str | int) -> str:
+    if not isinstance(value, str) and value not in _INT64:
+        raise _Unusual
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > MAX_ID_CHARS or not text.strip():
+        raise _Unusual
+    return text
+
+
+def _fast_score(value: int | None) -> int | None:
+    if value is not None and value not in _INT64:
+        raise _Unusual
+    return value
+
+
+def _fast_text(value: str | None) -> str:
+    if value is None:
+        return ""
+    if len(value) > MAX_TEXT_CHARS:
+        raise _Unusual
+    return value
+
+
+def _fast_links(value: list[str] | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    if len(value) > MAX_LINKS:
+        raise _Unusual
+    return tuple(value)
+
+
+def _fast_timestamp(value: str | int | float, now: int) -> int:
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise _Unusual from None
+        if moment.tzinfo is None:
+            raise _Unusual
+        seconds = int(moment.timestamp())
+    else:
+        seconds = int(value)
+    if seconds < EARLIEST or seconds > now + FUTURE_SLACK:
+        raise _Unusual
+    return seconds

@@ -34,8 +34,9 @@ POST_COLUMNS = (
 )
 STAGE_POSTS_COLUMNS = "row_id, inherits, kind_bit, account_id, created_at, original_id"
 STAGE_REFS_COLUMNS = "post_row, arxiv_id, version, account_id, created_at, kind_bit"
+# row_id is INTEGER PRIMARY KEY so that SQLite keeps it as the rowid itself, not in a second index.
 STAGE_DDL = (
-    "CREATE TEMP TABLE IF NOT EXISTS stage_posts (row_id BIGINT PRIMARY KEY, inherits SMALLINT NOT NULL, "
+    "CREATE TEMP TABLE IF NOT EXISTS stage_posts (row_id INTEGER PRIMARY KEY, inherits SMALLINT NOT NULL, "
     "kind_bit SMALLINT NOT NULL, account_id BIGINT NOT NULL, created_at BIGINT NOT NULL, original_id BIGINT)",
     "CREATE TEMP TABLE IF NOT EXISTS stage_refs (post_row BIGINT NOT NULL, arxiv_id TEXT NOT NULL, "
     "version INTEGER, account_id BIGINT NOT NULL, created_at BIGINT NOT NULL, kind_bit SMALLINT NOT NULL)",
@@ -205,7 +206,7 @@ class BatchLoader:
             "r.created_at, r.kind_bit, false FROM stage_refs r JOIN papers pa ON pa.arxiv_id = r.arxiv_id "
             "WHERE true ON CONFLICT (post_id, paper_id) DO NOTHING",
         )
-        for _ in range(MAX_CHAIN):  # each pass reaches one step further along a chain inside the batch
+        for _ in range(inheritance_passes(staged)):  # each pass reaches one step further along a chain
             added = self.sql.execute(
                 conn,
                 f"INSERT INTO mentions ({MENTION_COLUMNS}) SELECT s.row_id, m.paper_id, m.version, s.account_id, "
@@ -346,6 +347,20 @@ class BatchLoader:
             "first_at = excluded.first_at, kinds = excluded.kinds",
         )
         self.ranks.apply_vote_changes(conn, self.states)
+
+
+def inheritance_passes(staged: list[tuple[Any, ...]]) -> int:
+    """How many passes copying mentions from originals a staged batch needs: none without reposts or quotes,
+    one when their originals are plain posts or stored already, one more per step of a chain inside it."""
+    original_of = {row[0]: row[5] for row in staged if row[1]}  # (row_id, inherits, ..., original_id)
+    deepest = 1 if original_of else 0
+    for first in original_of.values():
+        depth, step = 1, first
+        while step in original_of and depth < MAX_CHAIN:
+            step = original_of[step]
+            depth += 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _links(links_json_text: str | None) -> tuple[str, ...]:
