@@ -219,3 +219,21 @@ def test_account_cache_overflow_keeps_every_author(
     importer, _ = run_import(engine, write_lines(tmp_path / "a.jsonl", records), batch_size=7)
     assert importer.summary.posts_new == 40
     assert len(table(engine, "SELECT id FROM accounts")) == 9
+
+
+def test_the_garbage_collector_runs_rarely_while_chunks_are_prepared_and_as_before_afterwards() -> None:
+    import gc
+
+    from papertalk.services.line_files import BULK_GC_THRESHOLD, RawChunk, prepared_in_order
+
+    before = gc.get_threshold()
+    seen: list[int] = []
+
+    def prepare(chunk: RawChunk, _now: int) -> int:
+        seen.append(gc.get_threshold()[0])
+        return len(chunk.lines)
+
+    chunks = iter([RawChunk(1, [b"a", b"b"], 4), RawChunk(3, [b"c"], 6)])
+    assert list(prepared_in_order(chunks, prepare, 0, parallel=False)) == [2, 1]
+    assert seen == [BULK_GC_THRESHOLD, BULK_GC_THRESHOLD]
+    assert gc.get_threshold() == before
