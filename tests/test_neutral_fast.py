@@ -90,7 +90,7 @@ def records(draw: st.DrawFn) -> dict[str, Any]:
     return record
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(record=records())
 def test_fast_reader_agrees_with_the_reference_parser(record: dict[str, Any]) -> None:
     assert_same(json.dumps(record).encode())
