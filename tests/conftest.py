@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from papertalk.config import Settings
@@ -23,6 +24,11 @@ pytest_plugins = [
     "tests.fake_jetstream",
     "tests.fake_platforms",
 ]  # local look-alikes of the services we talk to (fixtures)
+
+# No per-example deadline: on a busy 2-core machine a 1 ms example can take 300 ms once, and hypothesis
+# then reports a flaky failure that says nothing about the code under test.
+settings.register_profile("papertalk", deadline=None)
+settings.load_profile("papertalk")
 
 POSTGRES_URL = os.environ.get("PAPERTALK_TEST_POSTGRES_URL")
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
