@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -63,8 +63,7 @@ def page_numbers(current: int, pages: int, edge: int = 2, around: int = 2) -> li
     return out
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     x: float
     y: float
     width: float
@@ -76,18 +75,22 @@ CHART_WIDTH = 240
 CHART_HEIGHT = 40
 
 
+@lru_cache(maxsize=64)
+def _slots(n: int, width: int) -> tuple[tuple[float, ...], float]:
+    """Where each of ``n`` bars starts, and their width: the same for every chart of ``n`` days."""
+    slot = width / n
+    return tuple(round(i * slot + 0.5, 2) for i in range(n)), round(max(1.0, slot - 1), 2)
+
+
 def chart_bars(chart: DayChart, width: int = CHART_WIDTH, height: int = CHART_HEIGHT) -> list[Bar]:
     """One bar per day, scaled to the busiest day; each carries its hover label."""
-    n = len(chart.counts) or 1
-    slot = width / n
+    xs, bar_width = _slots(len(chart.counts) or 1, width)
     peak = chart.peak or 1
     bars = []
     for i, count in enumerate(chart.counts):
         h = 0.0 if count == 0 else max(1.5, (height - 2) * count / peak)
         label = f"{_day_number(chart.first_day + i)}: {count} post{'s' if count != 1 else ''}"
-        bars.append(
-            Bar(round(i * slot + 0.5, 2), round(height - h, 2), round(max(1.0, slot - 1), 2), round(h, 2), label)
-        )
+        bars.append(Bar(xs[i], round(height - h, 2), bar_width, round(h, 2), label))
     return bars
 
 
