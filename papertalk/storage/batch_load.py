@@ -220,7 +220,7 @@ class BatchLoader:
         completed = [u[-1] for u in updates]
         if completed:
             mentions_new += self._propagate(conn, completed)
-        count_batch(conn, self.sql)
+        count_batch(conn, self.sql, completed)
         return LoadOutcome(posts_new, len(completed), mentions_new, papers_new)
 
     def _stored(self, conn: Connection, keys: set[PostKey]) -> dict[PostKey, StoredPost]:

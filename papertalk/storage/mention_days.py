@@ -5,8 +5,8 @@ The table counts the mentions of accounts that are not blocked, and stays equal 
 ``mentions``:
 
 - an ingest batch recounts, from ``mentions``, every (paper, day) its posts touched — its own posts and
-  the stored reposts and quotes that inherit from them — so a replayed batch, or one whose mentions
-  were partly stored already, cannot count anything twice;
+  the stored reposts and quotes that inherited papers from the stored posts it completed — so a
+  replayed batch, or one whose mentions were partly stored already, cannot count anything twice;
 - a retraction subtracts the mentions it is about to delete, in the same transaction as the delete;
 - blocking or unblocking accounts recounts the papers they voted for;
 - migration 0008 fills it for an existing database (``rebuild``).
@@ -36,18 +36,27 @@ _RECOUNT = (
 )
 
 
-def count_batch(conn: Connection, sql: BulkSql) -> None:
-    """After a batch's mentions are written (``stage_posts`` holds its posts): recount the days it touched."""
+def count_batch(conn: Connection, sql: BulkSql, completed: Sequence[int]) -> None:
+    """After a batch's mentions are written: recount the days its posts (``stage_posts``) touched, and
+    those of the stored reposts and quotes that inherited papers from its ``completed`` posts."""
     _stage_days(
         conn,
         sql,
-        "WITH RECURSIVE touched (id, depth) AS (SELECT row_id, 0 FROM stage_posts UNION "
-        "SELECT p.id, t.depth + 1 FROM posts p JOIN touched t ON p.original_id = t.id "
-        f"WHERE t.depth < {MAX_CHAIN} AND p.kind IN ('repost', 'quote')) "
         f"SELECT DISTINCT m.paper_id, m.created_at / {DAY} FROM mentions m "
-        "WHERE m.post_id IN (SELECT id FROM touched)",
+        "WHERE m.post_id IN (SELECT row_id FROM stage_posts)",
         (),
     )
+    if completed:  # only posts stored before the batch can have followers outside it
+        sql.execute(
+            conn,
+            "INSERT INTO stage_mention_days (paper_id, day) "
+            f"WITH RECURSIVE chain (id, depth) AS (SELECT id, 0 FROM posts WHERE {sql.in_list('id')} UNION "
+            "SELECT p.id, c.depth + 1 FROM chain c JOIN posts p ON p.original_id = c.id "
+            f"WHERE c.depth < {MAX_CHAIN} AND p.kind IN ('repost', 'quote')) "
+            f"SELECT DISTINCT m.paper_id, m.created_at / {DAY} FROM mentions m "
+            "WHERE m.post_id IN (SELECT id FROM chain WHERE depth > 0) ON CONFLICT (paper_id, day) DO NOTHING",
+            (sql.list_param(completed),),
+        )
     sql.execute(conn, _RECOUNT)
 
 
