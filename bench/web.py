@@ -36,7 +36,9 @@ from papertalk.core.ranking import window_start
 from papertalk.services.ingest import refresh_rankings
 from papertalk.services.page_views import PostView, chart_days, day_chart, post_view
 from papertalk.services.trending_page import PaperBlock, TrendingPage, TrendingPageQuery
+from papertalk.storage.dialect_sql import for_connection
 from papertalk.storage.engine import make_engine
+from papertalk.storage.mention_days import rebuild as rebuild_mention_days
 from papertalk.storage.page_queries import DAY, PostRow
 from papertalk.storage.paper_rows import papers_by_row
 from papertalk.storage.schema import upgrade
@@ -195,6 +197,8 @@ def main() -> None:
         seconds, _ = timed(lambda: (build_sqlite(path, args.scale), complete(path)))
         engine = make_engine(url)
         refresh_rankings(engine, Settings.from_env({}).ranking, NOW)
+        with engine.begin() as conn:  # the mentions were loaded without ingest: count their days once
+            rebuild_mention_days(conn, for_connection(conn))
         engine.dispose()
         report["build_s"] = round(seconds, 1)
         print(f"built {path} in {seconds:.0f}s", flush=True)

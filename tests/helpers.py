@@ -82,3 +82,15 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             "JOIN accounts a ON a.id = v.account_id ORDER BY pa.arxiv_id, a.platform_id",
         ),
     }
+
+
+def assert_day_counts_exact(engine: Engine) -> None:
+    """The maintained mentions per paper, day and kind equal a direct count of the mentions of accounts
+    that are not blocked (no row missing, none extra, none left at zero)."""
+    maintained = table(engine, "SELECT paper_id, day, kind_bit, mentions FROM paper_day_mentions ORDER BY 1, 2, 3")
+    direct = table(
+        engine,
+        "SELECT paper_id, created_at / 86400, kind_bit, COUNT(*) FROM mentions "
+        "WHERE account_id NOT IN (SELECT id FROM accounts WHERE blocked) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+    )
+    assert [tuple(int(v) for v in r) for r in maintained] == [tuple(int(v) for v in r) for r in direct]

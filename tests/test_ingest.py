@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papertalk.storage.engine import Engine
-from tests.helpers import post, run_import, snapshot, table, write_lines
+from tests.helpers import assert_day_counts_exact, post, run_import, snapshot, table, write_lines
 
 A = "https://arxiv.org/abs/2411.01234v2"
 
@@ -55,6 +55,7 @@ def test_same_file_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None
     assert forced.summary.papers_new == 0
     assert snapshot(engine) == before
     assert first.summary.posts_new == 6
+    assert_day_counts_exact(engine)  # the replayed batches recounted their days, adding nothing
 
 
 def test_late_original_completes_placeholder_and_flows_to_reposts(engine: Engine, tmp_path: Path) -> None:
@@ -78,6 +79,7 @@ def test_late_original_completes_placeholder_and_flows_to_reposts(engine: Engine
         ("r2", "2411.01234"),
     }
     assert len(table(engine, "SELECT id FROM posts WHERE post_id = 'late'")) == 1
+    assert_day_counts_exact(engine)  # the stored reposts' inherited mentions are counted too
     assert {(p, who) for p, who, _t, _k in snap["votes"]} == {
         ("2411.01234", "ada"),
         ("2411.01234", "bo"),
@@ -95,6 +97,7 @@ def test_post_seen_again_with_more_data_is_completed(engine: Engine, tmp_path: P
     rows = table(engine, "SELECT text, url FROM posts WHERE post_id = 'p1'")
     assert rows == [("read this", "https://x/p1")]
     assert [(p, a) for p, a, *_ in snapshot(engine)["mentions"]] == [("p1", "2411.01234")]
+    assert_day_counts_exact(engine)
 
 
 def test_one_vote_per_account_keeps_first_time_and_all_kinds(engine: Engine, tmp_path: Path) -> None:
@@ -162,12 +165,15 @@ def test_interrupted_import_resumes_without_double_counting(
     monkeypatch.setattr(IngestStore, "write_batch", real)
     partial = table(engine, "SELECT line_number FROM import_checkpoints")
     assert partial == [(16,)]  # four batches of four lines committed
+    assert_day_counts_exact(engine)  # the killed batch counted nothing
     resumed, _ = run_import(engine, path, batch_size=4)
     assert resumed.summary.resumed_at == {str(path): 16}
     reference_engine_snapshot = snapshot(engine)
+    assert_day_counts_exact(engine)
     forced, _ = run_import(engine, path, restart=True, batch_size=4)
     assert forced.summary.posts_new == 0
     assert snapshot(engine) == reference_engine_snapshot
+    assert_day_counts_exact(engine)
     assert len(reference_engine_snapshot["posts"]) == 39 + 13
 
 
@@ -196,17 +202,18 @@ def test_any_order_batching_and_repetition_give_the_same_database(
     scrambled = write_lines(folder / "scrambled.jsonl", shuffled)
     with engine.begin() as conn:  # start from an empty database for every example
         sql = BulkSql(engine.dialect.name)
-        for table in ("window_scores", "window_state", "votes", "mentions", "network_accounts", "posts",
-                      "papers", "accounts", "import_checkpoints"):  # fmt: skip
+        for table in ("paper_day_mentions", "window_scores", "window_state", "votes", "mentions",
+                      "network_accounts", "posts", "papers", "accounts", "import_checkpoints"):  # fmt: skip
             sql.execute(conn, f"DELETE FROM {table}")
     run_import(engine, ordered, batch_size=500)
     reference = snapshot(engine)
     with engine.begin() as conn:
-        for table in ("window_scores", "window_state", "votes", "mentions", "posts", "papers", "accounts",
-                      "import_checkpoints"):  # fmt: skip
+        for table in ("paper_day_mentions", "window_scores", "window_state", "votes", "mentions", "posts",
+                      "papers", "accounts", "import_checkpoints"):  # fmt: skip
             sql.execute(conn, f"DELETE FROM {table}")
     run_import(engine, scrambled, batch_size=batch_size)
     assert snapshot(engine) == reference
+    assert_day_counts_exact(engine)  # whatever the order, batching and repeated lines
 
 
 def test_account_cache_overflow_keeps_every_author(

@@ -15,7 +15,7 @@ from papertalk.services.capture import run_source
 from papertalk.services.trending import TrendingQuery, trending
 from papertalk.storage.engine import Engine
 from papertalk.storage.source_rows import list_sources
-from tests.helpers import NOW, table
+from tests.helpers import NOW, assert_day_counts_exact, table
 
 ADA = Author("bluesky", "did:plc:ada", "ada.example")
 BO = Author("bluesky", "did:plc:bo", "bo.example")
@@ -91,6 +91,7 @@ def test_deleting_posts_recounts_votes_and_rankings(engine: Engine, settings: Se
         ("bo.example", "2401.00003", Q1.created_at, quote),
     ]
     _rankings_agree(engine, settings)
+    assert_day_counts_exact(engine)
 
     _run(engine, fetcher)  # p1 deleted: ada's vote for 00001 moves to p2, for 00002 it is gone
     assert table(engine, "SELECT text, links FROM posts WHERE post_id = 'p1'") == [(None, None)]  # bo reposted it
@@ -101,6 +102,7 @@ def test_deleting_posts_recounts_votes_and_rankings(engine: Engine, settings: Se
         ("bo.example", "2401.00003", Q1.created_at, quote),
     ]
     _rankings_agree(engine, settings)
+    assert_day_counts_exact(engine)  # the deleted posts' mentions left the day counts
 
     _run(engine, fetcher)  # p2 and the quote deleted too: only bo's repost of p1 still counts
     assert _votes(engine) == [
@@ -110,4 +112,7 @@ def test_deleting_posts_recounts_votes_and_rankings(engine: Engine, settings: Se
     assert table(engine, "SELECT post_id FROM posts ORDER BY post_id") == [("p1",), ("r1",)]
     assert table(engine, "SELECT COUNT(*) FROM post_tombstones") == [(3,)]
     _rankings_agree(engine, settings)
+    assert_day_counts_exact(engine)  # the deleted posts' mentions left the day counts
     assert sorted(_scores(engine, settings, "all")) == [("2401.00001", 0.25, 1), ("2401.00002", 0.25, 1)]
+    _run(engine, Script([FetchedPage(deleted=("p2", "q1", "nope"), cursor="4")]))  # replayed: nothing changes
+    assert_day_counts_exact(engine)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from sqlalchemy import inspect
 
+from papertalk.config import Settings
+from papertalk.services.accounts import block_accounts
 from papertalk.storage.engine import make_engine
 from papertalk.storage.schema import _alembic_config, current_revision, ensure_current, head_revision, upgrade
 from papertalk.storage.search_schema import FTS_TABLE, SEARCH_COLUMN
 from papertalk.storage.tables import metadata
+from tests.helpers import assert_day_counts_exact, post, run_import, write_lines
+from tests.helpers import table as rows_of
 
 
 def test_migrations_build_every_table_and_index(db_url: str) -> None:
@@ -38,4 +44,23 @@ def test_downgrade_and_upgrade_again(db_url: str) -> None:
     assert current_revision(engine) is None
     upgrade(engine)
     assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_migration_0008_fills_the_day_counts_of_an_existing_database(db_url: str, tmp_path: Path) -> None:
+    """A database with mentions from before 0008 gets its per-paper day counts from the migration."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    records = [post(f"p{i}", f"u{i % 4}", 3 + 11 * i, text=f"arXiv:2411.{i % 3:05d}") for i in range(12)]
+    records += [post(f"r{i}", "v", 2, "repost", original=f"p{i}") for i in range(0, 12, 4)]
+    run_import(engine, write_lines(tmp_path / "a.jsonl", records), batch_size=5)
+    block_accounts(engine, Settings.from_env({"PAPERTALK_DATABASE_URL": db_url}), ["bluesky:u1"])
+    config = _alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0007")
+    assert "paper_day_mentions" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert rows_of(engine, "SELECT COUNT(*) FROM paper_day_mentions")[0][0] > 3
+    assert_day_counts_exact(engine)
     engine.dispose()

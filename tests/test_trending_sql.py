@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 from papertalk.config import Settings
+from papertalk.core.ranking import KIND_BITS, votes_from_mentions
 from papertalk.core.ranking import rank as reference_rank
-from papertalk.core.ranking import votes_from_mentions
 from papertalk.core.records import Mention, PostKind, RankedPaper
 from papertalk.services.accounts import add_to_network, block_accounts
 from papertalk.services.ingest import Importer
 from papertalk.services.trending import TrendingQuery, UnknownNetwork, trending
-from papertalk.storage import rank_tables, trending_queries
+from papertalk.storage import page_queries, rank_tables, trending_queries
 from papertalk.storage.engine import Engine
-from tests.helpers import NOW, post, run_import, write_lines
+from tests.helpers import NOW, assert_day_counts_exact, post, run_import, write_lines
 
 KIND_OF = {"post": PostKind.POST, "quote": PostKind.QUOTE, "reply": PostKind.REPLY, "repost": PostKind.REPOST}
 
@@ -50,6 +50,12 @@ def random_world(seed: int, n: int = 400) -> tuple[list[dict[str, object]], list
         expected += [Mention(p, author, at, KIND_OF[kind]) for p in cites[f"x{i}"]]
         records.append(record)
     return records, expected
+
+
+def table_rows(engine: Engine, sql: str) -> list[tuple[int, str]]:
+    from tests.helpers import table
+
+    return [(int(r[0]), str(r[1])) for r in table(engine, sql)]
 
 
 def assert_same_ranking(got: list[RankedPaper], want: list[RankedPaper]) -> None:
@@ -104,6 +110,44 @@ def test_network_and_blocked_accounts(engine: Engine, settings: Settings, tmp_pa
     assert all("acct2" not in c.account for r in everyone.items for c in r.breakdown)
     with pytest.raises(UnknownNetwork):
         trending(engine, settings, NOW, TrendingQuery(network="nope"))
+    assert_day_counts_exact(engine)  # acct2's mentions left the maintained day counts
+    block_accounts(engine, settings, ["bluesky:acct2"], blocked=False)
+    assert_day_counts_exact(engine)  # and came back
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_page_counts_from_maintained_days_equal_a_direct_count(
+    engine: Engine, settings: Settings, tmp_path: Path, seed: int
+) -> None:
+    """The pages' per-kind window counts and day charts (read from the maintained day counts, corrected
+    at the window's partial first day and after ``now``) equal a count of the expected mentions, for
+    windows starting early or late in a day and moments with mentions stored after them."""
+    records, expected = random_world(seed)
+    run_import(engine, write_lines(tmp_path / "w.jsonl", records), batch_size=29)
+    block_accounts(engine, settings, ["bluesky:acct4"])
+    assert_day_counts_exact(engine)
+    day = 86_400
+    rows = {a: r for r, a in table_rows(engine, "SELECT id, arxiv_id FROM papers")}
+    papers = sorted(rows.values())
+    counted = [m for m in expected if m.account != "acct4"]
+    for now in (NOW, NOW - 5 * 3600 - 17, NOW - 3 * day - 41_000, NOW // day * day):
+        for since in (None, now - 86_400, now - 7 * day, now - 7 * day + 30_000, now // day * day - 2 * day):
+            chart_since = (now // day - 9) * day
+            with engine.connect() as conn:
+                kinds, days = page_queries.attention_counts(conn, papers, since, chart_since, now, None)
+            want_kinds: dict[int, dict[int, int]] = {}
+            want_days: dict[int, dict[int, int]] = {}
+            for m in counted:
+                paper, bit = rows[m.arxiv_id], KIND_BITS[m.kind]
+                if m.at <= now and (since is None or m.at > since):
+                    want_kinds.setdefault(paper, {}).setdefault(bit, 0)
+                    want_kinds[paper][bit] += 1
+                if chart_since <= m.at <= now:
+                    want_days.setdefault(paper, {}).setdefault(m.at // day, 0)
+                    want_days[paper][m.at // day] += 1
+            nonzero = {p: {k: n for k, n in c.items() if n} for p, c in kinds.items()}
+            assert {p: c for p, c in nonzero.items() if c} == want_kinds, (now, since)
+            assert {p: {d: n for d, n in c.items() if n} for p, c in days.items() if any(c.values())} == want_days
 
 
 def test_paging(engine: Engine, settings: Settings, tmp_path: Path) -> None:

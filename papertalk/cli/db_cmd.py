@@ -28,7 +28,8 @@ def status(ctx: typer.Context) -> None:
     app = app_context(ctx)
     current, head = schema_status(app.settings)
     state = "current" if current == head else "needs `papertalk db upgrade`"
-    app.console.print(f"database schema: {current or 'none'}; papertalk needs: {head} ({state})")
+    # soft_wrap: one line however long the revision names are, so the command in it stays copyable
+    app.console.print(f"database schema: {current or 'none'}; papertalk needs: {head} ({state})", soft_wrap=True)
 
 
 @app.command("refresh-rankings")

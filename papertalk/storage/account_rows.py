@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import Author
 from papertalk.storage.dialect_sql import for_connection
+from papertalk.storage.mention_days import recount_accounts
 from papertalk.storage.rank_tables import RankTables
 
 
@@ -52,7 +53,8 @@ def network_size(conn: Connection, network: int) -> int:
 
 
 def set_blocked(conn: Connection, account_ids: Iterable[int], blocked: bool, ranking: RankingSettings) -> None:
-    """Block or unblock accounts, and take their votes out of (or back into) the maintained rankings."""
+    """Block or unblock accounts, and take their votes out of (or back into) the maintained rankings and
+    their mentions out of (or back into) the maintained day counts."""
     sql = for_connection(conn)
     wanted = list(account_ids)
     if not wanted:
@@ -67,6 +69,7 @@ def set_blocked(conn: Connection, account_ids: Iterable[int], blocked: bool, ran
     ]
     RankTables(sql, ranking).apply_accounts(conn, changing, -1 if blocked else 1)
     sql.many(conn, "UPDATE accounts SET blocked = ? WHERE id = ?", [(blocked, a) for a in changing])
+    recount_accounts(conn, sql, changing)
 
 
 def list_networks(conn: Connection) -> list[tuple[str, int]]:

@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 from papertalk.core.ranking import KIND_BITS, RankingSettings
 from papertalk.core.records import CitingPost, PostKind
 from papertalk.storage.dialect_sql import BulkSql
+from papertalk.storage.mention_days import count_batch
 from papertalk.storage.paper_rows import mark_cited_versions
 from papertalk.storage.post_merge import PostKey, StoredPost, completion, links_json, merge_duplicates
 from papertalk.storage.post_retraction import retract_posts
@@ -220,6 +221,7 @@ class BatchLoader:
         completed = [u[-1] for u in updates]
         if completed:
             mentions_new += self._propagate(conn, completed)
+        count_batch(conn, self.sql, completed)
         return LoadOutcome(posts_new, len(completed), mentions_new, papers_new)
 
     def _stored(self, conn: Connection, keys: set[PostKey]) -> dict[PostKey, StoredPost]:

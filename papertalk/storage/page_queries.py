@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -100,13 +101,15 @@ def commentaries(
         "JOIN posts p ON p.id = c.post_id JOIN accounts a ON a.id = p.account_id",
         args,
     )
-    found: dict[int, list[tuple[int, PostRow]]] = {}
+    found: dict[int, list[Sequence[Any]]] = {}
     for row in rows:
-        found.setdefault(int(row[0]), []).append((int(row[1]), _post(row[2:], int(row[0]))))
+        found.setdefault(int(row[0]), []).append(row)
+    # Ranked on the raw rows (paper, theirs, id, platform, kind, text, url, created_at, ...): only the
+    # chosen posts become PostRows.
     return {
         paper: [
-            post
-            for _, post in sorted(candidates, key=lambda c: (not c[1].text.strip(), c[0], -c[1].created_at))[:per_paper]
+            _post(row[2:], paper)
+            for row in sorted(candidates, key=lambda r: (not str(r[5]).strip(), int(r[1]), -int(r[7])))[:per_paper]
         ]
         for paper, candidates in found.items()
     }
@@ -120,12 +123,66 @@ def attention_counts(
     now: int,
     network_id: int | None,
 ) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, int]]]:
-    """In one scan of the covering index, per paper: mentions per kind bit in the window (after
-    ``since``), and mentions per UTC day (epoch seconds // 86400) after ``chart_since``."""
+    """Per paper: mentions per kind bit in the window (after ``since``, up to ``now``), and mentions per
+    UTC day (epoch seconds // 86400) from the day of ``chart_since`` to ``now``.
+
+    Everyone's counts come from the maintained ``paper_day_mentions`` (a few rows per paper and day),
+    corrected from the mentions themselves only at the edges: the part of the window's first day before
+    ``since`` (or after it, whichever is shorter) and anything stored after ``now``. A network's counts
+    are read from the mentions, as only they say which account posted."""
     if not paper_rows:
         return {}, {}
+    if network_id is not None:
+        return _attention_from_mentions(conn, paper_rows, since, chart_since, now, network_id)
     sql = for_connection(conn)
-    lower = chart_since if since is None else min(since, chart_since)
+    papers = sql.list_param(paper_rows)
+    today, first_day = now // DAY, chart_since // DAY
+    start_day = None if since is None else since // DAY
+    # The window's first day is partial: count it from the table and subtract its mentions up to
+    # ``since``, or leave it out of the table part and count its mentions after ``since``.
+    subtract_start = since is not None and since % DAY < DAY // 2
+    inside_from = -1 if start_day is None else start_day if subtract_start else start_day + 1
+    lowest = first_day if start_day is None else min(first_day, start_day)
+    low_clause, low_params = ("", []) if since is None else ("AND day >= ? ", [lowest])
+    table_rows = sql.all(
+        conn,
+        "SELECT paper_id, CASE WHEN day >= ? THEN day ELSE -1 END, kind_bit, "
+        "CASE WHEN day >= ? THEN 1 ELSE 0 END, SUM(mentions) FROM paper_day_mentions "
+        f"WHERE {sql.in_list('paper_id')} AND day <= ? {low_clause}GROUP BY 1, 2, 3, 4",
+        [first_day, inside_from, papers, today, *low_params],
+    )
+    # Edge slices (low, high] of raw mentions: sign, counts in the window?, counts in the chart?
+    slices: list[tuple[int, int, int, bool, bool]] = [(now, (today + 1) * DAY - 1, -1, True, True)]
+    if since is not None and start_day is not None:
+        if subtract_start:
+            slices.append((start_day * DAY - 1, since, -1, True, False))
+        else:
+            slices.append((since, (start_day + 1) * DAY - 1, 1, True, False))
+    part = (
+        f"SELECT {{n}}, m.paper_id, m.created_at / {DAY}, m.kind_bit, COUNT(*) FROM mentions m "
+        f"WHERE {sql.in_list('m.paper_id')} AND m.created_at > ? AND m.created_at <= ? "
+        "AND m.account_id NOT IN (SELECT id FROM accounts WHERE blocked) GROUP BY 2, 3, 4"
+    )
+    edge_rows = sql.all(
+        conn,
+        " UNION ALL ".join(part.format(n=n) for n in range(len(slices))),
+        [value for low, high, *_ in slices for value in (papers, low, high)],
+    )
+    tally = _Tally(first_day)
+    for paper, day, bit, inside, n in table_rows:
+        tally.add(paper, day, bit, n, bool(int(inside)), True)
+    for which, paper, day, bit, n in edge_rows:
+        sign, in_window, in_chart = slices[int(which)][2:]
+        tally.add(paper, day, bit, sign * int(n), in_window, in_chart)
+    return tally.kinds, tally.days
+
+
+def _attention_from_mentions(
+    conn: Connection, paper_rows: Sequence[int], since: int | None, chart_since: int, now: int, network_id: int | None
+) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, int]]]:
+    """``attention_counts`` in one scan of the mentions' covering index (for a network's audience)."""
+    sql = for_connection(conn)
+    lower = None if since is None else min(since, chart_since - 1)
     where, params = _audience_sql(lower, now, network_id)
     in_window = "1" if since is None else "CASE WHEN m.created_at > ? THEN 1 ELSE 0 END"
     rows = sql.all(
@@ -135,17 +192,28 @@ def attention_counts(
         "GROUP BY 1, 2, 3, 4",  # by position: PostgreSQL cannot match the parametrized CASE otherwise
         [*([] if since is None else [since]), sql.list_param(paper_rows), *params],
     )
-    kinds: dict[int, dict[int, int]] = {}
-    days: dict[int, dict[int, int]] = {}
-    first_day = chart_since // DAY
+    tally = _Tally(chart_since // DAY)
     for paper, day, bit, inside, n in rows:
-        if int(inside):
-            per_kind = kinds.setdefault(int(paper), {})
-            per_kind[int(bit)] = per_kind.get(int(bit), 0) + int(n)
-        if int(day) >= first_day:
-            per_day = days.setdefault(int(paper), {})
-            per_day[int(day)] = per_day.get(int(day), 0) + int(n)
-    return kinds, days
+        tally.add(paper, day, bit, n, bool(int(inside)), True)
+    return tally.kinds, tally.days
+
+
+class _Tally:
+    """Per paper, counts per kind bit in the window and per day of the chart (from ``first_day``)."""
+
+    def __init__(self, first_day: int) -> None:
+        self.first_day = first_day
+        self.kinds: dict[int, dict[int, int]] = {}
+        self.days: dict[int, dict[int, int]] = {}
+
+    def add(self, paper: object, day: object, bit: object, n: object, in_window: bool, in_chart: bool) -> None:
+        paper_row, day_number, count = int(paper), int(day), int(n)  # type: ignore[call-overload]
+        if in_window:
+            per_kind = self.kinds.setdefault(paper_row, {})
+            per_kind[int(bit)] = per_kind.get(int(bit), 0) + count  # type: ignore[call-overload]
+        if in_chart and day_number >= self.first_day:
+            per_day = self.days.setdefault(paper_row, {})
+            per_day[day_number] = per_day.get(day_number, 0) + count
 
 
 def daily_counts(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 
 from papertalk.storage.dialect_sql import BulkSql
+from papertalk.storage.mention_days import uncount_posts
 from papertalk.storage.rank_tables import ALL_TIME_CUTOFF, STAGE_VOTES_DDL, RankTables, WindowState
 
 NO_VOTE = ALL_TIME_CUTOFF  # first_at of a vote that no longer exists: outside every window, kinds 0
@@ -49,6 +50,7 @@ def retract_posts(
         "ON v.paper_id = a.paper_id AND v.account_id = a.account_id",
         (NO_VOTE, row_list),
     )
+    uncount_posts(conn, sql, rows)
     sql.execute(conn, f"DELETE FROM mentions WHERE {sql.in_list('post_id')}", (row_list,))
     # What the account's remaining mentions of the paper make of its vote (none left: NO_VOTE, kinds 0).
     # SUM(DISTINCT bit) is the bitwise OR of the kinds present, as when votes are made.

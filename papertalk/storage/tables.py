@@ -130,6 +130,19 @@ mentions = Table(
     sqlite_with_rowid=False,  # clustered on the primary key: one B-tree fewer to update per mention
 )
 
+# Mentions per paper, UTC day (created_at // 86400) and kind bit, of accounts that are not blocked: the pages'
+# counts and day charts read these instead of every mention of a hot paper (storage.mention_days keeps
+# them equal to a direct count; migration 0008).
+paper_day_mentions = Table(
+    "paper_day_mentions",
+    metadata,
+    Column("paper_id", Integer, ForeignKey("papers.id"), primary_key=True),
+    Column("day", Integer, primary_key=True),
+    Column("kind_bit", SmallInteger, primary_key=True),
+    Column("mentions", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
 # One row per (paper, account): the account's vote, maintained on every ingest with MIN(first_at) and a
 # bitwise OR of kinds, so applying the same mention twice, or out of order, gives the same row.
 votes = Table(

@@ -49,9 +49,11 @@ def math_html(text: str) -> Markup:
     return Markup(nh3.clean(html, tags=_CLEANER_TAGS, attributes=_ATTRIBUTES, link_rel=None))
 
 
+@lru_cache(maxsize=20_000)
 def split_abstract(text: str, lead_chars: int = 320) -> tuple[str, str]:
     """The abstract's first sentences (about ``lead_chars``) and the rest, cut between sentences and
-    never inside math, so both halves render on their own."""
+    never inside math, so both halves render on their own. Kept like ``math_html``: the papers a site
+    shows change slowly, and the character loop is a visible part of a trending page's render."""
     if len(text) <= lead_chars + 80:
         return text, ""
     cut = 0

@@ -18,6 +18,7 @@ from papertalk.storage.engine import Engine
 from papertalk.web import formatting
 from papertalk.web.http_cache import etagged
 from papertalk.web.math_text import math_html, split_abstract
+from papertalk.web.post_html import post_html
 from papertalk.web.render_cache import RenderCache, etag_of
 
 HERE = Path(__file__).parent
@@ -53,6 +54,7 @@ class WebState:
             autoescape=select_autoescape(["html", "xml", "atom"]),
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # the templates ship with the package: no stat() of each file per render
         )
         self.env.filters.update(
             math=math_html,
@@ -62,13 +64,12 @@ class WebState:
         )
         self.env.globals.update(
             time_tag=formatting.time_tag,
+            post_html=post_html,
             page_numbers=formatting.page_numbers,
-            chart_bars=formatting.chart_bars,
+            chart_svg=formatting.chart_svg,
             fold_authors=formatting.fold_authors,
             with_params=formatting.with_params,
             split_abstract=split_abstract,
-            chart_width=formatting.CHART_WIDTH,
-            chart_height=formatting.CHART_HEIGHT,
         )
 
     def now(self) -> int:
