@@ -125,7 +125,7 @@ mentions = Table(
     Column("kind_bit", SmallInteger, nullable=False),
     Column("inherited", Boolean, nullable=False, server_default=false()),  # came from a repost/quote's original
     # The web pages' per-paper counts, charts and best posts, read from the index alone (migration 0007);
-    # it also serves lookups by paper and time (0008 dropped the narrower index that did).
+    # it also serves lookups by paper and time (0009 dropped the narrower index that did).
     Index("ix_mentions_paper_cover", "paper_id", "created_at", "kind_bit", "account_id", "post_id"),
     sqlite_with_rowid=False,  # clustered on the primary key: one B-tree fewer to update per mention
 )
