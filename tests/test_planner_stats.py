@@ -1,5 +1,5 @@
 """After a big catalogue import PostgreSQL has planner statistics for ``papers`` at once (searches on a
-freshly filled, never-analyzed table were measured 3x slower); small writes into a big table do not pay
+freshly filled, never-analyzed table were measured 2-3x slower); small writes into a big table do not pay
 for an ANALYZE; SQLite needs none."""
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 PostgreSQL plans a search (``search_vector @@ q ORDER BY id DESC LIMIT n``, a bitmap of the GIN index or a
 backward walk of the primary key) from the table's statistics; a table just filled by an import has none
-until autovacuum gets to it, and the plans chosen meanwhile were measured 3x slower (median 105 vs 31 ms
-at 100 k papers, docs/performance.md). So a bulk write that changed a good share of ``papers`` analyzes it
+until autovacuum gets to it, and the plans chosen meanwhile were measured 2-3x slower (median 116-120 vs
+36-55 ms at 100 k papers, docs/performance.md). So a bulk write that changed a good share of ``papers`` analyzes it
 at once, by the same rule autovacuum uses (10 % of the rows). SQLite's FTS5 queries need no statistics.
 """
 
