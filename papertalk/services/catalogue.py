@@ -2,7 +2,8 @@
 
 Lines are parsed in a second process on big files; each chunk of papers is upserted together with the
 file offset it reaches, so an interrupted import resumes and a re-import updates rather than duplicates.
-The search index is kept in step set-based, chunk by chunk, in the same transactions (``storage.search_bulk``).
+The search index is kept in step set-based, chunk by chunk, in the same transactions (``storage.search_bulk``);
+on PostgreSQL a big import ends by refreshing the planner's statistics (``storage.planner_stats``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from papertalk.services.line_files import RawChunk, prepared_in_order, read_chun
 from papertalk.storage.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
 from papertalk.storage.engine import Engine
 from papertalk.storage.paper_rows import PaperRow, paper_row
+from papertalk.storage.planner_stats import analyze_papers_after_bulk_write
 from papertalk.storage.search_bulk import tune_search_index, upsert_papers_indexed
 
 RejectHandler = Callable[[str, int, str], None]
@@ -79,6 +81,7 @@ class CatalogueImporter:
         if start.resumed_after is not None:
             self.summary.resumed_at[str(path)] = start.resumed_after
         key, offset, rejected = start.key, start.offset, start.rejected
+        papers_before = self.summary.papers
         self.on_progress(offset)
         with self.engine.begin() as conn:
             tune_search_index(conn)
@@ -99,6 +102,8 @@ class CatalogueImporter:
                 self.summary.rejected += len(parsed.rejects)
                 self.on_progress(parsed.end_offset - offset)
                 offset = parsed.end_offset
+        with self.engine.begin() as conn:
+            analyze_papers_after_bulk_write(conn, self.summary.papers - papers_before)
 
     def _saved_checkpoint(self, key: str) -> Checkpoint | None:
         with self.engine.connect() as conn:
