@@ -244,3 +244,45 @@ def test_the_garbage_collector_runs_rarely_while_chunks_are_prepared_and_as_befo
     assert list(prepared_in_order(chunks, prepare, 0, parallel=False)) == [2, 1]
     assert seen == [BULK_GC_THRESHOLD, BULK_GC_THRESHOLD]
     assert gc.get_threshold() == before
+
+
+def worker_pid(_chunk: object, _now: int) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_the_preparing_worker_leaves_when_the_importing_process_is_killed() -> None:
+    """kill -9 of an import must not leave its worker process waiting forever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import sys, time\n"
+        "from papertalk.services.line_files import RawChunk, prepared_in_order\n"
+        "from tests.test_ingest import worker_pid\n"
+        "chunks = iter([RawChunk(1, [b'x'], 2)] * 10)\n"
+        "prepared = prepared_in_order(chunks, worker_pid, 0, parallel=True)\n"
+        "print(next(prepared), flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    importer = subprocess.Popen([sys.executable, "-c", code], cwd=root, stdout=subprocess.PIPE, text=True)
+    assert importer.stdout is not None
+    worker = int(importer.stdout.readline())
+    assert worker != importer.pid
+    os.kill(worker, 0)  # alive while the importer is
+    importer.send_signal(signal.SIGKILL)
+    importer.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(worker, signal.SIGKILL)
+    raise AssertionError(f"worker {worker} still running 15 s after its importer was killed")

@@ -10,6 +10,8 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -116,7 +118,9 @@ def _in_worker(
 ) -> Iterator[Prepared]:
     # spawn, not fork: the parent holds database connections a forked child must not share.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_collect_rarely) as pool:
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+    ) as pool:
         pending: deque[Future[Prepared]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(prepare, chunk, now))
@@ -137,8 +141,17 @@ def rare_collections() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-def _collect_rarely() -> None:
+def _start_worker(parent: int) -> None:
     gc.set_threshold(BULK_GC_THRESHOLD, *gc.get_threshold()[1:])
+    # A worker holds both ends of its task queue's pipe, so it never sees EOF: if the importing process is
+    # killed (kill -9, out of memory), the worker would wait forever. It leaves when its parent is gone.
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def total_size(paths: list[Path]) -> int:
