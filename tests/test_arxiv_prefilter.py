@@ -35,7 +35,9 @@ def test_every_known_form_passes(text: str, expected: list[tuple[str, int | None
     assert may_cite_arxiv(text.upper().encode())
 
 
-_TEMPLATES = [template for template, _ in FORMS]
+_MORE_FORMS = ["https://ar5iv.org/html/{}", "https://hf.co/papers/{}", "http://xxx.lanl.gov/pdf/{}", "lanl.gov/ps/{}",
+               "oai:arXiv.org:{}", "arXiv {}", "https://arxiv-sanity-lite.com/?pid={}"]  # fmt: skip
+_TEMPLATES = [template for template, _ in FORMS] + _MORE_FORMS
 _OLD_TEMPLATES = [template for template, _ in OLD_ONLY_FORMS]
 
 
