@@ -323,6 +323,24 @@ def test_archive_read_in_a_worker_process_gives_the_same(engine: Engine, tmp_pat
     assert table(engine, "SELECT COUNT(*) FROM posts") == [(6,)]
 
 
+def test_archive_parts_read_by_one_process_each_give_the_same_messages_in_order(tmp_path: Path) -> None:
+    from papertalk.services.x_archive_reading import archive_messages, messages_in_workers
+
+    root = make_archive(tmp_path / "archive")
+    expected = list(archive_messages(root, 2))
+    assert [m[1] for m in expected if m[0] == "file"] == ["tweets.js", "tweets-part1.js"]
+    assert list(messages_in_workers(root, 2, readers=2)) == expected
+    assert list(messages_in_workers(root, 2, readers=1)) == expected
+
+
+def test_an_error_in_the_first_part_stops_the_other_reading_processes(tmp_path: Path) -> None:
+    from papertalk.services.x_archive_reading import messages_in_workers
+
+    root = make_archive(tmp_path / "archive")
+    (root / "data" / "account.js").write_bytes(js("account", 0, [{"account": {}}]))
+    assert list(messages_in_workers(root, 2, readers=2)) == [("error", "account.js: no account with an accountId")]
+
+
 def test_odd_encodings_keep_the_rest(tmp_path: Path) -> None:
     entries = [tweet(1, "caf\u00e9 \u2014 \u0645\u0631\u062d\u0628\u0627 \U0001f600 https://t.co/abc", [ARXIV])]
     raw = b"\xef\xbb\xbf" + js("tweets", 0, entries).replace("caf\u00e9".encode(), b"caf\xe9")  # BOM + a Latin-1 byte
