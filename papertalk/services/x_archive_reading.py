@@ -20,7 +20,8 @@ from pathlib import Path, PurePosixPath
 from queue import Empty
 from typing import Any
 
-from papertalk.core.records import Author, Post
+from papertalk.core.arxiv_ids import may_cite_arxiv
+from papertalk.core.records import Author, CitingPost, Post
 from papertalk.fetching.payload import BadItem
 from papertalk.services.ingest import citing
 from papertalk.sources.x.archive import (
@@ -186,7 +187,16 @@ def batches(parsed: Iterator[Post | str], batch_size: int) -> Iterator[Message]:
 
 
 def _staged(posts: list[Post]) -> StagedBatch:
-    return stage_batch(c for post in posts for c in citing(post))
+    return stage_batch(c for post in posts for c in _citing(post))
+
+
+def _citing(post: Post) -> Iterable[CitingPost]:
+    """``ingest.citing``, without running the finder over a post whose text and links cannot cite a
+    paper (``may_cite_arxiv`` never says no to one that does): most tweets, at ~1 µs instead of ~10."""
+    embeds_original = post.original is not None and post.original.post is not None
+    if not embeds_original and not may_cite_arxiv("\n".join((post.text, *post.links)).encode()):
+        return (CitingPost(post),)
+    return citing(post)
 
 
 def archive_size(path: Path) -> int:
