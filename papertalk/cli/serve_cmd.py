@@ -13,8 +13,8 @@ from papertalk.services.database import StaleSchemaError
 
 def run_server(app_ctx: AppContext, settings: Settings, host: str, port: int, workers_note: str = "") -> None:
     """Serve the web app over ``settings``' database until interrupted."""
-    # Imported here: the web stack (FastAPI, uvicorn) takes ~1.5 s of CPU to import, which every other
-    # command (``papertalk import`` of an X archive, a capture run) would otherwise pay at start-up.
+    # Imported here: the web stack (FastAPI, uvicorn) is about a third of the CLI's import time, which
+    # every other command (``papertalk import`` of an X archive, a capture run) would otherwise pay.
     import uvicorn
 
     from papertalk.web.app import create_app

@@ -121,7 +121,7 @@ def candidate_lines(blob: bytes) -> set[int]:
         _lines_with(folded, _DELETE_MARK, at, lines)  # the delete mark folds to itself
         for match in CANDIDATE_SLASH.finditer(folded):
             lines.add(at + folded.rfind(b"\n", 0, match.start()) + 1)
-        _lines_with_escapes(folded, blob, at, lines)
+        _lines_with_escapes(folded, at, lines)
         at = end + 1
     return lines
 
@@ -136,14 +136,14 @@ def _lines_with(folded: bytes, mark: bytes, offset: int, lines: set[int]) -> Non
         found = folded.find(mark, end)
 
 
-def _lines_with_escapes(folded: bytes, blob: bytes, offset: int, lines: set[int]) -> None:
+def _lines_with_escapes(folded: bytes, offset: int, lines: set[int]) -> None:
     """Lines with a ``\\u00XX`` escape of a letter, digit, dot or slash. Backslashes are found with
     memchr (far cheaper than a multi-byte search); ``\\u0026`` for "&", common in Jetstream, is passed over."""
     found = folded.find(_BACKSLASH)
     while found >= 0:
         if folded.startswith(_ESCAPE_HEAD, found + 1):
             try:
-                escaped = int(blob[offset + found + 4 : offset + found + 6], 16)  # unfolded: "5" is a hex digit
+                escaped = int(folded[found + 4 : found + 6], 16)  # folding leaves hex digits readable
             except ValueError:
                 escaped = -1
             if escaped in _MARK_CHARACTERS:
