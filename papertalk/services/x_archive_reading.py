@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import partial
 from pathlib import Path, PurePosixPath
-from queue import Empty
+from queue import Empty, Full
 from typing import Any
 
 from papertalk.core.arxiv_ids import may_cite_arxiv
@@ -285,10 +285,32 @@ def _produce_part(
     _relay(part_messages(Path(path), batch_size, name, first), path, queue)
 
 
+class _WriterGone(Exception):
+    """The process that started this reader is gone (the import was killed)."""
+
+
 def _relay(messages: Iterator[Message], path: str, queue: multiprocessing.Queue[Message | None]) -> None:
+    """Put every message on ``queue``, then None. A reader whose writer was killed (kill -9 of the import)
+    stops instead of waiting forever on a full queue: it checks its parent whenever a put times out."""
+    writer = os.getppid()
     try:
-        for message in messages:
-            queue.put(message)
-    except Exception as exc:  # the main process reports it as the archive's error
-        queue.put(("error", f"{path}: {type(exc).__name__}: {exc}"))
-    queue.put(None)
+        try:
+            for message in messages:
+                _put(queue, message, writer)
+        except _WriterGone:
+            raise
+        except Exception as exc:  # the main process reports it as the archive's error
+            _put(queue, ("error", f"{path}: {type(exc).__name__}: {exc}"), writer)
+        _put(queue, None, writer)
+    except _WriterGone:
+        queue.cancel_join_thread()  # nobody will read what is still buffered: exit without flushing it
+
+
+def _put(queue: multiprocessing.Queue[Message | None], message: Message | None, writer: int) -> None:
+    while True:
+        try:
+            queue.put(message, timeout=WORKER_POLL_SECONDS)
+            return
+        except Full:
+            if os.getppid() != writer:
+                raise _WriterGone from None
