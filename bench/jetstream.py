@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from bench.jetstream_stream import write_stream
@@ -148,7 +149,7 @@ def ws_transport_only(url: str) -> dict[str, float]:
                     else:
                         ws.recv(timeout=IDLE, decode=False)
                         events += 1
-                except TimeoutError:
+                except (TimeoutError, ConnectionClosed):  # the server may close once it has sent everything
                     break
             rates[f"{name}_messages_per_s"] = events / (time.perf_counter() - start - IDLE)  # not the close
     return rates

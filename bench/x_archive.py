@@ -4,7 +4,9 @@ bare baseline run on the same archive in the same run:
 - papertalk: the real CLI, ``papertalk import --format x-archive DIR --json``, into a fresh SQLite file
   (author from account.js, note tweets restored, links read, papers found, mentions/votes/rankings);
 - bare: strip the ``window.YTD`` prefix, ``orjson.loads`` each tweets file and one ``executemany`` of
-  (id, text, created_at) into one table with the stdlib sqlite3 driver - the floor for Python + SQLite.
+  (id, text, created_at) into one table with the stdlib sqlite3 driver - the floor for Python + SQLite;
+- halves: reading/parsing/staging and writing through the core writer timed apart, in one process, so
+  the writer's share of the import is known.
 
 The archive is generated like a real one: pretty-printed, numbers as strings, ``RT @`` retweets,
 replies, long tweets cut short in tweets.js with their full text in note-tweet.js, a few % linking arXiv
@@ -32,11 +34,18 @@ from typing import Any
 import orjson
 
 from bench.measure import save, timed
+from papertalk.core.ranking import RankingSettings
+from papertalk.services.x_archive_reading import archive_messages
+from papertalk.storage.engine import make_engine
+from papertalk.storage.ingest_store import IngestStore
+from papertalk.storage.schema import upgrade
 
 DATA = Path(__file__).parent / "data"
 SEED = 2026
 START = 1_600_000_000
 OWNER_ID = "1234567890"
+BATCH = 20_000  # the CLI's default import batch
+NOW = 1_796_100_000
 WORDS = "the model data results paper we show new learning graph neural training scaling study".split()  # noqa: SIM905
 
 
@@ -164,6 +173,31 @@ def run_import(root: Path, db: Path) -> dict[str, Any]:
     return result
 
 
+def read_then_write(root: Path, db: Path) -> dict[str, float]:
+    """The import's two halves measured apart, in this process: reading, parsing and staging every
+    batch (``archive_messages``), then writing the staged batches through the core writer
+    (``IngestStore.write_batch``) into a fresh SQLite file. Their sum is the work one process would do."""
+    start, cpu = time.perf_counter(), time.process_time()
+    messages = list(archive_messages(root, BATCH))
+    read_s, read_cpu = time.perf_counter() - start, time.process_time() - cpu
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    store = IngestStore(engine, RankingSettings())
+    start, cpu = time.perf_counter(), time.process_time()
+    for message in messages:
+        if message[0] == "batch":
+            store.write_batch(message[1], None, NOW)
+    store.refresh_rankings(NOW)
+    write_s, write_cpu = time.perf_counter() - start, time.process_time() - cpu
+    engine.dispose()
+    return {
+        "read_parse_stage_seconds": round(read_s, 3),
+        "read_parse_stage_cpu_seconds": round(read_cpu, 3),
+        "write_seconds": round(write_s, 3),
+        "write_cpu_seconds": round(write_cpu, 3),
+    }
+
+
 def _children_cpu() -> float:
     """CPU seconds (user + system) of finished child processes and their waited-for children: on a
     shared, loaded machine this is steadier than wall time."""
@@ -180,7 +214,7 @@ def main() -> None:
     root = args.data / f"x-archive-{args.tweets}"
     shutil.rmtree(root, ignore_errors=True)
     archive = make_archive(root, args.tweets)
-    for db in (root / "papertalk.sqlite3", root / "bare.sqlite3"):
+    for db in (root / "papertalk.sqlite3", root / "bare.sqlite3", root / "halves.sqlite3"):
         db.unlink(missing_ok=True)
     before = _children_cpu()
     import_s, summary = timed(lambda: run_import(root, root / "papertalk.sqlite3"))
@@ -188,6 +222,7 @@ def main() -> None:
     start_cpu = time.process_time()
     bare_s, bare_rows = timed(lambda: bare_load(root, root / "bare.sqlite3"))
     bare_cpu = time.process_time() - start_cpu
+    halves = read_then_write(root, root / "halves.sqlite3")
     report = {
         "archive": archive,
         "load_average": os.getloadavg(),
@@ -203,6 +238,7 @@ def main() -> None:
             "tweets_per_s": round(bare_rows / bare_s),
             "rows": bare_rows,
         },
+        "halves": halves,
         "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
     save(f"x-archive-{args.tweets}", report, args.results)

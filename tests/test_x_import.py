@@ -323,6 +323,40 @@ def test_archive_read_in_a_worker_process_gives_the_same(engine: Engine, tmp_pat
     assert table(engine, "SELECT COUNT(*) FROM posts") == [(6,)]
 
 
+def test_archive_parts_read_by_one_process_each_give_the_same_messages_in_order(tmp_path: Path) -> None:
+    from papertalk.services.x_archive_reading import archive_messages, messages_in_workers
+
+    root = make_archive(tmp_path / "archive")
+    expected = list(archive_messages(root, 2))
+    assert [m[1] for m in expected if m[0] == "file"] == ["tweets.js", "tweets-part1.js"]
+    assert list(messages_in_workers(root, 2, readers=2)) == expected
+    assert list(messages_in_workers(root, 2, readers=1)) == expected
+
+
+def test_an_error_in_the_first_part_stops_the_other_reading_processes(tmp_path: Path) -> None:
+    from papertalk.services.x_archive_reading import messages_in_workers
+
+    root = make_archive(tmp_path / "archive")
+    (root / "data" / "account.js").write_bytes(js("account", 0, [{"account": {}}]))
+    assert list(messages_in_workers(root, 2, readers=2)) == [("error", "account.js: no account with an accountId")]
+
+
+def test_a_reader_whose_writer_was_killed_stops_instead_of_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+    import os
+
+    from papertalk.services import x_archive_reading
+
+    queue = multiprocessing.get_context("spawn").Queue(maxsize=1)
+    queue.put(("rejects", []))  # full: the writer reads nothing more
+    parents = iter([os.getppid()])
+    monkeypatch.setattr(x_archive_reading, "WORKER_POLL_SECONDS", 0.05)
+    monkeypatch.setattr(x_archive_reading.os, "getppid", lambda: next(parents, 1))  # then orphaned
+    x_archive_reading._relay(iter([("rejects", ["a"]), ("rejects", ["b"])]), "archive", queue)
+    assert queue.get(timeout=1) == ("rejects", [])
+    queue.close()
+
+
 def test_odd_encodings_keep_the_rest(tmp_path: Path) -> None:
     entries = [tweet(1, "caf\u00e9 \u2014 \u0645\u0631\u062d\u0628\u0627 \U0001f600 https://t.co/abc", [ARXIV])]
     raw = b"\xef\xbb\xbf" + js("tweets", 0, entries).replace("caf\u00e9".encode(), b"caf\xe9")  # BOM + a Latin-1 byte

@@ -5,17 +5,21 @@ from __future__ import annotations
 import os
 
 import typer
-import uvicorn
 
 from papertalk.cli.context import AppContext, app_context, fail
 from papertalk.config import Settings
 from papertalk.services.database import StaleSchemaError
-from papertalk.web.app import create_app
-from papertalk.web.state import web_settings_from
 
 
 def run_server(app_ctx: AppContext, settings: Settings, host: str, port: int, workers_note: str = "") -> None:
     """Serve the web app over ``settings``' database until interrupted."""
+    # Imported here: the web stack (FastAPI, uvicorn) is about a third of the CLI's import time, which
+    # every other command (``papertalk import`` of an X archive, a capture run) would otherwise pay.
+    import uvicorn
+
+    from papertalk.web.app import create_app
+    from papertalk.web.state import web_settings_from
+
     address = f"http://{host}:{port}"
     try:
         web = web_settings_from(dict(os.environ), base_url=address)

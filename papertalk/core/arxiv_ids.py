@@ -205,3 +205,29 @@ def find_in_post(text: str, links: Iterable[str]) -> list[ArxivRef]:
         _add(found, _hits(link.lower()))
     _add(found, _hits(text.lower()))
     return [ArxivRef(a, v) for a, v in found.items()]
+
+
+# A pre-check for bulk filters over raw bytes (the Jetstream firehose). Over bytes folded with
+# ``CANDIDATE_FOLD`` (ASCII upper case to lower, "x" to "/"), every marker ``find_arxiv_refs`` starts from
+# matches ``CANDIDATE_SLASH``: "arxiv" and "alphaxiv" fold to "ar/iv" and "alpha/iv"; ar5iv links have
+# "/abs/" or "/html/", Hugging Face papers "/papers/", lanl.gov links "/abs/" (or pdf, format, ps), and
+# an old-style "/YYMMNNN" tail starts with "/0" or "/9". So the check is one ``translate`` and one regex
+# whose literal prefix "/" is scanned in C: only the slashes cost a match attempt.
+# tests/test_arxiv_prefilter.py checks with hypothesis that it never says no where the finder finds a
+# paper. Non-ASCII characters whose ``str.lower`` is ASCII (Kelvin sign -> "k", dotted capital I -> "i" +
+# a combining dot) never complete a marker, so folding ASCII alone misses nothing.
+def _candidate_fold() -> bytes:
+    table = bytearray(range(256))
+    table[ord("A") : ord("Z") + 1] = bytes(range(ord("a"), ord("z") + 1))
+    table[ord("x")] = table[ord("X")] = ord("/")
+    return bytes(table)
+
+
+CANDIDATE_FOLD: bytes = _candidate_fold()
+CANDIDATE_SLASH = re.compile(rb"/(?:iv|[09][0-9]{6}|papers/|abs/|pdf/|html/|format/|ps/)")
+
+
+def may_cite_arxiv(data: bytes) -> bool:
+    """False only when ``find_arxiv_refs`` finds nothing in the UTF-8 text ``data`` (a cheap byte check:
+    it may be True for text without a paper, never False for text with one)."""
+    return CANDIDATE_SLASH.search(data.translate(CANDIDATE_FOLD)) is not None

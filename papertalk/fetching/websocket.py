@@ -26,6 +26,7 @@ MAX_HEADER = 16 << 10  # the handshake response must fit in this
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 _CONTINUATION, _TEXT, _BINARY, _CLOSE, _PING, _PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
 _U16, _U64 = struct.Struct("!H"), struct.Struct("!Q")
+_HEAD = struct.Struct("!BBH")  # first byte, second byte, 16-bit length
 
 
 class WebSocketError(OSError):
@@ -100,13 +101,13 @@ class WebSocketReader:
 
     def _frames(self, data: bytes, messages: list[bytes]) -> bytes:
         """Append the complete messages in ``data`` to ``messages``; return the incomplete rest."""
-        at, size, append, limit = 0, len(data), messages.append, self.max_size
-        while size - at >= 4 and not self._closed:
-            first, second = data[at], data[at + 1]
+        at, size, append, limit, head = 0, len(data), messages.append, self.max_size, _HEAD.unpack_from
+        while size - at >= 4:
+            first, second, length = head(data, at)  # one C call for the 4-byte header of a 126..65535 frame
             if first == 0x81 and second == 126:  # a whole text message of 126..65535 bytes: Jetstream's usual
-                end = at + 4 + (data[at + 2] << 8 | data[at + 3])
-                if end - at - 4 > limit:
-                    raise WebSocketError(f"websocket: frame of {end - at - 4} bytes over the limit {limit}")
+                if length > limit:
+                    raise WebSocketError(f"websocket: frame of {length} bytes over the limit {limit}")
+                end = at + 4 + length
                 if end > size:
                     break
                 append(data[at + 4 : end])
@@ -116,6 +117,8 @@ class WebSocketReader:
             if end < 0:
                 break
             at = end
+            if self._closed:  # only the slow path reads control frames
+                return data[at:]
         if 0 < size - at < 4 and not self._closed:  # a tiny last frame (or the start of one)
             end = self._frame(data, at, messages)
             at = end if end >= 0 else at

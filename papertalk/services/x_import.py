@@ -2,7 +2,7 @@
 
 Goes through the same ingest path as the neutral import (``citing`` -> ``stage_batch`` ->
 ``IngestStore.write_batch`` in batches), so it is idempotent: a re-run adds nothing. Big archives are
-read and staged in a second process (``x_archive_reading``) while this one writes, using both cores.
+read and staged in other processes, one per tweets file (``x_archive_reading``), while this one writes.
 ``following.js`` puts the followed accounts into the network ``following`` (known by id until their
 posts are captured).
 """
@@ -23,7 +23,7 @@ from papertalk.services.x_archive_reading import (
     archive_messages,
     archive_size,
     batches,
-    messages_in_worker,
+    messages_in_workers,
 )
 from papertalk.sources.x.api_files import v1_posts, v2_posts
 from papertalk.storage import account_rows
@@ -69,7 +69,7 @@ class XImporter:
 
     def import_archive(self, path: Path) -> None:
         parallel = self.parallel if self.parallel is not None else archive_size(path) > PARALLEL_FROM_BYTES
-        messages = messages_in_worker(path, self.batch_size) if parallel else archive_messages(path, self.batch_size)
+        messages = messages_in_workers(path, self.batch_size) if parallel else archive_messages(path, self.batch_size)
         self._write(messages)
         self.store.refresh_rankings(self.now)
 

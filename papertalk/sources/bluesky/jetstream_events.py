@@ -6,15 +6,21 @@ and external embeds, quotes point to their original by AT URI), creates of ``app
 become reposts of their subject, deletes of either become tombstones.
 
 ``EventFilter.keep`` looks at the raw bytes before any JSON parsing: in the global mode only events that
-mention arXiv (or are deletes) are parsed at all, which is what makes a million events a second cheap.
+may cite arXiv (``core.arxiv_ids.may_cite_arxiv``: every form the finder knows, in any letter case, also
+spelled with JSON ``\\u00XX`` escapes) or are deletes are parsed at all, which is what makes a million
+events a second cheap. Of the parsed posts, those that cite no paper and never say "arxiv" (a long number
+in a URL, an escaped character) are dropped; one that says "arxiv" stays, as its short links may still
+lead to a paper once expanded.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
 
+from papertalk.core.arxiv_ids import CANDIDATE_FOLD, CANDIDATE_SLASH, find_in_post
 from papertalk.core.records import Author, OriginalRef, Post, PostKind
 from papertalk.sources.bluesky.post_views import (
     PLATFORM,
@@ -27,10 +33,14 @@ from papertalk.sources.bluesky.post_views import (
 
 REPOST_COLLECTION = "app.bsky.feed.repost"
 WANTED_COLLECTIONS = (POST_COLLECTION, REPOST_COLLECTION)
-_ARXIV_MARKS = (b"arxiv", b"arXiv", b"ARXIV")
 _DELETE_MARK = b'"delete"'
-_BLOB_MARKS = (*_ARXIV_MARKS, _DELETE_MARK)
+_BACKSLASH = b"\\"  # found with memchr; a JSON escape "\\u00XX" of an ASCII character could hide a mark
+_ESCAPE_HEAD = b"u00"
+_MARK_CHARACTERS = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ./")
+_ARXIV_WORD = b"arxiv"
+_SEGMENT = 1 << 20  # bytes folded and searched at a time: small enough to stay in the CPU cache
 _TIME_KEY = b'"time_us":'
+PostCheck = Callable[[bytes, Post], bool]  # (raw event, its post) -> keep the post
 
 
 @dataclass
@@ -54,7 +64,7 @@ class EventFilter:
     def keep(self, raw: bytes) -> bool:
         if self.everything:
             return True
-        return b"arxiv" in raw or b"arXiv" in raw or b"ARXIV" in raw or _DELETE_MARK in raw
+        return bool(candidate_lines(raw))
 
 
 def time_us_of(raw: bytes) -> int | None:
@@ -86,34 +96,79 @@ def read_blob(blob: bytes, where: str = "jetstream", events: int | None = None) 
     """The global filter over newline-separated events in one buffer: the marks are searched in C over
     the whole buffer and only the lines that contain one are parsed (no per-event Python work)."""
     batch = EventBatch(events=blob.count(b"\n") + 1 if events is None else events)
-    hits: set[int] = set()
-    for mark in _BLOB_MARKS:
-        at = blob.find(mark)
-        while at >= 0:
-            start = blob.rfind(b"\n", 0, at) + 1
-            hits.add(start)
-            end = blob.find(b"\n", at)
-            if end < 0:
-                break
-            at = blob.find(mark, end)
-    for start in sorted(hits):
+    for start in sorted(candidate_lines(blob)):
         end = blob.find(b"\n", start)
-        _parse(blob[start : end if end >= 0 else len(blob)], start, batch, where)
+        raw = blob[start : end if end >= 0 else len(blob)]
+        _parse(raw, start, batch, where, _cites_or_says_arxiv)
     last = blob.rfind(b"\n", 0, len(blob) - 1) + 1
     batch.cursor = time_us_of(blob[last:])
     return batch
 
 
-def _parse(raw: bytes, n: int, batch: EventBatch, where: str) -> None:
+def candidate_lines(blob: bytes) -> set[int]:
+    """Where the lines of ``blob`` that may cite arXiv or delete something start.
+
+    The buffer is folded (``CANDIDATE_FOLD``) a segment at a time (a segment stays in the CPU cache across
+    the passes); the marks are searched over it in C (``bytes.find``, the ``CANDIDATE_SLASH`` regex, memchr
+    for backslashes), and only the hits cost Python work.
+    """
+    lines: set[int] = set()
+    at, size = 0, len(blob)
+    while at < size:
+        end = blob.find(b"\n", at + _SEGMENT)
+        end = size if end < 0 else end
+        folded = blob[at:end].translate(CANDIDATE_FOLD)
+        _lines_with(folded, _DELETE_MARK, at, lines)  # the delete mark folds to itself
+        for match in CANDIDATE_SLASH.finditer(folded):
+            lines.add(at + folded.rfind(b"\n", 0, match.start()) + 1)
+        _lines_with_escapes(folded, at, lines)
+        at = end + 1
+    return lines
+
+
+def _lines_with(folded: bytes, mark: bytes, offset: int, lines: set[int]) -> None:
+    found = folded.find(mark)
+    while found >= 0:
+        lines.add(offset + folded.rfind(b"\n", 0, found) + 1)
+        end = folded.find(b"\n", found)
+        if end < 0:
+            return
+        found = folded.find(mark, end)
+
+
+def _lines_with_escapes(folded: bytes, offset: int, lines: set[int]) -> None:
+    """Lines with a ``\\u00XX`` escape of a letter, digit, dot or slash. Backslashes are found with
+    memchr (far cheaper than a multi-byte search); ``\\u0026`` for "&", common in Jetstream, is passed over."""
+    found = folded.find(_BACKSLASH)
+    while found >= 0:
+        if folded.startswith(_ESCAPE_HEAD, found + 1):
+            try:
+                escaped = int(folded[found + 4 : found + 6], 16)  # folding leaves hex digits readable
+            except ValueError:
+                escaped = -1
+            if escaped in _MARK_CHARACTERS:
+                lines.add(offset + folded.rfind(b"\n", 0, found) + 1)
+        found = folded.find(_BACKSLASH, found + 2)  # "\\\\" is one escaped backslash
+
+
+def _cites_or_says_arxiv(raw: bytes, post: Post) -> bool:
+    """Whether a post that passed the byte check is worth keeping (see the module docstring)."""
+    return bool(find_in_post(post.text, post.links)) or _ARXIV_WORD in raw.lower()
+
+
+def _parse(raw: bytes, n: int, batch: EventBatch, where: str, worth: PostCheck | None = None) -> None:
     try:
         event = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         batch.rejects.append(f"{where}: event at {n}: invalid JSON ({exc})")
         return
+    posts_before = len(batch.posts)
     try:
         _read_event(event, batch, where)
     except BadItem as exc:
         batch.rejects.append(f"{where}: {exc}")
+    if worth is not None and len(batch.posts) > posts_before and not worth(raw, batch.posts[-1]):
+        batch.posts.pop()
 
 
 def _read_event(event: object, batch: EventBatch, where: str) -> None:
