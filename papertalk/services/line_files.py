@@ -141,8 +141,13 @@ def rare_collections() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-def _start_worker(parent: int) -> None:
+def collect_rarely() -> None:
+    """For a process that only imports: run the cyclic garbage collector rarely (see BULK_GC_THRESHOLD)."""
     gc.set_threshold(BULK_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+def _start_worker(parent: int) -> None:
+    collect_rarely()
     # A worker holds both ends of its task queue's pipe, so it never sees EOF: if the importing process is
     # killed (kill -9, out of memory), the worker would wait forever. It leaves when its parent is gone.
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()

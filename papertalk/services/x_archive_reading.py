@@ -24,6 +24,7 @@ from papertalk.core.arxiv_ids import may_cite_arxiv
 from papertalk.core.records import Author, CitingPost, Post
 from papertalk.fetching.payload import BadItem
 from papertalk.services.ingest import citing
+from papertalk.services.line_files import collect_rarely
 from papertalk.sources.x.archive import (
     NoteText,
     archive_owner,
@@ -293,6 +294,7 @@ def _relay(messages: Iterator[Message], path: str, queue: multiprocessing.Queue[
     """Put every message on ``queue``, then None. A reader whose writer was killed (kill -9 of the import)
     stops instead of waiting forever on a full queue: it checks its parent whenever a put times out."""
     writer = os.getppid()
+    collect_rarely()  # this process only reads the archive
     try:
         try:
             for message in messages:

@@ -17,6 +17,7 @@ from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import Author
 from papertalk.services.capture import FOLLOWING_NETWORK
 from papertalk.services.ingest import ImportSummary
+from papertalk.services.line_files import rare_collections
 from papertalk.services.x_archive_reading import (
     PARALLEL_FROM_BYTES,
     Message,
@@ -82,6 +83,10 @@ class XImporter:
         self.store.refresh_rankings(self.now)
 
     def _write(self, messages: Iterator[Message]) -> None:
+        with rare_collections():
+            self._write_all(messages)
+
+    def _write_all(self, messages: Iterator[Message]) -> None:
         for message in messages:
             what = message[0]
             if what == "batch":

@@ -33,15 +33,23 @@ def tweet_author(user: dict[str, Any]) -> Author:
 def tweet_links(data: dict[str, Any]) -> tuple[str, ...]:
     """Every expanded link of the tweet's ``entities.urls`` (and its ``extended_tweet``)."""
     found: list[str] = []
-    for holder in (data, opt_obj(data, "extended_tweet") or {}):
-        entities = opt_obj(holder, "entities") or {}
-        for entry in items(entities, "urls"):
-            if not isinstance(entry, dict):
-                raise BadItem("entities.urls: expected objects")
-            url = entry.get("expanded_url") or entry.get("url")
-            if isinstance(url, str) and url:
-                found.append(url)
-    return merged_links(found)
+    _add_links(data, found)
+    extended = opt_obj(data, "extended_tweet")
+    if extended is not None:
+        _add_links(extended, found)
+    return merged_links(found) if len(found) > 1 else tuple(found)
+
+
+def _add_links(holder: dict[str, Any], found: list[str]) -> None:
+    entities = opt_obj(holder, "entities")
+    if entities is None:
+        return
+    for entry in items(entities, "urls"):
+        if not isinstance(entry, dict):
+            raise BadItem("entities.urls: expected objects")
+        url = entry.get("expanded_url") or entry.get("url")
+        if isinstance(url, str) and url:
+            found.append(url)
 
 
 def tweet_text(data: dict[str, Any]) -> str:
@@ -79,10 +87,12 @@ def parse_v1_tweet(data: object, author: Author | None = None, nested: bool = Fa
         kind, original = PostKind.REPOST, _original(retweeted)
     elif quoted is not None:
         kind, original = PostKind.QUOTE, _original(quoted)
-    elif text.startswith(RETWEET_PREFIX) and not nested:
-        kind, original = PostKind.REPOST, _retweeted_by_text(tweet_id, text, created, tweet_links(data))
-    elif isinstance(data.get("in_reply_to_status_id_str"), str) and data["in_reply_to_status_id_str"]:
-        kind = PostKind.REPLY
+    links = tweet_links(data)  # after the original: its errors are reported first
+    if original is None:
+        if text.startswith(RETWEET_PREFIX) and not nested:
+            kind, original = PostKind.REPOST, _retweeted_by_text(tweet_id, text, created, links)
+        elif isinstance(data.get("in_reply_to_status_id_str"), str) and data["in_reply_to_status_id_str"]:
+            kind = PostKind.REPLY
     handle = author.handle
     return Post(
         platform=PLATFORM,
@@ -93,7 +103,7 @@ def parse_v1_tweet(data: object, author: Author | None = None, nested: bool = Fa
         original=original,
         text=clipped(text),
         url=f"https://x.com/{handle or 'i'}/status/{tweet_id}",
-        links=tweet_links(data),
+        links=links,
         lang=opt_text(data, "lang"),
     )
 
