@@ -4,13 +4,11 @@ the window's votes joined to their papers."""
 
 from __future__ import annotations
 
-import math
-
 from sqlalchemy import Connection
 
 from papertalk.core.ranking import RankingSettings, Window, window_start
 from papertalk.storage.dialect_sql import for_connection
-from papertalk.storage.trending_queries import Audience, ScoredRow, _filters, weight_sql
+from papertalk.storage.trending_queries import Audience, ScoredRow, _filters, score_sql
 
 
 def _paper_filters(window: Window, now: int, new_only: bool, category: str | None) -> tuple[str, list[object]]:
@@ -40,11 +38,7 @@ def top_filtered(
     sql = for_connection(conn)
     where, params = _filters(window, now, audience)
     papers_where, paper_params = _paper_filters(window, now, new_only, category)
-    if window.half_life is None:
-        score, score_params = f"SUM({weight_sql(settings)})", []
-    else:
-        score = f"SUM({weight_sql(settings)} * exp((v.first_at - ?) * ?))"
-        score_params = [now, math.log(2.0) / window.half_life]
+    score, score_params = score_sql(window, now, settings)
     rows = sql.all(
         conn,
         f"SELECT v.paper_id, MIN(pa.arxiv_id), {score} AS score, COUNT(*) AS people FROM votes v "

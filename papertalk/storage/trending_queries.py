@@ -44,6 +44,13 @@ def weight_sql(settings: RankingSettings, column: str = "v.kinds") -> str:
     return f"(CASE {cases} ELSE 0.0 END)"
 
 
+def score_sql(window: Window, now: int, settings: RankingSettings) -> tuple[str, list[object]]:
+    """A paper's score over its votes ``v`` at ``now``: weights summed, halved every half-life if any."""
+    if window.half_life is None:
+        return f"SUM({weight_sql(settings)})", []
+    return f"SUM({weight_sql(settings)} * exp((v.first_at - ?) * ?))", [now, math.log(2.0) / window.half_life]
+
+
 def _filters(
     window: Window, now: int, audience: Audience, at: str = "v.first_at", account: str = "v.account_id"
 ) -> tuple[str, list[object]]:
@@ -90,12 +97,7 @@ def _top_direct(
     """One scan of the window's votes and a GROUP BY: for networks, and when no rank table applies."""
     sql = for_connection(conn)
     where, params = _filters(window, now, audience)
-    if window.half_life is None:
-        score = f"SUM({weight_sql(settings)})"
-        score_params: list[object] = []
-    else:
-        score = f"SUM({weight_sql(settings)} * exp((v.first_at - ?) * ?))"
-        score_params = [now, math.log(2.0) / window.half_life]
+    score, score_params = score_sql(window, now, settings)
     rows = sql.all(
         conn,
         f"SELECT v.paper_id, {score} AS score, COUNT(*) AS people FROM votes v WHERE {where} "
