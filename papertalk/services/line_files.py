@@ -1,7 +1,9 @@
 """Reading big line files in resumable chunks, and preparing chunks in a second process.
 
 Shared by every import of JSON-lines files (posts, the arXiv metadata snapshot): chunks carry the byte
-offset they end at, which an importer commits with the chunk's data, so a re-run resumes there.
+offset they end at, which an importer commits with the chunk's data, so a re-run resumes there. The
+settings of an importing process live here too: the garbage collector runs rarely while importing, and
+a worker process leaves when the importer that started it is killed.
 """
 
 from __future__ import annotations
@@ -134,7 +136,7 @@ def _in_worker(
 def rare_collections() -> Iterator[None]:
     """Run the cyclic garbage collector rarely for the duration (see BULK_GC_THRESHOLD)."""
     old = gc.get_threshold()
-    gc.set_threshold(BULK_GC_THRESHOLD, *old[1:])
+    collect_rarely()
     try:
         yield
     finally:
