@@ -46,8 +46,8 @@ def upsert(engine: Engine, *dids: str) -> list[int]:
 
 
 def _registry(fake: FakeJetstream, appview: XrpcClient | None = None, **options: object) -> FetcherRegistry:
-    # idle_seconds: how long a quiet stream means "caught up". 0.4 s failed once on a busy machine (the fake
-    # server had not sent its first event yet, and the run ended with nothing read).
+    # idle_seconds: how long a quiet stream means "caught up". Runs that ended with nothing read here were
+    # the reader's bug (messages that came with the handshake answer waited for more bytes), not the pace.
     registry = FetcherRegistry()
     slept: list[float] = []
     fetcher = JetstreamFetcher(fake.url, appview, page_events=40, page_seconds=5, idle_seconds=1.2, sleep=slept.append)

@@ -4,6 +4,7 @@ close frames and abrupt drops, refused handshakes and oversize messages as one-l
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable, Iterator
 
@@ -12,7 +13,7 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 from websockets.sync.server import ServerConnection, serve
 
-from papertalk.fetching.websocket import WebSocketClosed, WebSocketError, WebSocketReader
+from papertalk.fetching.websocket import WebSocketClosed, WebSocketError, WebSocketReader, accept_key
 
 Handler = Callable[[ServerConnection], None]
 
@@ -115,3 +116,52 @@ def test_refused_handshake_and_no_server(served: Callable[..., str]) -> None:
         WebSocketReader("ws://127.0.0.1:9/subscribe", open_timeout=2)
     with pytest.raises(WebSocketError, match="not a ws"):
         WebSocketReader("http://127.0.0.1/subscribe")
+
+
+def test_messages_sent_with_the_handshake_answer_are_read(unused_tcp_server: Callable[..., str]) -> None:
+    # A server may send its first messages in the same TCP segment as the 101 answer (Jetstream does when
+    # it has a backlog); they must be read at once, not after the next bytes arrive (there may be none).
+    url = unused_tcp_server([b"first", b"x" * 300])
+    with WebSocketReader(url) as ws:
+        assert ws.read_messages(timeout=0.5) == [b"first", b"x" * 300]
+        with pytest.raises(TimeoutError):
+            ws.read_messages(timeout=0.2)  # then quiet
+
+
+@pytest.fixture
+def unused_tcp_server() -> Iterator[Callable[[list[bytes]], str]]:
+    """A raw TCP server answering the upgrade and its first text frames in one ``sendall``, then quiet."""
+    listeners: list[socket.socket] = []
+
+    def start(messages: list[bytes]) -> str:
+        listener = socket.create_server(("127.0.0.1", 0))
+        listeners.append(listener)
+
+        def answer() -> None:
+            conn, _ = listener.accept()
+            request = b""
+            while b"\r\n\r\n" not in request:
+                request += conn.recv(4096)
+            key = next(
+                line.split(b":", 1)[1].strip()
+                for line in request.split(b"\r\n")
+                if line.lower().startswith(b"sec-websocket-key:")
+            )
+            head = (
+                b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                b"Sec-WebSocket-Accept: " + accept_key(key) + b"\r\n\r\n"
+            )
+            frames = b"".join(
+                bytes([0x81, len(m)]) + m if len(m) < 126 else bytes([0x81, 126]) + len(m).to_bytes(2, "big") + m
+                for m in messages
+            )
+            conn.sendall(head + frames)
+            conn.recv(4096)  # quiet until the client says goodbye
+            conn.close()
+
+        threading.Thread(target=answer, daemon=True).start()
+        return f"ws://127.0.0.1:{listener.getsockname()[1]}/subscribe"
+
+    yield start
+    for listener in listeners:
+        listener.close()

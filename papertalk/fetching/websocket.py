@@ -90,6 +90,8 @@ class WebSocketReader:
         the first: ``TimeoutError`` if none came). Raises ``WebSocketClosed`` at the end of the stream."""
         self._sock.settimeout(timeout)
         messages: list[bytes] = []
+        if self._buffer:  # whole messages may already be here: sent with the handshake answer
+            self._buffer = self._frames(self._buffer, messages)
         while not messages:
             if self._closed:
                 raise WebSocketClosed(self._closed)
