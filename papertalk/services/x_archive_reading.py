@@ -28,11 +28,11 @@ from papertalk.services.line_files import collect_rarely
 from papertalk.sources.x.archive import (
     NoteText,
     archive_owner,
-    archive_tweets,
     followed_accounts,
     note_texts,
     read_archive_file,
 )
+from papertalk.sources.x.archive_fast import read_archive_tweets
 from papertalk.storage.batch_load import StagedBatch, stage_batch
 
 TWEET_TABLES = ("tweets", "tweet")
@@ -130,11 +130,11 @@ def _preamble(files: DataFiles, report: bool) -> Generator[Message, None, Preamb
 def _part(files: DataFiles, name: str, owner: Author, notes: dict[int, list[NoteText]], size: int) -> Iterator[Message]:
     """The batches of one tweets file, then its "file" message."""
     try:
-        table = read_archive_file(files.read(name), name)
+        tweets = read_archive_tweets(files.read(name), name, owner, notes)
     except BadItem as exc:
         yield ("rejects", [str(exc)])
         return
-    yield from batches(archive_tweets(table.entries, owner, name, notes), size)
+    yield from batches(tweets, size)
     yield ("file", name, files.size(name))
 
 

@@ -34,20 +34,25 @@ class ArchiveFile:
     entries: list[Any]
 
 
-def read_archive_file(raw: bytes, name: str) -> ArchiveFile:
-    """Parse one ``data/*.js`` file; raises ``BadItem`` naming the file when it is not one."""
+def archive_body(raw: bytes, name: str) -> tuple[str, int, bytes]:
+    """The table, part and JSON text of one ``data/*.js`` file; ``BadItem`` when it is not one."""
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     match = _ASSIGNMENT.match(raw[:200])
     if match is None:
         raise BadItem(f"{name}: not an X archive data file (no 'window.YTD.<table>.partN =' prefix)")
-    body = raw[match.end() :].rstrip().rstrip(b";")
+    return match.group(1).decode(), int(match.group(2)), raw[match.end() :].rstrip().rstrip(b";")
+
+
+def read_archive_file(raw: bytes, name: str) -> ArchiveFile:
+    """Parse one ``data/*.js`` file; raises ``BadItem`` naming the file when it is not one."""
+    table, part, body = archive_body(raw, name)
     try:
         entries = loads_json(body)
     except orjson.JSONDecodeError as exc:
         raise BadItem(f"{name}: unreadable JSON ({exc})") from None
     if not isinstance(entries, list):
         raise BadItem(f"{name}: expected an array after the prefix, got {type(entries).__name__}")
-    return ArchiveFile(match.group(1).decode(), int(match.group(2)), entries)
+    return ArchiveFile(table, part, entries)
 
 
 def archive_owner(entries: list[Any]) -> Author:
@@ -108,13 +113,19 @@ def archive_tweets(
 ) -> Iterator[Post | str]:
     """Posts of a tweets.js table, or a reject line for each unreadable entry."""
     for position, entry in enumerate(entries):
-        tweet = entry.get("tweet", entry) if isinstance(entry, dict) else entry
-        try:
-            post = parse_v1_tweet(tweet, author=owner)
-        except BadItem as exc:
-            yield reject_line(source, item_label(tweet, "id_str", "id") + f"#{position}", exc)
-            continue
-        yield with_note(post, notes) if notes else post
+        yield archive_tweet(entry, position, owner, source, notes)
+
+
+def archive_tweet(
+    entry: object, position: int, owner: Author, source: str, notes: dict[int, list[NoteText]] | None
+) -> Post | str:
+    """The post of one tweets.js entry (``{"tweet": {...}}`` or the bare tweet), or its reject line."""
+    tweet = entry.get("tweet", entry) if isinstance(entry, dict) else entry
+    try:
+        post = parse_v1_tweet(tweet, author=owner)
+    except BadItem as exc:
+        return reject_line(source, item_label(tweet, "id_str", "id") + f"#{position}", exc)
+    return with_note(post, notes) if notes else post
 
 
 def followed_accounts(entries: list[Any]) -> tuple[list[Author], list[str]]:

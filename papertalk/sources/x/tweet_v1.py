@@ -88,12 +88,30 @@ def parse_v1_tweet(data: object, author: Author | None = None, nested: bool = Fa
     elif quoted is not None:
         kind, original = PostKind.QUOTE, _original(quoted)
     links = tweet_links(data)  # after the original: its errors are reported first
+    reply_to = data.get("in_reply_to_status_id_str")
+    replying = isinstance(reply_to, str) and bool(reply_to)
+    return v1_post(tweet_id, author, created, text, links, kind, original, replying, opt_text(data, "lang"), nested)
+
+
+def v1_post(
+    tweet_id: str,
+    author: Author,
+    created: int,
+    text: str,
+    links: tuple[str, ...],
+    kind: PostKind,
+    original: OriginalRef | None,
+    replying: bool,
+    lang: str | None,
+    nested: bool = False,
+) -> Post:
+    """The ``Post`` of a tweet's read fields: an archive retweet (``RT @name: ...``) becomes a repost of
+    an original made from its text, a reply is a reply (shared by every reader of v1.1 tweets)."""
     if original is None:
         if text.startswith(RETWEET_PREFIX) and not nested:
             kind, original = PostKind.REPOST, _retweeted_by_text(tweet_id, text, created, links)
-        elif isinstance(data.get("in_reply_to_status_id_str"), str) and data["in_reply_to_status_id_str"]:
+        elif replying:
             kind = PostKind.REPLY
-    handle = author.handle
     return Post(
         platform=PLATFORM,
         post_id=tweet_id,
@@ -102,9 +120,9 @@ def parse_v1_tweet(data: object, author: Author | None = None, nested: bool = Fa
         kind=kind,
         original=original,
         text=clipped(text),
-        url=f"https://x.com/{handle or 'i'}/status/{tweet_id}",
+        url=f"https://x.com/{author.handle or 'i'}/status/{tweet_id}",
         links=links,
-        lang=opt_text(data, "lang"),
+        lang=lang,
     )
 
 
