@@ -26,15 +26,15 @@ from websockets.sync.client import connect
 
 from bench.jetstream_stream import write_stream
 from bench.measure import save
+from papertalk.core.citing import citing
 from papertalk.core.ranking import RankingSettings
 from papertalk.fetching.pages import FetcherRegistry, SourceSpec
 from papertalk.fetching.websocket import WebSocketReader
 from papertalk.services import sources
 from papertalk.services.capture import run_source
-from papertalk.services.ingest import citing
 from papertalk.sources.bluesky.jetstream import JetstreamFetcher
 from papertalk.sources.bluesky.jetstream_events import read_blob
-from papertalk.storage.batch_load import stage_batch
+from papertalk.storage.batch_staging import stage_batch
 from papertalk.storage.engine import make_engine
 from papertalk.storage.ingest_store import IngestStore
 from papertalk.storage.schema import upgrade

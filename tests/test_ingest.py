@@ -231,7 +231,8 @@ def test_account_cache_overflow_keeps_every_author(
 def test_the_garbage_collector_runs_rarely_while_chunks_are_prepared_and_as_before_afterwards() -> None:
     import gc
 
-    from papertalk.services.line_files import BULK_GC_THRESHOLD, RawChunk, prepared_in_order
+    from papertalk.services.bulk_gc import BULK_GC_THRESHOLD
+    from papertalk.services.line_files import RawChunk, prepared_in_order
 
     before = gc.get_threshold()
     seen: list[int] = []

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from papertalk.core.citing import citing
 from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import Post
 from papertalk.fetching.pages import FetcherRegistry, FetchError, SourceSpec
-from papertalk.services.ingest import citing
 from papertalk.storage.account_rows import network_platform_ids
-from papertalk.storage.batch_load import stage_batch
+from papertalk.storage.batch_staging import stage_batch
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest_store import IngestStore
 from papertalk.storage.source_rows import (

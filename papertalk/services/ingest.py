@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from papertalk.core.arxiv_ids import find_in_post
+from papertalk.core.citing import citing
 from papertalk.core.ranking import RankingSettings
-from papertalk.core.records import CitingPost, Post
+from papertalk.core.records import CitingPost
 from papertalk.services.line_files import RawChunk, prepared_in_order, read_chunks, resume_point
 from papertalk.sources.neutral import BadRecord, parse_line_fast
-from papertalk.storage.batch_load import StagedBatch, stage_batch
+from papertalk.storage.batch_staging import StagedBatch, stage_batch
 from papertalk.storage.checkpoints import Checkpoint
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest_store import BatchOutcome, IngestStore
@@ -58,14 +58,6 @@ class PreparedChunk:
     line_count: int
     last_line: int
     end_offset: int
-
-
-def citing(post: Post) -> Iterator[CitingPost]:
-    """The post with the papers it cites, preceded by its embedded original when it carries one."""
-    if post.original is not None and post.original.post is not None:
-        original = post.original.post
-        yield CitingPost(original, tuple(find_in_post(original.text, original.links)))
-    yield CitingPost(post, tuple(find_in_post(post.text, post.links)))
 
 
 def prepare(chunk: RawChunk, now: int) -> PreparedChunk:

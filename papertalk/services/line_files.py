@@ -2,35 +2,30 @@
 
 Shared by every import of JSON-lines files (posts, the arXiv metadata snapshot): chunks carry the byte
 offset they end at, which an importer commits with the chunk's data, so a re-run resumes there. The
-settings of an importing process live here too: the garbage collector runs rarely while importing, and
-a worker process leaves when the importer that started it is killed.
+worker process leaves when the importer that started it is killed, and the garbage collector runs
+rarely in both (``services.bulk_gc``).
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import multiprocessing
 import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
+from papertalk.services.bulk_gc import collect_rarely, rare_collections
+from papertalk.services.lean_spawn import lean_spawn
 from papertalk.storage.checkpoints import Checkpoint
 
 HEAD_BYTES = 64 * 1024
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # below this, a second process costs more than it saves
 IN_FLIGHT = 3  # chunks prepared ahead of the writer: bounds memory
-# Allocations between two runs of the cyclic garbage collector while importing. An import makes millions
-# of short-lived tuples and records that never form cycles; at Python's default (700) the collector
-# walks them thousands of times, which cost a quarter of the CPU of preparing posts here.
-BULK_GC_THRESHOLD = 200_000
 
 Prepared = TypeVar("Prepared")
 
@@ -118,8 +113,7 @@ def prepared_in_order(
 def _in_worker(
     chunks: Iterator[RawChunk], prepare: Callable[[RawChunk, int], Prepared], now: int
 ) -> Iterator[Prepared]:
-    # spawn, not fork: the parent holds database connections a forked child must not share.
-    context = multiprocessing.get_context("spawn")
+    context = lean_spawn()  # spawn, without re-running the main script
     with ProcessPoolExecutor(
         max_workers=1, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
     ) as pool:
@@ -130,22 +124,6 @@ def _in_worker(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-
-
-@contextmanager
-def rare_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector rarely for the duration (see BULK_GC_THRESHOLD)."""
-    old = gc.get_threshold()
-    collect_rarely()
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-
-
-def collect_rarely() -> None:
-    """For a process that only imports: run the cyclic garbage collector rarely (see BULK_GC_THRESHOLD)."""
-    gc.set_threshold(BULK_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _start_worker(parent: int) -> None:

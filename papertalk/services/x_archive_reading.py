@@ -21,10 +21,11 @@ from queue import Empty, Full
 from typing import Any
 
 from papertalk.core.arxiv_ids import may_cite_arxiv
+from papertalk.core.citing import citing
 from papertalk.core.records import Author, CitingPost, Post
 from papertalk.fetching.payload import BadItem
-from papertalk.services.ingest import citing
-from papertalk.services.line_files import collect_rarely
+from papertalk.services.bulk_gc import collect_rarely
+from papertalk.services.lean_spawn import lean_spawn
 from papertalk.sources.x.archive import (
     NoteText,
     archive_owner,
@@ -33,7 +34,7 @@ from papertalk.sources.x.archive import (
     read_archive_file,
 )
 from papertalk.sources.x.archive_fast import read_archive_tweets
-from papertalk.storage.batch_load import StagedBatch, stage_batch
+from papertalk.storage.batch_staging import StagedBatch, stage_batch
 
 TWEET_TABLES = ("tweets", "tweet")
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
@@ -247,8 +248,7 @@ class ReadingProcess:
     """A producer of messages started at once in its own process, relayed through a bounded queue."""
 
     def __init__(self, path: Path, batch_size: int, produce: Producer) -> None:
-        # spawn, not fork: the parent holds database connections a forked child must not share.
-        context = multiprocessing.get_context("spawn")
+        context = lean_spawn()  # spawn, without re-running the main script
         self.path = path
         self.queue: multiprocessing.Queue[Message | None] = context.Queue(maxsize=IN_FLIGHT * 3)
         self.worker = context.Process(target=produce, args=(str(path), batch_size, self.queue), daemon=True)

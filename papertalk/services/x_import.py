@@ -15,9 +15,9 @@ from pathlib import Path
 
 from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import Author
+from papertalk.services.bulk_gc import rare_collections
 from papertalk.services.capture import FOLLOWING_NETWORK
 from papertalk.services.ingest import ImportSummary
-from papertalk.services.line_files import rare_collections
 from papertalk.services.x_archive_reading import (
     PARALLEL_FROM_BYTES,
     Message,

@@ -12,7 +12,7 @@ replaying a batch after a crash changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,11 +20,30 @@ import orjson
 from sqlalchemy import Connection
 
 from papertalk.core.ranking import KIND_BITS, RankingSettings
-from papertalk.core.records import CitingPost, PostKind
+from papertalk.core.records import PostKind
+from papertalk.storage.batch_staging import (
+    AUTHOR,
+    CREATED,
+    HANDLE,
+    INHERITING_KINDS,
+    KIND,
+    KIND_BIT_OF,
+    LANG,
+    LINKS,
+    NAME,
+    ORIGINAL,
+    PLATFORM,
+    POST_ID,
+    SCORE,
+    SEQ,
+    TEXT,
+    URL,
+    StagedBatch,
+)
 from papertalk.storage.dialect_sql import BulkSql
 from papertalk.storage.mention_days import count_batch
 from papertalk.storage.paper_rows import mark_cited_versions
-from papertalk.storage.post_merge import PostKey, StoredPost, completion, links_json, merge_duplicates
+from papertalk.storage.post_merge import PostKey, StoredPost, completion, links_json
 from papertalk.storage.post_retraction import retract_posts
 from papertalk.storage.rank_tables import STAGE_VOTES_DDL, RankTables, WindowState
 
@@ -45,51 +64,7 @@ STAGE_DDL = (
 MENTION_COLUMNS = "post_id, paper_id, version, account_id, created_at, kind_bit, inherited"
 
 
-@dataclass(frozen=True)
-class StagedBatch:
-    """A batch as plain tuples (cheap to build in a worker process and to pickle across): one row per
-    distinct post (positions SEQ...SCORE below), and for each the (arxiv id, version) pairs it cites."""
-
-    posts: list[tuple[Any, ...]]
-    refs: list[list[tuple[str, int | None]]]
-
-
-# Positions in a row of StagedBatch.posts.
-SEQ, PLATFORM, POST_ID, AUTHOR, HANDLE, NAME, CREATED, KIND, KIND_BIT, ORIGINAL, TEXT, URL, LINKS, LANG, SCORE = range(
-    15
-)
-INHERITING_KINDS = (PostKind.REPOST.value, PostKind.QUOTE.value)
-KIND_BIT_OF = {kind.value: bit for kind, bit in KIND_BITS.items()}
 CACHE_LIMIT = 300_000  # account ids kept across batches; cleared when larger so memory stays flat
-
-
-def stage_batch(batch: Iterable[CitingPost]) -> StagedBatch:
-    """Merge duplicates and lay the batch out as staging rows. Pure: no database needed."""
-    posts: list[tuple[Any, ...]] = []
-    refs: list[list[tuple[str, int | None]]] = []
-    for seq, item in enumerate(merge_duplicates(batch).values()):
-        p = item.post
-        posts.append(
-            (
-                seq,
-                p.platform,
-                p.post_id,
-                p.author.platform_id,
-                p.author.handle,
-                p.author.display_name,
-                p.created_at,
-                p.kind.value,
-                KIND_BITS[p.kind],
-                p.original.post_id if p.original is not None else None,
-                p.text or None,  # no text is stored as NULL, however it arrived
-                p.url,
-                links_json(p.links),
-                p.lang,
-                p.platform_score,
-            )
-        )
-        refs.append([(r.arxiv_id, r.version) for r in item.refs])
-    return StagedBatch(posts, refs)
 
 
 @dataclass(frozen=True)

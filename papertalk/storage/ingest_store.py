@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from papertalk.core.ranking import RankingSettings
-from papertalk.storage.batch_load import BatchLoader, StagedBatch
+from papertalk.storage.batch_load import BatchLoader
+from papertalk.storage.batch_staging import StagedBatch
 from papertalk.storage.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
 from papertalk.storage.dialect_sql import BulkSql
 from papertalk.storage.source_rows import SourceProgress, save_progress
