@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from papertalk.arxiv import oai_pmh
 from papertalk.arxiv.oai_pmh import OaiHarvestError, OaiSettings
-from papertalk.cli import harvest_cmd
 from papertalk.cli.main import app
 from papertalk.services.harvest import harvest
 from papertalk.storage.engine import Engine
@@ -60,8 +60,9 @@ def test_harvesting_again_updates_and_never_duplicates(
 
 def test_cli_harvest(db_url: str, oai: FakeOai, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PAPERTALK_OAI_URL", oai.url)
-    # the real politeness (3 s between requests) is tested on a fake clock; here it would only be slow
-    monkeypatch.setattr(harvest_cmd, "OaiSettings", functools.partial(OaiSettings, min_interval=0.0))
+    # the real politeness (3 s between requests) is tested on a fake clock; here it would only be slow.
+    # Patched in oai_pmh itself: the command imports it when it runs (cli/main.py starts lazily)
+    monkeypatch.setattr(oai_pmh, "OaiSettings", functools.partial(OaiSettings, min_interval=0.0))
     result = CliRunner().invoke(app, ["--database", db_url, "harvest", "--from", "2024-01-01", "--set", "cs", "--json"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["papers"] == 6

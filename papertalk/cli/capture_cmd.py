@@ -1,4 +1,8 @@
-"""``papertalk follow``, ``follows import``, ``sources``, ``fetch`` and ``worker``: capture from the networks."""
+"""``papertalk follow``, ``follows import``, ``sources``, ``fetch`` and ``worker``: capture from the networks.
+
+The capture services (fetchers for every platform, HTTP, feeds) are imported in the commands that use
+them, so that the other commands start without them; see ``cli/main.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +12,19 @@ import signal
 import sys
 import threading
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import orjson
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from papertalk.arxiv.api_client import ApiSettings, ArxivApiClient
 from papertalk.cli.context import AppContext, app_context, fail
-from papertalk.fetching.pages import FetchError
-from papertalk.fetching.short_links import ShortLinkResolver
-from papertalk.services import sources as source_service
-from papertalk.services.accounts import AccountError
-from papertalk.services.capture import RunOutcome, run_due
-from papertalk.services.database import StaleSchemaError, open_database
-from papertalk.services.fetchers import build_registry
-from papertalk.services.following import DEFAULT_NETWORK, follow, import_follows
-from papertalk.services.short_links import link_expander
-from papertalk.services.worker import Worker
-from papertalk.storage.source_rows import SourceRow
+from papertalk.core.records import DEFAULT_NETWORK
+
+if TYPE_CHECKING:
+    from papertalk.services.capture import RunOutcome
+    from papertalk.storage.source_rows import SourceRow
 
 sources_app = typer.Typer(help="Capture sources: list them, add one.", invoke_without_command=True)
 follows_app = typer.Typer(help="Import follow graphs.", no_args_is_help=True)
@@ -49,6 +47,12 @@ def follow_cmd(
     network: str = typer.Option(DEFAULT_NETWORK, "--network", help="Network to add the account to."),
 ) -> None:
     """Follow an account: store it, add it to a network, and capture its posts from now on."""
+    from papertalk.fetching.pages import FetchError
+    from papertalk.services.accounts import AccountError
+    from papertalk.services.database import StaleSchemaError, open_database
+    from papertalk.services.fetchers import build_registry
+    from papertalk.services.following import follow
+
     app = app_context(ctx)
     try:
         engine = open_database(app.settings)
@@ -69,6 +73,12 @@ def follows_import(
     network: str = typer.Option(DEFAULT_NETWORK, "--network", help="Network to add the accounts to."),
 ) -> None:
     """Follow everyone an account follows (paged, with progress)."""
+    from papertalk.fetching.pages import FetchError
+    from papertalk.services.accounts import AccountError
+    from papertalk.services.database import StaleSchemaError, open_database
+    from papertalk.services.fetchers import build_registry
+    from papertalk.services.following import import_follows
+
     app = app_context(ctx)
     try:
         engine = open_database(app.settings)
@@ -97,6 +107,9 @@ def sources_list(
     """List every source: state, last and next run, cursor, posts captured, last error."""
     if ctx.invoked_subcommand is not None:
         return
+    from papertalk.services import sources as source_service
+    from papertalk.services.database import StaleSchemaError, open_database
+
     app = app_context(ctx)
     try:
         rows = source_service.list_sources(open_database(app.settings))
@@ -132,6 +145,11 @@ def sources_add(
     every: str = typer.Option("15m", "--every", help="Interval between runs, e.g. 15m, 2h, 1d."),
 ) -> None:
     """Add a source, e.g. `papertalk sources add bluesky:search arxiv.org --every 15m`."""
+    from papertalk.fetching.pages import FetchError
+    from papertalk.services import sources as source_service
+    from papertalk.services.database import StaleSchemaError, open_database
+    from papertalk.services.fetchers import build_registry
+
     app = app_context(ctx)
     platform, sep, listing = kind.partition(":")
     try:
@@ -154,6 +172,13 @@ def fetch_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Run every due source once (cron-friendly), or the named ones now."""
+    from papertalk.fetching.pages import FetchError
+    from papertalk.fetching.short_links import ShortLinkResolver
+    from papertalk.services.capture import run_due
+    from papertalk.services.database import StaleSchemaError, open_database
+    from papertalk.services.fetchers import build_registry
+    from papertalk.services.short_links import link_expander
+
     app = app_context(ctx)
     try:
         engine = open_database(app.settings)
@@ -196,6 +221,13 @@ def worker_cmd(
     ),
 ) -> None:
     """Run the schedule and the live listeners (Jetstream) until Ctrl-C; stops cleanly, loses nothing."""
+    from papertalk.arxiv.api_client import ApiSettings, ArxivApiClient
+    from papertalk.fetching.short_links import ShortLinkResolver
+    from papertalk.services.database import StaleSchemaError, open_database
+    from papertalk.services.fetchers import build_registry
+    from papertalk.services.short_links import link_expander
+    from papertalk.services.worker import Worker
+
     app = app_context(ctx)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
     stop = threading.Event()

@@ -12,9 +12,6 @@ import typer
 from papertalk.cli.context import app_context, fail
 from papertalk.cli.progress import byte_progress
 from papertalk.cli.rejects import RejectPrinter
-from papertalk.services.catalogue import CatalogueImporter
-from papertalk.services.database import StaleSchemaError, open_database
-from papertalk.services.line_files import total_size
 
 app = typer.Typer(help="The local catalogue of arXiv papers (title, authors, abstract, ...).", no_args_is_help=True)
 
@@ -31,6 +28,10 @@ def import_snapshot(
     Re-importing updates papers and never duplicates them; an interrupted import resumes. Bad lines are
     reported as FILE:LINE: reason and skipped. Exit status 1 if any line was rejected.
     """
+    from papertalk.services.catalogue import CatalogueImporter
+    from papertalk.services.database import StaleSchemaError, open_database
+    from papertalk.services.line_files import total_size
+
     app = app_context(ctx)
     missing = [str(f) for f in files if not f.is_file()]
     if missing:

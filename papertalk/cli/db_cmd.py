@@ -5,8 +5,6 @@ from __future__ import annotations
 import typer
 
 from papertalk.cli.context import app_context, fail
-from papertalk.services.database import StaleSchemaError, migrate, open_database, schema_status
-from papertalk.services.ingest import refresh_rankings
 
 app = typer.Typer(help="Create, migrate and inspect the database schema.", no_args_is_help=True)
 
@@ -14,6 +12,8 @@ app = typer.Typer(help="Create, migrate and inspect the database schema.", no_ar
 @app.command()
 def upgrade(ctx: typer.Context) -> None:
     """Create the schema, or migrate it to the version this papertalk needs."""
+    from papertalk.services.database import migrate
+
     app = app_context(ctx)
     before, after = migrate(app.settings)
     if before == after:
@@ -25,6 +25,8 @@ def upgrade(ctx: typer.Context) -> None:
 @app.command()
 def status(ctx: typer.Context) -> None:
     """Show the schema version of the database and the version this papertalk needs."""
+    from papertalk.services.database import schema_status
+
     app = app_context(ctx)
     current, head = schema_status(app.settings)
     state = "current" if current == head else "needs `papertalk db upgrade`"
@@ -39,6 +41,9 @@ def refresh(ctx: typer.Context) -> None:
     Imports and the worker do this on their own; run it after changing PAPERTALK_RANKING_* to make
     trending fast again at once.
     """
+    from papertalk.services.database import StaleSchemaError, open_database
+    from papertalk.services.ingest import refresh_rankings
+
     app = app_context(ctx)
     try:
         engine = open_database(app.settings)

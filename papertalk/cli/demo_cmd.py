@@ -9,13 +9,6 @@ from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from papertalk.cli.context import app_context
-from papertalk.cli.import_cmd import print_summary
-from papertalk.cli.serve_cmd import run_server
-from papertalk.cli.trending_cmd import print_table
-from papertalk.services.database import open_database
-from papertalk.services.demo import build_demo
-from papertalk.services.demo_world import WorldSize
-from papertalk.services.trending import TrendingQuery, trending
 
 
 def demo(
@@ -35,6 +28,14 @@ def demo(
 
     Everything it shows is demo data, and says so.
     """
+    from papertalk.cli.import_cmd import print_summary
+    from papertalk.cli.serve_cmd import run_server
+    from papertalk.cli.trending_cmd import print_table
+    from papertalk.services.database import open_database
+    from papertalk.services.demo import build_demo
+    from papertalk.services.demo_world import WorldSize
+    from papertalk.services.trending import TrendingQuery, trending
+
     app = app_context(ctx)
     size = WorldSize(papers=papers, accounts=accounts, posts=posts, days=days)
     app.console.print(

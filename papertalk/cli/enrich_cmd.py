@@ -9,11 +9,7 @@ import orjson
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from papertalk.arxiv.api_client import ApiSettings, ArxivApiClient, ArxivApiError
 from papertalk.cli.context import app_context, fail
-from papertalk.services.database import StaleSchemaError, open_database
-from papertalk.services.enrich import enrich as run_enrich
-from papertalk.services.enrich import pending_count
 
 
 def enrich(
@@ -27,6 +23,11 @@ def enrich(
     retries politely on 429/5xx/timeouts. Ids arXiv does not know are asked again later, with growing
     delays, and given up after 8 tries. Needs the network; everything else in papertalk works offline.
     """
+    from papertalk.arxiv.api_client import ApiSettings, ArxivApiClient, ArxivApiError
+    from papertalk.services.database import StaleSchemaError, open_database
+    from papertalk.services.enrich import enrich as run_enrich
+    from papertalk.services.enrich import pending_count
+
     app = app_context(ctx)
     try:
         engine = open_database(app.settings)

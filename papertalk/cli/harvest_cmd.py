@@ -9,10 +9,7 @@ import orjson
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from papertalk.arxiv.oai_pmh import OaiHarvester, OaiHarvestError, OaiSettings
 from papertalk.cli.context import app_context, fail
-from papertalk.services.database import StaleSchemaError, open_database
-from papertalk.services.harvest import harvest as run_harvest
 
 
 def harvest(
@@ -29,6 +26,10 @@ def harvest(
     with its resumption token, so running the same command again after an interruption continues
     where it stopped. Needs the network.
     """
+    from papertalk.arxiv.oai_pmh import OaiHarvester, OaiHarvestError, OaiSettings
+    from papertalk.services.database import StaleSchemaError, open_database
+    from papertalk.services.harvest import harvest as run_harvest
+
     app = app_context(ctx)
     try:
         engine = open_database(app.settings, create_if_empty=True)

@@ -1,10 +1,15 @@
-"""``papertalk import``: load neutral JSON-lines files of posts, with progress and a summary."""
+"""``papertalk import``: load neutral JSON-lines files of posts, with progress and a summary.
+
+The services are imported in the functions that use them, so that every other command (and ``--help``)
+starts without loading the import path, and a neutral import without the X one; see ``cli/main.py``.
+"""
 
 from __future__ import annotations
 
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 import typer
@@ -14,11 +19,10 @@ from rich.table import Table
 from papertalk.cli.context import AppContext, app_context, fail
 from papertalk.cli.progress import byte_progress
 from papertalk.cli.rejects import RejectPrinter
-from papertalk.services.database import StaleSchemaError, open_database
-from papertalk.services.ingest import Importer, ImportSummary
-from papertalk.services.line_files import total_size
-from papertalk.services.x_import import FORMATS, ArchiveError, XImporter
-from papertalk.storage.engine import Engine
+
+if TYPE_CHECKING:
+    from papertalk.services.ingest import ImportSummary
+    from papertalk.storage.engine import Engine
 
 
 def import_files(
@@ -49,6 +53,9 @@ def import_files(
     missing = [str(f) for f in files if str(f) != "-" and not f.is_file()]
     if missing:
         raise fail(app, f"no such file: {', '.join(missing)}")
+    from papertalk.services.ingest import Importer
+    from papertalk.services.line_files import total_size
+
     engine = open_or_fail(app)
     on_reject = RejectPrinter(app.errors)
 
@@ -74,6 +81,8 @@ def import_files(
 
 
 def open_or_fail(app: AppContext) -> Engine:
+    from papertalk.services.database import StaleSchemaError, open_database
+
     try:
         return open_database(app.settings, create_if_empty=True)
     except StaleSchemaError as exc:
@@ -82,6 +91,8 @@ def open_or_fail(app: AppContext) -> Engine:
 
 def import_x_files(app: AppContext, paths: list[Path], fmt: str, as_json: bool) -> None:
     """``--format x-archive|x-v1|x-v2``: X archives and API files through the same ingest path."""
+    from papertalk.services.x_import import FORMATS, ArchiveError, XImporter
+
     if fmt not in FORMATS:
         raise fail(app, f"unknown --format {fmt!r}: use neutral, {', '.join(FORMATS)}")
     missing = [str(p) for p in paths if not p.exists() or (fmt != "x-archive" and not p.is_file())]

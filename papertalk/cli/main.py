@@ -1,4 +1,10 @@
-"""The ``papertalk`` command: global options, then one sub-command per job."""
+"""The ``papertalk`` command: global options, then one sub-command per job.
+
+Start-up: every ``*_cmd`` module defines its command (parameters, help) with typer and rich only, and
+imports its services in the function that runs it. Loading this module, or ``papertalk --help``, then
+costs no command's dependencies (HTTP, feeds, SQLAlchemy, the web stack), and each command pays only
+for its own; tests/test_cli_startup.py keeps it so.
+"""
 
 from __future__ import annotations
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import typer
 
 from papertalk.cli.context import app_context, fail
-from papertalk.services.accounts import AccountError, add_to_network, block_accounts, list_networks
-from papertalk.services.database import StaleSchemaError, open_database
 
 app = typer.Typer(help="Groups of accounts whose votes make a 'my network' ranking.", no_args_is_help=True)
 
@@ -20,6 +18,9 @@ def add(
     ),
 ) -> None:
     """Add captured accounts to a network (created if new)."""
+    from papertalk.services.accounts import AccountError, add_to_network
+    from papertalk.services.database import StaleSchemaError, open_database
+
     app = app_context(ctx)
     try:
         added = add_to_network(open_database(app.settings), name, accounts)
@@ -31,6 +32,9 @@ def add(
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
     """List networks and their sizes."""
+    from papertalk.services.accounts import list_networks
+    from papertalk.services.database import StaleSchemaError, open_database
+
     app = app_context(ctx)
     try:
         networks = list_networks(open_database(app.settings))
@@ -48,6 +52,9 @@ def block(
     unblock: bool = typer.Option(False, "--unblock", help="Count these accounts again."),
 ) -> None:
     """Never count these accounts (aggregator bots) in any ranking."""
+    from papertalk.services.accounts import AccountError, block_accounts
+    from papertalk.services.database import StaleSchemaError, open_database
+
     app = app_context(ctx)
     try:
         block_accounts(open_database(app.settings), app.settings, accounts, blocked=not unblock)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 import typer
@@ -12,8 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from papertalk.cli.context import app_context, fail
-from papertalk.services.database import StaleSchemaError, open_database
-from papertalk.services.search import SearchHit, SearchQueryError, SearchResults, search_papers
+
+if TYPE_CHECKING:
+    from papertalk.services.search import SearchHit, SearchResults
 
 
 def search(
@@ -30,6 +31,9 @@ def search(
     author:"full name", cat:cs.LG or cat:cs, year:2016, year:2016..2018, date:2024-03-01..2024-03-31.
     An arXiv id or URL shows that paper. Example: papertalk search 'author:hinton "deep belief" year:..2010'
     """
+    from papertalk.services.database import StaleSchemaError, open_database
+    from papertalk.services.search import SearchQueryError, search_papers
+
     app = app_context(ctx)
     if order not in ("relevance", "trending"):
         raise fail(app, f"--order {order}: expected relevance or trending")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import typer
 
 from papertalk.cli.context import AppContext, app_context, fail
-from papertalk.config import Settings
-from papertalk.services.database import StaleSchemaError
+
+if TYPE_CHECKING:
+    from papertalk.config import Settings
 
 
 def run_server(app_ctx: AppContext, settings: Settings, host: str, port: int, workers_note: str = "") -> None:
@@ -17,6 +19,7 @@ def run_server(app_ctx: AppContext, settings: Settings, host: str, port: int, wo
     # every other command (``papertalk import`` of an X archive, a capture run) would otherwise pay.
     import uvicorn
 
+    from papertalk.services.database import StaleSchemaError
     from papertalk.web.app import create_app
     from papertalk.web.state import web_settings_from
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import typer
@@ -12,15 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from papertalk.cli.context import app_context, fail
-from papertalk.services.database import StaleSchemaError, open_database
-from papertalk.services.trending import (
-    TrendingQuery,
-    TrendingResult,
-    UnknownNetwork,
-)
-from papertalk.services.trending import (
-    trending as rank_trending,
-)
+
+if TYPE_CHECKING:
+    from papertalk.services.trending import TrendingResult
 
 
 def trending(
@@ -39,6 +33,10 @@ def trending(
     Score = sum over accounts of weight x 2^(-age/half-life), one vote per account per paper
     (see docs/ranking.md). Example: papertalk trending --window today --limit 10
     """
+    from papertalk.services.database import StaleSchemaError, open_database
+    from papertalk.services.trending import TrendingQuery, UnknownNetwork
+    from papertalk.services.trending import trending as rank_trending
+
     app = app_context(ctx)
     try:
         app.settings.ranking.window(window)

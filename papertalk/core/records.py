@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+DEFAULT_NETWORK = "following"  # the network ``follow`` adds accounts to, and ``trending --network following`` ranks
+
 
 class PostKind(enum.StrEnum):
     """What a post is relative to other posts; decides which papers it carries and its vote weight."""

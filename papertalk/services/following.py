@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from papertalk.core.records import Author
+from papertalk.core.records import DEFAULT_NETWORK, Author
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.services.accounts import parse_account
 from papertalk.services.sources import DEFAULT_INTERVAL_SECONDS, source_name
@@ -15,7 +15,6 @@ from papertalk.storage import account_rows
 from papertalk.storage.engine import Engine
 from papertalk.storage.source_rows import NewSource, add_sources
 
-DEFAULT_NETWORK = "following"
 FEED_KIND = "feed"  # the kind of source that reads one account's own posts, on every platform
 IMPORT_CHUNK = 1000
 
