@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import Engine, inspect
 
 from papertalk.config import Settings
 from papertalk.services.accounts import block_accounts
 from papertalk.storage.engine import make_engine
-from papertalk.storage.schema import _alembic_config, current_revision, ensure_current, head_revision, upgrade
+from papertalk.storage.schema import (
+    HEAD_REVISION,
+    StaleSchemaError,
+    _alembic_config,
+    current_revision,
+    ensure_current,
+    head_revision,
+    upgrade,
+)
 from papertalk.storage.search_schema import FTS_TABLE, SEARCH_COLUMN
 from papertalk.storage.tables import metadata
 from tests.helpers import assert_day_counts_exact, post, run_import, write_lines
 from tests.helpers import table as rows_of
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    config = _alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
 
 
 def test_migrations_build_every_table_and_index(db_url: str) -> None:
@@ -36,10 +54,7 @@ def test_migrations_build_every_table_and_index(db_url: str) -> None:
 def test_downgrade_and_upgrade_again(db_url: str) -> None:
     engine = make_engine(db_url)
     upgrade(engine)
-    config = _alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "base")
+    downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     assert current_revision(engine) is None
     upgrade(engine)
@@ -55,12 +70,45 @@ def test_migration_0008_fills_the_day_counts_of_an_existing_database(db_url: str
     records += [post(f"r{i}", "v", 2, "repost", original=f"p{i}") for i in range(0, 12, 4)]
     run_import(engine, write_lines(tmp_path / "a.jsonl", records), batch_size=5)
     block_accounts(engine, Settings.from_env({"PAPERTALK_DATABASE_URL": db_url}), ["bluesky:u1"])
-    config = _alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0007")
+    downgrade(engine, "0007")
     assert "paper_day_mentions" not in inspect(engine).get_table_names()
     upgrade(engine)
     assert rows_of(engine, "SELECT COUNT(*) FROM paper_day_mentions")[0][0] > 3
     assert_day_counts_exact(engine)
     engine.dispose()
+
+
+def test_head_revision_names_the_newest_migration() -> None:
+    """HEAD_REVISION lets the schema check skip Alembic: it must be what Alembic reads from migrations/."""
+    assert head_revision() == HEAD_REVISION
+
+
+def test_an_older_schema_is_refused_then_upgraded(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine)
+    downgrade(engine, "0007")
+    with pytest.raises(StaleSchemaError, match=f"is at 0007 but this papertalk needs {HEAD_REVISION}"):
+        ensure_current(engine)
+    assert upgrade(engine) == ("0007", HEAD_REVISION)
+    ensure_current(engine)
+    engine.dispose()
+
+
+# In a fresh interpreter (this one has Alembic loaded): check the schema, say whether Alembic got imported.
+CHECK_SCHEMA = """
+import sys
+from papertalk.storage.engine import make_engine
+from papertalk.storage.schema import ensure_current
+ensure_current(make_engine(sys.argv[1]))
+print("alembic" in sys.modules)
+"""
+
+
+def test_checking_a_current_schema_does_not_import_alembic(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine)
+    engine.dispose()
+    args = [sys.executable, "-c", CHECK_SCHEMA, db_url]
+    done = subprocess.run(args, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
