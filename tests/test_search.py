@@ -10,10 +10,17 @@ import pytest
 from sqlalchemy import text
 
 from papertalk.core.records import Paper
+from papertalk.core.search_query import parse_query
+from papertalk.core.search_terms import query_terms
 from papertalk.services.catalogue import CatalogueImporter
 from papertalk.services.search import SearchQueryError, search_papers
-from papertalk.storage.engine import Engine
+from papertalk.storage import search_queries
+from papertalk.storage.dialect_sql import for_connection
+from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.paper_rows import upsert_papers
+from papertalk.storage.schema import upgrade
+from papertalk.storage.search_match import tsquery
+from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.helpers import NOW, post, run_import, write_lines
 
 
@@ -202,3 +209,34 @@ def test_bulk_upsert_keeps_the_last_line_of_an_id_and_the_index(engine: Engine) 
     found = search_papers(engine, "bulk paper", limit=500)  # deeper than the default candidate set
     assert found.total == 299
     assert {h.paper.arxiv_id for h in found.hits} == {p.arxiv_id for p in many} - {"2405.00007"}
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES_URL, reason="PAPERTALK_TEST_POSTGRES_URL not set (CI sets it)")
+def test_postgres_reads_few_matches_through_gin_and_finds_the_same_newest(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every paper says "common"; one in 300 also says "rare". After ANALYZE the planner's estimate tells
+    # them apart: "rare" is read through the GIN index (and sorted), "common" by walking the primary key.
+    papers = [
+        Paper(f"2401.{n:05d}", f"Paper {n}", ("A. Author",), "common words" + (" rare" if n % 300 == 0 else ""),
+              ("cs.LG",), at(2024, 1, 1) + n)
+        for n in range(1, 3001)
+    ]  # fmt: skip
+    with postgres_schema() as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        with engine.begin() as conn:
+            upsert_papers(conn, papers, NOW)
+            conn.execute(text("ANALYZE papers"))
+        with engine.connect() as conn:
+            for word, few, matches in (("rare", True, 10), ("common", False, 50)):
+                terms, excluded = query_terms(parse_query(word))
+                filters = search_queries.Filters(tsquery(terms, (), excluded))
+                source, where, params = search_queries._where(for_connection(conn), filters)
+                assert search_queries._few_matches(conn, source, where, params, 50) is few, word
+                chosen = search_queries.newest_matches(conn, filters, 50)
+                monkeypatch.setattr(search_queries, "_few_matches", lambda *args, _few=few: not _few)
+                other = search_queries.newest_matches(conn, filters, 50)
+                monkeypatch.undo()
+                assert chosen == other == sorted(chosen, reverse=True)
+                assert len(chosen) == matches
+        engine.dispose()
