@@ -170,18 +170,21 @@ class BatchLoader:
             "links = ?, lang = ?, platform_score = ? WHERE id = ?",
             updates,
         )
-        papers_new = self.sql.execute(
-            conn,
-            "INSERT INTO papers (arxiv_id) SELECT DISTINCT arxiv_id FROM stage_refs WHERE true "
-            "ON CONFLICT (arxiv_id) DO NOTHING",
-        )
-        mark_cited_versions(conn, "SELECT arxiv_id, version FROM stage_refs WHERE version IS NOT NULL")
-        mentions_new = self.sql.execute(
-            conn,
-            f"INSERT INTO mentions ({MENTION_COLUMNS}) SELECT r.post_row, pa.id, r.version, r.account_id, "
-            "r.created_at, r.kind_bit, false FROM stage_refs r JOIN papers pa ON pa.arxiv_id = r.arxiv_id "
-            "WHERE true ON CONFLICT (post_id, paper_id) DO NOTHING",
-        )
+        papers_new = mentions_new = 0
+        if refs:  # skipped when empty: statements cost their fixed part even with nothing to do
+            papers_new = self.sql.execute(
+                conn,
+                "INSERT INTO papers (arxiv_id) SELECT DISTINCT arxiv_id FROM stage_refs WHERE true "
+                "ON CONFLICT (arxiv_id) DO NOTHING",
+            )
+            if any(ref[2] is not None for ref in refs):
+                mark_cited_versions(conn, "SELECT arxiv_id, version FROM stage_refs WHERE version IS NOT NULL")
+            mentions_new = self.sql.execute(
+                conn,
+                f"INSERT INTO mentions ({MENTION_COLUMNS}) SELECT r.post_row, pa.id, r.version, r.account_id, "
+                "r.created_at, r.kind_bit, false FROM stage_refs r JOIN papers pa ON pa.arxiv_id = r.arxiv_id "
+                "WHERE true ON CONFLICT (post_id, paper_id) DO NOTHING",
+            )
         for _ in range(inheritance_passes(staged)):  # each pass reaches one step further along a chain
             added = self.sql.execute(
                 conn,
