@@ -53,10 +53,10 @@ def rate(window: Window) -> float:
     return 0.0 if window.half_life is None else math.log(2.0) / window.half_life
 
 
-def contribution_sql(settings: RankingSettings, first_at: str, kinds: str, t0: str = "?", rate: str = "?") -> str:
-    """weight(kinds) * exp((first_at - t0) * rate), with t0 and rate bound as parameters (or other SQL)."""
+def contribution_sql(settings: RankingSettings, first_at: str, kinds: str) -> str:
+    """weight(kinds) * exp((first_at - t0) * rate), with :t0 and :rate bound as parameters."""
     cases = " ".join(f"WHEN {kinds} & {bit} <> 0 THEN {weight!r}" for bit, weight in settings.strongest_first())
-    return f"((CASE {cases} ELSE 0.0 END) * exp(({first_at} - {t0}) * {rate}))"
+    return f"((CASE {cases} ELSE 0.0 END) * exp(({first_at} - ?) * ?))"
 
 
 class RankTables:
@@ -68,23 +68,7 @@ class RankTables:
         # Worked out once: every batch reads the states and adds its deltas with these.
         self._fingerprints = {w.name: (fingerprint(w, settings), rate(w)) for w in settings.windows}
         self._new = contribution_sql(settings, "first_at", "kinds")
-        # Every window's deltas in one statement (its cutoff, t0 and rate from a VALUES row).
-        new = contribution_sql(settings, "s.first_at", "s.kinds", "w.t0", "w.rate")
-        old = contribution_sql(settings, "s.old_first_at", "s.old_kinds", "w.t0", "w.rate")
-        self._vote_deltas = (
-            "WITH w (name, cutoff, t0, rate) AS (VALUES {windows}) "
-            "INSERT INTO window_scores (window_name, paper_id, score, people) "
-            f"SELECT w.name, s.paper_id, SUM((CASE WHEN s.first_at > w.cutoff THEN {new} ELSE 0.0 END) - "
-            f"(CASE WHEN s.old_first_at > w.cutoff THEN {old} ELSE 0.0 END)), "
-            "SUM((CASE WHEN s.first_at > w.cutoff THEN 1 ELSE 0 END) - "
-            "(CASE WHEN s.old_first_at > w.cutoff THEN 1 ELSE 0 END)) "
-            # Only votes inside the window before or after the change can move its sums.
-            "FROM stage_votes s JOIN w "
-            "ON s.first_at > w.cutoff OR s.old_first_at > w.cutoff "
-            f"WHERE s.{NOT_BLOCKED} GROUP BY w.name, s.paper_id "
-            "ON CONFLICT (window_name, paper_id) DO UPDATE SET score = window_scores.score + excluded.score, "
-            "people = window_scores.people + excluded.people"
-        )
+        self._old = contribution_sql(settings, "old_first_at", "old_kinds")
 
     def states(self, conn: Connection, for_update: bool = False) -> dict[str, WindowState]:
         lock = " FOR UPDATE" if for_update and self.sql.postgres else ""
@@ -130,11 +114,19 @@ class RankTables:
 
     def apply_vote_changes(self, conn: Connection, states: dict[str, WindowState]) -> None:
         """Add the deltas of the changed votes staged in ``stage_votes`` (new and old values) to every window."""
-        if not states:
-            return
-        windows = ", ".join("(?, ?, ?, ?)" for _ in states)
-        params = [v for state in states.values() for v in (state.name, state.cutoff, state.t0, state.rate)]
-        self.sql.execute(conn, self._vote_deltas.format(windows=windows), params)
+        new, old = self._new, self._old
+        for state in states.values():
+            self._add(
+                conn,
+                state.name,
+                f"SELECT paper_id, SUM((CASE WHEN first_at > ? THEN {new} ELSE 0.0 END) - "
+                f"(CASE WHEN old_first_at > ? THEN {old} ELSE 0.0 END)) AS delta, "
+                "SUM((CASE WHEN first_at > ? THEN 1 ELSE 0 END) - (CASE WHEN old_first_at > ? THEN 1 ELSE 0 END)) "
+                "AS people "
+                # Only votes inside the window before or after the change can move its sums.
+                f"FROM stage_votes WHERE (first_at > ? OR old_first_at > ?) AND {NOT_BLOCKED} GROUP BY paper_id",
+                (state.cutoff, state.t0, state.rate, state.cutoff, state.t0, state.rate, *[state.cutoff] * 4),
+            )
 
     def apply_accounts(self, conn: Connection, account_ids: Sequence[int], sign: int) -> None:
         """Add (+1) or remove (-1) every counted vote of these accounts, when they are unblocked or blocked."""
