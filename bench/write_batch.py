@@ -46,10 +46,10 @@ def staged_posts(data: Path, events: int) -> Path:
 
 def measure(staged: Path, size: int, db: Path, statements: bool, limit: int | None = None) -> dict[str, Any]:
     """Write every staged post in batches of ``size`` into a fresh database; time each ``write_batch``."""
+    from papertalk.core.citing import citing
     from papertalk.core.ranking import RankingSettings
     from papertalk.services import sources
-    from papertalk.services.ingest import citing
-    from papertalk.storage.batch_load import stage_batch
+    from papertalk.storage.batch_staging import stage_batch
     from papertalk.storage.engine import make_engine
     from papertalk.storage.ingest_store import IngestStore
     from papertalk.storage.schema import upgrade
