@@ -44,7 +44,7 @@ PAGE_EVENTS = 300_000
 # on its own cost ~1.5x the CPU an event in the replay benchmark (bench/jetstream.py).
 FILTER_EVENTS = 20_000
 # At most as many posts as one batch of the core's file import: bounds a page's memory where every event
-# is kept (``following``: ~2 KB a parsed post, so ~40 MB).
+# is kept (``following``: ~1.1 KB a parsed post in the replay benchmark, so ~22 MB).
 PAGE_POSTS = 20_000
 
 
