@@ -5,6 +5,11 @@ only for what passes) and, side by side in the same run, through a plain parse-a
 ``services.capture.run_source`` (pages committed with their cursor) and, for comparison, in one import
 batch as the core's file import does.
 
+The fetchers run with ``JetstreamFetcher``'s defaults (pages end at ``PAGE_EVENTS`` events, ``PAGE_POSTS``
+kept posts or 1 s of reading), so the capture side of the store comparison uses as many pages as the real
+fetcher cut from this stream in this run (``store.capture_pages``), not a fixed number: a page per second
+of reading, fewer when it reads faster.
+
     .venv/bin/python -m bench.jetstream --events 1000000
 """
 
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import threading
@@ -41,7 +47,6 @@ from papertalk.storage.schema import upgrade
 from papertalk.storage.source_rows import SourceProgress
 
 DATA = Path(__file__).parent / "data"
-CHUNK = 50_000
 BLOCK = 8 << 20  # bytes read from the file at a time
 IDLE = 0.5  # the WebSocket readers stop after this quiet time, subtracted from their times
 NOW = 1_796_100_000
@@ -155,12 +160,15 @@ def ws_transport_only(url: str) -> dict[str, float]:
     return rates
 
 
-def ws_ours(url: str) -> tuple[float, float, int]:
-    fetcher = JetstreamFetcher(url, None, page_events=CHUNK, page_seconds=5.0, idle_seconds=IDLE)
+def ws_ours(url: str) -> tuple[float, float, int, int]:
+    fetcher = JetstreamFetcher(url, None, idle_seconds=IDLE)
     spec = SourceSpec("bluesky:jetstream:arxiv", "bluesky", "jetstream", "arxiv")
     start, cpu = time.perf_counter(), time.process_time()
-    kept = sum(len(page.posts) for page in fetcher.pages(spec, None))
-    return time.perf_counter() - start - IDLE, time.process_time() - cpu, kept
+    kept = pages = 0
+    for page in fetcher.pages(spec, None):
+        kept += len(page.posts)
+        pages += 1
+    return time.perf_counter() - start - IDLE, time.process_time() - cpu, kept, pages
 
 
 def ws_stored(url: str, db: Path) -> tuple[float, Any]:
@@ -169,33 +177,35 @@ def ws_stored(url: str, db: Path) -> tuple[float, Any]:
     upgrade(engine)
     row, _ = sources.add(engine, "bluesky", "jetstream", "arxiv", NOW)
     registry = FetcherRegistry()
-    registry.add(
-        "bluesky", "jetstream", JetstreamFetcher(url, None, page_events=CHUNK, page_seconds=5.0, idle_seconds=IDLE)
-    )
+    registry.add("bluesky", "jetstream", JetstreamFetcher(url, None, idle_seconds=IDLE))
     start = time.perf_counter()
     outcome = run_source(engine, registry, row, NOW)
     return time.perf_counter() - start - IDLE, outcome
 
 
-def store_both(posts: list[Any], data: Path, pages: int) -> tuple[float, float]:
-    """Seconds to store the kept posts as capture does (``pages`` pages, each with its cursor) and as the
-    core's file import does (batches of 20,000), each into a fresh SQLite database."""
-    times = []
-    for name, size in (("capture", max(1, -(-len(posts) // pages))), ("import", 20_000)):
-        db = data / f"jetstream-{name}.sqlite3"
-        db.unlink(missing_ok=True)
-        engine = make_engine(f"sqlite:///{db}")
-        upgrade(engine)
-        row, _ = sources.add(engine, "bluesky", "jetstream", "arxiv", NOW)
-        store = IngestStore(engine, RankingSettings())
-        start = time.perf_counter()
-        for at in range(0, len(posts), size):
-            progress = SourceProgress(row.id, str(at), size, "bluesky") if name == "capture" else None
-            store.write_batch(stage_batch(c for p in posts[at : at + size] for c in citing(p)), None, NOW, progress)
-        times.append(time.perf_counter() - start)
-        engine.dispose()
-        db.unlink()
-    return times[0], times[1]
+def store_both(posts: list[Any], data: Path, pages: int, rounds: int = 5) -> tuple[list[float], list[float]]:
+    """Seconds to store the kept posts as capture does (``pages`` equal pages, each with its cursor) and as
+    the core's file import does (batches of 20,000), each into a fresh SQLite database; the two alternate
+    ``rounds`` times so both see the same load."""
+    times: dict[str, list[float]] = {"capture": [], "import": []}
+    for _ in range(rounds):
+        for name, size in (("capture", max(1, -(-len(posts) // pages))), ("import", 20_000)):
+            db = data / f"jetstream-{name}.sqlite3"
+            db.unlink(missing_ok=True)
+            engine = make_engine(f"sqlite:///{db}")
+            upgrade(engine)
+            row, _ = sources.add(engine, "bluesky", "jetstream", "arxiv", NOW)
+            store = IngestStore(engine, RankingSettings())
+            start = time.perf_counter()
+            for at in range(0, len(posts), size):
+                progress = SourceProgress(row.id, str(at), size, "bluesky") if name == "capture" else None
+                staged = stage_batch(c for p in posts[at : at + size] for c in citing(p))
+                store.write_batch(staged, None, NOW, progress)
+            times[name].append(time.perf_counter() - start)
+            engine.dispose()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return times["capture"], times["import"]
 
 
 def main() -> None:
@@ -229,7 +239,7 @@ def main() -> None:
     server, url = start_server(path, args.data)
     try:
         plain_ws_s, plain_cpu, ws_events, ws_found = ws_plain(url)
-        ours_ws_s, ours_cpu, ws_kept = ws_ours(url)
+        ours_ws_s, ours_cpu, ws_kept, ws_pages = ws_ours(url)
         stored_s, outcome = ws_stored(url, args.data / "jetstream-capture.sqlite3")
         transport = ws_transport_only(url)
     finally:
@@ -243,6 +253,7 @@ def main() -> None:
         "ours_events_per_cpu_s": args.events / ours_cpu,
         "plain_found": ws_found,
         "ours_kept_posts": ws_kept,
+        "ours_pages": ws_pages,
         "stored_end_to_end_events_per_s": args.events / stored_s,
         "stored_posts": outcome.posts_new,
         "stored_mentions": outcome.mentions,
@@ -251,26 +262,33 @@ def main() -> None:
     }
     print(
         f"websocket: plain {ws_events / plain_ws_s:,.0f} ev/s, ours {args.events / ours_ws_s:,.0f} ev/s; "
-        f"stored end to end {args.events / stored_s:,.0f} ev/s ({outcome.posts_new} posts, {outcome.pages} pages)"
+        f"stored end to end {args.events / stored_s:,.0f} ev/s ({outcome.posts_new} posts, {outcome.pages} pages; "
+        f"{ws_pages} pages when only read)"
     )
     print(
         f"websocket transport alone: ours {transport['ours_messages_per_s']:,.0f} msg/s, "
         f"websockets library {transport['websockets_messages_per_s']:,.0f} msg/s"
     )
     capture_s, import_s = store_both(posts, args.data, outcome.pages)
+    capture_rate, import_rate = len(posts) / statistics.median(capture_s), len(posts) / statistics.median(import_s)
+    # Each round's capture and import ran back to back: the median of their ratios is the least noisy figure.
+    ratio = statistics.median(i / c for c, i in zip(capture_s, import_s, strict=True))
     report["store"] = {
         "posts": len(posts),
         "capture_pages": outcome.pages,
-        "capture_posts_per_s": len(posts) / capture_s,
-        "import_posts_per_s": len(posts) / import_s,
+        "capture_posts_per_s": capture_rate,
+        "import_posts_per_s": import_rate,
+        "capture_over_import": ratio,
+        "rounds_s": {"capture": capture_s, "import": import_s},
     }
     print(
         f"websocket reader CPU: plain {ws_events / plain_cpu:,.0f} ev/cpu-s, "
         f"ours {args.events / ours_cpu:,.0f} ev/cpu-s"
     )
     print(
-        f"store {len(posts)} posts: capture pages {len(posts) / capture_s:,.0f} posts/s, "
-        f"import batches {len(posts) / import_s:,.0f} posts/s"
+        f"store {len(posts)} posts (median of {len(capture_s)} alternating rounds): capture in {outcome.pages} "
+        f"pages {capture_rate:,.0f} posts/s, import batches {import_rate:,.0f} posts/s "
+        f"(capture/import {ratio:.2f}, median of the rounds' ratios)"
     )
     report["load_after"] = os.getloadavg()
     print(f"results: {save(f'jetstream-{args.events}', report, args.results)}")

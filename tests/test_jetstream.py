@@ -8,7 +8,7 @@ import httpx
 import orjson
 
 from papertalk.core.records import Author
-from papertalk.fetching.pages import FetcherRegistry
+from papertalk.fetching.pages import FetcherRegistry, SourceSpec
 from papertalk.services import sources
 from papertalk.services.accounts import add_ids_to_network
 from papertalk.services.capture import run_source
@@ -153,3 +153,27 @@ def test_following_mode_asks_for_dids_and_hydrates_reposts(
     rows = table(engine, "SELECT kind FROM posts ORDER BY kind")
     assert rows == [("post",), ("post",), ("repost",)]
     assert table(engine, "SELECT COUNT(*) FROM mentions") == [(2,)]  # the original and its repost
+
+
+ARXIV_SPEC = SourceSpec("bluesky:jetstream:arxiv", "bluesky", "jetstream", "arxiv")
+
+
+def test_a_page_ends_at_page_posts_kept_posts(fake_jetstream: FakeJetstream) -> None:
+    linked = _stream(fake_jetstream)  # 12 arXiv posts, 25 events apart
+    fake_jetstream.delay = 0.002  # a live pace: each read brings a message or two, not the whole stream
+    fetcher = JetstreamFetcher(
+        fake_jetstream.url, None, page_events=10_000, page_seconds=60, page_posts=3, idle_seconds=1.2, filter_events=1
+    )
+    pages = list(fetcher.pages(ARXIV_SPEC, None))
+    assert [len(p.posts) for p in pages] == [3, 3, 3, 3]
+    assert [p.cursor for p in pages] == [str(T0 + k * 1000) for k in linked[2::3]]  # its last post's event
+
+
+def test_a_page_ends_after_page_seconds_of_reading(fake_jetstream: FakeJetstream) -> None:
+    linked = _stream(fake_jetstream, 200)
+    fake_jetstream.delay = 0.01  # ~2 s of stream
+    fetcher = JetstreamFetcher(fake_jetstream.url, None, page_events=10_000, page_seconds=0.4, idle_seconds=1.2)
+    pages = list(fetcher.pages(ARXIV_SPEC, None))
+    assert len(pages) >= 3  # ~5 pages of 0.4 s; fewer under heavy load, never one page for the whole stream
+    assert sum(len(p.posts) for p in pages) == len(linked)
+    assert pages[-1].cursor == str(T0 + 200 * 1000)

@@ -170,18 +170,21 @@ class BatchLoader:
             "links = ?, lang = ?, platform_score = ? WHERE id = ?",
             updates,
         )
-        papers_new = self.sql.execute(
-            conn,
-            "INSERT INTO papers (arxiv_id) SELECT DISTINCT arxiv_id FROM stage_refs WHERE true "
-            "ON CONFLICT (arxiv_id) DO NOTHING",
-        )
-        mark_cited_versions(conn, "SELECT arxiv_id, version FROM stage_refs WHERE version IS NOT NULL")
-        mentions_new = self.sql.execute(
-            conn,
-            f"INSERT INTO mentions ({MENTION_COLUMNS}) SELECT r.post_row, pa.id, r.version, r.account_id, "
-            "r.created_at, r.kind_bit, false FROM stage_refs r JOIN papers pa ON pa.arxiv_id = r.arxiv_id "
-            "WHERE true ON CONFLICT (post_id, paper_id) DO NOTHING",
-        )
+        papers_new = mentions_new = 0
+        if refs:  # skipped when empty: statements cost their fixed part even with nothing to do
+            papers_new = self.sql.execute(
+                conn,
+                "INSERT INTO papers (arxiv_id) SELECT DISTINCT arxiv_id FROM stage_refs WHERE true "
+                "ON CONFLICT (arxiv_id) DO NOTHING",
+            )
+            if any(ref[2] is not None for ref in refs):
+                mark_cited_versions(conn, "SELECT arxiv_id, version FROM stage_refs WHERE version IS NOT NULL")
+            mentions_new = self.sql.execute(
+                conn,
+                f"INSERT INTO mentions ({MENTION_COLUMNS}) SELECT r.post_row, pa.id, r.version, r.account_id, "
+                "r.created_at, r.kind_bit, false FROM stage_refs r JOIN papers pa ON pa.arxiv_id = r.arxiv_id "
+                "WHERE true ON CONFLICT (post_id, paper_id) DO NOTHING",
+            )
         for _ in range(inheritance_passes(staged)):  # each pass reaches one step further along a chain
             added = self.sql.execute(
                 conn,
@@ -298,25 +301,21 @@ class BatchLoader:
         """Fold the mentions selected by ``source`` into votes, and their changes into the rankings."""
         self.sql.execute(conn, STAGE_VOTES_DDL)
         self.sql.execute(conn, "DELETE FROM stage_votes")
-        # SUM(DISTINCT bit) is the bitwise OR of the bits present: each kind is one distinct power of two.
+        # SUM(DISTINCT bit) is the bitwise OR of the bits present: each kind is one distinct power of two. One
+        # statement stages each vote merged with the stored one (earliest time, OR of the kinds), with the
+        # stored values as the old ones, and only the votes that this changes.
         self.sql.execute(
             conn,
-            "INSERT INTO stage_votes (paper_id, account_id, first_at, kinds) "
-            f"SELECT m.paper_id, m.account_id, MIN(m.created_at), SUM(DISTINCT m.kind_bit) {source} "
-            "GROUP BY m.paper_id, m.account_id",
+            "INSERT INTO stage_votes (paper_id, account_id, first_at, kinds, old_first_at, old_kinds) "
+            "SELECT n.paper_id, n.account_id, "
+            "CASE WHEN v.first_at IS NULL OR n.first_at < v.first_at THEN n.first_at ELSE v.first_at END, "
+            "n.kinds | COALESCE(v.kinds, 0), v.first_at, v.kinds FROM (SELECT m.paper_id, m.account_id, "
+            f"MIN(m.created_at) AS first_at, SUM(DISTINCT m.kind_bit) AS kinds {source} "
+            "GROUP BY m.paper_id, m.account_id) AS n "
+            "LEFT JOIN votes v ON v.paper_id = n.paper_id AND v.account_id = n.account_id "
+            "WHERE v.first_at IS NULL OR n.first_at < v.first_at OR (n.kinds | v.kinds) <> v.kinds",
             params,
         )
-        self.sql.execute(
-            conn,
-            "UPDATE stage_votes SET old_first_at = v.first_at, old_kinds = v.kinds FROM votes v "
-            "WHERE v.paper_id = stage_votes.paper_id AND v.account_id = stage_votes.account_id",
-        )
-        self.sql.execute(
-            conn,
-            f"UPDATE stage_votes SET first_at = {self.sql.least}(first_at, old_first_at), kinds = kinds | old_kinds "
-            "WHERE old_first_at IS NOT NULL",
-        )
-        self.sql.execute(conn, "DELETE FROM stage_votes WHERE old_first_at = first_at AND old_kinds = kinds")
         self.sql.execute(
             conn,
             "INSERT INTO votes (paper_id, account_id, first_at, kinds) SELECT paper_id, account_id, first_at, kinds "

@@ -65,15 +65,19 @@ class RankTables:
     def __init__(self, sql: BulkSql, settings: RankingSettings) -> None:
         self.sql = sql
         self.settings = settings
+        # Worked out once: every batch reads the states and adds its deltas with these.
+        self._fingerprints = {w.name: (fingerprint(w, settings), rate(w)) for w in settings.windows}
+        self._new = contribution_sql(settings, "first_at", "kinds")
+        self._old = contribution_sql(settings, "old_first_at", "old_kinds")
 
     def states(self, conn: Connection, for_update: bool = False) -> dict[str, WindowState]:
         lock = " FOR UPDATE" if for_update and self.sql.postgres else ""
         rows = self.sql.all(conn, f"SELECT window_name, cutoff, t0, fingerprint FROM window_state{lock}")
-        current = {w.name: w for w in self.settings.windows}
+        current = self._fingerprints
         return {
-            name: WindowState(name, int(cutoff), int(t0), rate(current[name]))
+            name: WindowState(name, int(cutoff), int(t0), current[name][1])
             for name, cutoff, t0, fp in rows
-            if name in current and fp == fingerprint(current[name], self.settings)
+            if name in current and fp == current[name][0]
         }
 
     def lock(self, conn: Connection) -> None:
@@ -110,8 +114,7 @@ class RankTables:
 
     def apply_vote_changes(self, conn: Connection, states: dict[str, WindowState]) -> None:
         """Add the deltas of the changed votes staged in ``stage_votes`` (new and old values) to every window."""
-        new = contribution_sql(self.settings, "first_at", "kinds")
-        old = contribution_sql(self.settings, "old_first_at", "old_kinds")
+        new, old = self._new, self._old
         for state in states.values():
             self._add(
                 conn,
@@ -141,7 +144,7 @@ class RankTables:
 
     def advance(self, conn: Connection, now: int, states: dict[str, WindowState]) -> None:
         """Remove the votes that left each window by ``now``; rebase the stored sums when due."""
-        contribution = contribution_sql(self.settings, "first_at", "kinds")
+        contribution = self._new
         for window in self.settings.windows:
             state = states.get(window.name)
             if state is None or window.length is None or now - window.length <= state.cutoff:

@@ -4,8 +4,12 @@
   (see ``jetstream_events.EventFilter``); ``bluesky:jetstream:following`` asks the server for the
   followed accounts only (``wantedDids`` from the source's ``accounts`` option, filled by ``services.capture`` from the
   network ``following``) and keeps everything.
-* Pages are cut every ``page_events`` events or ``page_seconds``; each page's cursor is the ``time_us``
-  of its last event, committed with its posts (see ``services.capture``), so a kill loses nothing.
+* Messages are filtered as they arrive, ``filter_events`` at a time (a page holds at most that many raw
+  events; of the rest only what they kept: posts, deletes, rejects). A page ends at ``page_events``
+  events, ``page_posts`` kept posts or ``page_seconds`` of reading, whichever comes first: a live stream
+  commits about once a second, a catch-up from an old cursor commits big pages (every commit costs the
+  same fixed work however few posts it holds). Each page's cursor is the ``time_us`` of its last event,
+  committed with its posts (see ``services.capture``), so a kill loses nothing.
 * On a disconnect the fetcher reconnects with a growing back-off from its last cursor minus
   ``rewind_us`` (Jetstream's advice for gapless playback); the repeats are absorbed by the idempotent
   import (at-least-once). Deletes become ``FetchedPage.deleted`` (tombstones).
@@ -24,13 +28,24 @@ from urllib.parse import urlencode
 from papertalk.fetching.pages import FetchedPage, FetchError, SourceSpec
 from papertalk.fetching.websocket import WebSocketReader
 from papertalk.sources.bluesky.hydrate import hydrate
-from papertalk.sources.bluesky.jetstream_events import WANTED_COLLECTIONS, EventFilter, read_events
+from papertalk.sources.bluesky.jetstream_events import WANTED_COLLECTIONS, EventBatch, EventFilter, read_events
 from papertalk.sources.bluesky.xrpc import XrpcClient
 
 DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
 REWIND_US = 5_000_000  # replay the last 5 s after a reconnect
 MAX_WANTED_DIDS = 10_000  # Jetstream's limit
 STOP_CHECK_SECONDS = 0.5  # how often a quiet stream looks at ``stop``
+# A catch-up page: ~1 s of reading at 300,000 events/s, so ``page_seconds`` usually ends it first. Raw
+# events are filtered as they arrive, so a page holds only what it keeps (~1 % posts, ~3 % deletes: a few
+# MB at this size, not the ~180 MB of the raw events); the count bounds what a kill makes the restart
+# read again.
+PAGE_EVENTS = 300_000
+# Raw events are held until this many (~12 MB), then filtered together: filtering each socket read's ~1,700
+# on its own cost ~1.5x the CPU an event in the replay benchmark (bench/jetstream.py).
+FILTER_EVENTS = 20_000
+# At most as many posts as one batch of the core's file import: bounds a page's memory where every event
+# is kept (``following``: ~1.1 KB a parsed post in the replay benchmark, so ~22 MB).
+PAGE_POSTS = 20_000
 
 
 class JetstreamFetcher:
@@ -40,8 +55,10 @@ class JetstreamFetcher:
         self,
         url: str,
         appview: XrpcClient | None,
-        page_events: int = 2000,
+        page_events: int = PAGE_EVENTS,
         page_seconds: float = 1.0,
+        page_posts: int = PAGE_POSTS,
+        filter_events: int = FILTER_EVENTS,
         idle_seconds: float = 5.0,
         max_failures: int = 6,
         rewind_us: int = REWIND_US,
@@ -51,6 +68,7 @@ class JetstreamFetcher:
         self.url = url
         self.appview = appview
         self.page_events, self.page_seconds, self.idle_seconds = page_events, page_seconds, idle_seconds
+        self.page_posts, self.filter_events = page_posts, filter_events
         self.max_failures, self.rewind_us, self.sleep = max_failures, rewind_us, sleep
         self.stop = stop or threading.Event()
 
@@ -70,47 +88,54 @@ class JetstreamFetcher:
             return  # nobody followed yet: nothing to listen to
         position = int(cursor) if cursor and cursor.isdigit() else None
         failures, done = 0, 0
-        buffer: list[bytes] = []
+        page = _PageReader(EventFilter(everything=source.target == "following"), source.name, self.filter_events)
         while not self.stop.is_set():
-            buffer = []
+            page = _PageReader(page.keep, source.name, self.filter_events)
             try:
                 with WebSocketReader(self.subscribe_url(source, position), open_timeout=10, max_size=2**22) as ws:
                     failures = 0
                     started = quiet_since = time.monotonic()
                     while not self.stop.is_set():
                         try:
-                            buffer += ws.read_messages(timeout=min(self.idle_seconds, STOP_CHECK_SECONDS))
+                            messages = ws.read_messages(timeout=min(self.idle_seconds, STOP_CHECK_SECONDS))
                         except TimeoutError:
                             if time.monotonic() - quiet_since < self.idle_seconds:
                                 continue  # look at ``stop`` again
-                            if buffer:
-                                yield self._page(source, buffer)
+                            if page.events:
+                                yield self._page(source, page.done())
                             return  # caught up
                         quiet_since = time.monotonic()
-                        while len(buffer) >= self.page_events or (
-                            buffer and quiet_since - started >= self.page_seconds
-                        ):
-                            page = self._page(source, buffer[: self.page_events])
-                            position = int(page.cursor) if page.cursor else position
-                            buffer, started = buffer[self.page_events :], time.monotonic()
-                            yield page
-                            done += 1
-                            if max_pages is not None and done >= max_pages:
-                                return
+                        while messages:
+                            room = self.page_events - page.events
+                            page.add(messages[:room])
+                            messages = messages[room:]
+                            if (
+                                page.events >= self.page_events
+                                or page.posts >= self.page_posts
+                                or quiet_since - started >= self.page_seconds
+                            ):
+                                fetched = self._page(source, page.done())
+                                position = int(fetched.cursor) if fetched.cursor else position
+                                page = _PageReader(page.keep, source.name, self.filter_events)
+                                started = time.monotonic()
+                                yield fetched
+                                done += 1
+                                if max_pages is not None and done >= max_pages:
+                                    return
             except OSError as exc:  # WebSocketClosed, WebSocketError, refused, reset, timeouts
-                if buffer:  # complete messages received before the drop are good
-                    page = self._page(source, buffer)
-                    position = int(page.cursor) if page.cursor else position
-                    yield page
+                if page.events:  # complete messages received before the drop are good
+                    fetched = self._page(source, page.done())
+                    position = int(fetched.cursor) if fetched.cursor else position
+                    page = _PageReader(page.keep, source.name, self.filter_events)
+                    yield fetched
                 failures += 1
                 if failures >= self.max_failures:
                     raise FetchError(f"{source.name}: jetstream unreachable after {failures} attempts: {exc}") from None
                 self.sleep(min(60.0, 0.5 * 2 ** (failures - 1)))
-        if buffer:
-            yield self._page(source, buffer)
+        if page.events:
+            yield self._page(source, page.done())
 
-    def _page(self, source: SourceSpec, raws: list[bytes]) -> FetchedPage:
-        batch = read_events(raws, EventFilter(everything=source.target == "following"), source.name)
+    def _page(self, source: SourceSpec, batch: EventBatch) -> FetchedPage:
         posts = batch.posts
         if self.appview is not None and posts:
             posts = hydrate(self.appview, posts, source.name, batch.rejects)
@@ -120,3 +145,43 @@ class JetstreamFetcher:
             None if batch.cursor is None else str(batch.cursor),
             deleted=tuple(batch.deleted),
         )
+
+
+class _PageReader:
+    """The page being read: raw events waiting to be filtered (fewer than ``filter_events``: filtering many
+    at a time keeps the pre-check in C), and what the filtered ones kept."""
+
+    def __init__(self, keep: EventFilter, where: str, filter_events: int) -> None:
+        self.keep, self.where, self.filter_events = keep, where, filter_events
+        self.raw: list[bytes] = []
+        self.held = EventBatch()
+
+    @property
+    def events(self) -> int:
+        return self.held.events + len(self.raw)
+
+    @property
+    def posts(self) -> int:
+        """Posts kept so far (of the events filtered so far)."""
+        return len(self.held.posts)
+
+    def add(self, messages: list[bytes]) -> None:
+        self.raw += messages
+        if len(self.raw) >= self.filter_events:
+            self._filter()
+
+    def done(self) -> EventBatch:
+        self._filter()
+        return self.held
+
+    def _filter(self) -> None:
+        if not self.raw:
+            return
+        part, held = read_events(self.raw, self.keep, self.where), self.held
+        self.raw = []
+        held.posts += part.posts
+        held.deleted += part.deleted
+        held.rejects += part.rejects
+        held.events += part.events
+        if part.cursor is not None:  # the cursor is the last event's
+            held.cursor = part.cursor
