@@ -351,10 +351,59 @@ def test_a_reader_whose_writer_was_killed_stops_instead_of_waiting(monkeypatch: 
     queue.put(("rejects", []))  # full: the writer reads nothing more
     parents = iter([os.getppid()])
     monkeypatch.setattr(x_archive_reading, "WORKER_POLL_SECONDS", 0.05)
+    monkeypatch.setattr(x_archive_reading, "leave_with_parent", lambda parent: None)  # it would see the fake ppid
     monkeypatch.setattr(x_archive_reading.os, "getppid", lambda: next(parents, 1))  # then orphaned
     x_archive_reading._relay(iter([("rejects", ["a"]), ("rejects", ["b"])]), "archive", queue)
     assert queue.get(timeout=1) == ("rejects", [])
     queue.close()
+
+
+ORPHANING_WRITER = """
+import os, sys, time
+from pathlib import Path
+from papertalk.services.x_archive_reading import ReadingProcess, _produce
+reader = ReadingProcess(Path(sys.argv[1]), 5000, _produce)
+print(reader.worker.pid, flush=True)
+time.sleep(3)  # the reader has put its few, large messages; their bytes fill the pipe
+os._exit(0)  # gone without reading them or stopping the reader (as a killed or abandoned writer)
+"""
+
+
+def test_a_reader_left_with_unread_messages_exits_when_its_writer_is_gone(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    root = make_archive(tmp_path / "archive")
+    entries = [tweet(n, f"tweet {n} " + "words " * 40, [ARXIV] if n % 7 == 0 else None) for n in range(1, 3001)]
+    (root / "data" / "tweets.js").write_bytes(js("tweets", 0, entries))
+    for extra in (root / "data").glob("tweets-part*.js"):
+        extra.unlink()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", ORPHANING_WRITER, str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert writer.stdout is not None
+    reader = int(writer.stdout.readline())
+    assert writer.wait(timeout=60) == 0
+    writer.stdout.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and os.path.exists(f"/proc/{reader}"):
+        time.sleep(0.2)
+    alive = os.path.exists(f"/proc/{reader}") and "zombie" not in _state(reader)
+    if alive:
+        os.kill(reader, 9)
+    assert not alive, "the reading process outlived its writer"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
+    except (OSError, IndexError):
+        return "gone"
 
 
 def test_odd_encodings_keep_the_rest(tmp_path: Path) -> None:

@@ -98,6 +98,12 @@ def import_x_files(app: AppContext, paths: list[Path], fmt: str, as_json: bool) 
     missing = [str(p) for p in paths if not p.exists() or (fmt != "x-archive" and not p.is_file())]
     if missing:
         raise fail(app, f"no such file: {', '.join(missing)}")
+    first = None
+    if fmt == "x-archive":
+        from papertalk.services.x_archive_reading import start_reading
+
+        # The first archive's reading processes start now and work while this one opens the database.
+        first = start_reading(paths[0], app.settings.import_batch_size)
     engine = open_or_fail(app)
     printer = RejectPrinter(app.errors)
     progress = byte_progress(app.errors, enabled=not as_json and app.errors.is_terminal)
@@ -112,9 +118,9 @@ def import_x_files(app: AppContext, paths: list[Path], fmt: str, as_json: bool) 
             ranking=app.settings.ranking,
         )
         try:
-            for path in paths:
+            for n, path in enumerate(paths):
                 if fmt == "x-archive":
-                    importer.import_archive(path)
+                    importer.import_archive(path, first if n == 0 else None)
                 else:
                     importer.import_api_file(path, fmt)
         except ArchiveError as exc:

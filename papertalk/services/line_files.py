@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 from papertalk.services.bulk_gc import collect_rarely, rare_collections
-from papertalk.services.lean_spawn import lean_spawn
+from papertalk.services.lean_spawn import lean_spawn, leave_with_parent
 from papertalk.storage.checkpoints import Checkpoint
 
 HEAD_BYTES = 64 * 1024
@@ -128,15 +126,7 @@ def _in_worker(
 
 def _start_worker(parent: int) -> None:
     collect_rarely()
-    # A worker holds both ends of its task queue's pipe, so it never sees EOF: if the importing process is
-    # killed (kill -9, out of memory), the worker would wait forever. It leaves when its parent is gone.
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(1)
+    leave_with_parent(parent)  # if the importing process is killed, the worker would wait forever
 
 
 def total_size(paths: list[Path]) -> int:

@@ -25,7 +25,7 @@ from papertalk.core.citing import citing
 from papertalk.core.records import Author, CitingPost, Post
 from papertalk.fetching.payload import BadItem
 from papertalk.services.bulk_gc import collect_rarely
-from papertalk.services.lean_spawn import lean_spawn
+from papertalk.services.lean_spawn import lean_spawn, leave_with_parent
 from papertalk.sources.x.archive import (
     NoteText,
     archive_owner,
@@ -218,30 +218,63 @@ def messages_in_workers(path: Path, batch_size: int, readers: int = READERS) -> 
     """Like ``messages_in_worker``, with one process per tweets file (``tweets.js``, ``tweets-part1.js``...),
     up to ``readers`` at a time: the next files are read and parsed while the first is being written.
     Messages come out in the same order as from one process (file by file, then ``following.js``)."""
-    files = DataFiles(path)
-    try:
-        names = files.matching(TWEET_TABLES)
-    finally:
-        files.close()
-    if len(names) < 2:
-        yield from messages_in_worker(path, batch_size)
-        return
-    waiting = deque(enumerate(names))
-    running: deque[ReadingProcess] = deque()
-    try:
-        while waiting or running:
-            while waiting and len(running) < readers:
-                index, name = waiting.popleft()
-                running.append(ReadingProcess(path, batch_size, partial(_produce_part, name=name, first=index == 0)))
-            for message in running.popleft().messages():
-                yield message
-                if message[0] == "error":  # the archive's one error: nothing after it counts
-                    return
-        yield from following_messages(path)
-    finally:
-        for process in running:  # not read to the end (an error stopped the import): nothing to wait for
-            process.worker.terminate()
+    return ArchiveReaders(path, batch_size, readers).messages()
+
+
+class ArchiveReaders:
+    """The reading processes of one archive (see ``messages_in_workers``), started when this is made: a
+    caller can start them first and open its database while they read (``start_reading``)."""
+
+    def __init__(self, path: Path, batch_size: int, readers: int = READERS) -> None:
+        files = DataFiles(path)
+        try:
+            names = files.matching(TWEET_TABLES)
+        finally:
+            files.close()
+        self.path, self.batch_size, self.readers = path, batch_size, readers
+        self.waiting = deque(enumerate(names)) if len(names) >= 2 else deque()
+        self.running: deque[ReadingProcess] = deque()
+        self.single = ReadingProcess(path, batch_size, _produce) if len(names) < 2 else None
+        self._start_more()
+
+    def _start_more(self) -> None:
+        while self.waiting and len(self.running) < self.readers:
+            index, name = self.waiting.popleft()
+            produce = partial(_produce_part, name=name, first=index == 0)
+            self.running.append(ReadingProcess(self.path, self.batch_size, produce))
+
+    def messages(self) -> Iterator[Message]:
+        if self.single is not None:
+            yield from self.single.messages()
+            return
+        try:
+            while self.running:
+                for message in self.running[0].messages():
+                    yield message
+                    if message[0] == "error":  # the archive's one error: nothing after it counts
+                        return
+                self.running.popleft()
+                self._start_more()
+            yield from following_messages(self.path)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """End the reading processes still running (an error, or the caller gave up before reading)."""
+        for process in [*self.running, *([self.single] if self.single is not None else [])]:
+            if process.worker.is_alive():
+                process.worker.terminate()
             process.worker.join()
+        self.running.clear()
+        self.waiting.clear()
+
+
+def start_reading(path: Path, batch_size: int) -> Iterator[Message]:
+    """The messages of the archive at ``path``, its reading already under way in other processes when the
+    archive is large enough to pay for them (``PARALLEL_FROM_BYTES``), else read here as they are asked."""
+    if archive_size(path) > PARALLEL_FROM_BYTES:
+        return ArchiveReaders(path, batch_size).messages()
+    return archive_messages(path, batch_size)
 
 
 class ReadingProcess:
@@ -295,6 +328,7 @@ def _relay(messages: Iterator[Message], path: str, queue: multiprocessing.Queue[
     stops instead of waiting forever on a full queue: it checks its parent whenever a put times out."""
     writer = os.getppid()
     collect_rarely()  # this process only reads the archive
+    leave_with_parent(writer)  # even when waiting at exit to flush its last messages to a writer that is gone
     try:
         try:
             for message in messages:

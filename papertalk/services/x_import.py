@@ -68,9 +68,16 @@ class XImporter:
         self.on_progress = on_progress or (lambda _n: None)
         self.summary = XImportSummary()
 
-    def import_archive(self, path: Path) -> None:
-        parallel = self.parallel if self.parallel is not None else archive_size(path) > PARALLEL_FROM_BYTES
-        messages = messages_in_workers(path, self.batch_size) if parallel else archive_messages(path, self.batch_size)
+    def import_archive(self, path: Path, started: Iterator[Message] | None = None) -> None:
+        """Import the archive at ``path``; ``started``: its messages from ``start_reading``, when the
+        caller started reading it before opening the database (the readers' start-up then overlaps it)."""
+        if started is not None:
+            messages = started
+        else:
+            parallel = self.parallel if self.parallel is not None else archive_size(path) > PARALLEL_FROM_BYTES
+            messages = (
+                messages_in_workers(path, self.batch_size) if parallel else archive_messages(path, self.batch_size)
+            )
         self._write(messages)
         self.store.refresh_rankings(self.now)
 
