@@ -172,8 +172,23 @@ def test_a_page_ends_at_page_posts_kept_posts(fake_jetstream: FakeJetstream) -> 
 def test_a_page_ends_after_page_seconds_of_reading(fake_jetstream: FakeJetstream) -> None:
     linked = _stream(fake_jetstream, 200)
     fake_jetstream.delay = 0.01  # ~2 s of stream
-    fetcher = JetstreamFetcher(fake_jetstream.url, None, page_events=10_000, page_seconds=0.4, idle_seconds=1.2)
+    live = lambda: T0 / 1e6 + 1  # noqa: E731  (the stream's events are a second old: a live stream)
+    fetcher = JetstreamFetcher(
+        fake_jetstream.url, None, page_events=10_000, page_seconds=0.4, idle_seconds=1.2, clock=live
+    )
     pages = list(fetcher.pages(ARXIV_SPEC, None))
     assert len(pages) >= 3  # ~5 pages of 0.4 s; fewer under heavy load, never one page for the whole stream
     assert sum(len(p.posts) for p in pages) == len(linked)
     assert pages[-1].cursor == str(T0 + 200 * 1000)
+
+
+def test_a_catch_up_from_an_old_cursor_is_not_cut_by_time(fake_jetstream: FakeJetstream) -> None:
+    linked = _stream(fake_jetstream, 200)
+    fake_jetstream.delay = 0.01  # the same ~2 s of stream, but its events are an hour old
+    later = lambda: T0 / 1e6 + 3600  # noqa: E731
+    fetcher = JetstreamFetcher(
+        fake_jetstream.url, None, page_events=10_000, page_seconds=0.4, idle_seconds=1.2, clock=later
+    )
+    pages = list(fetcher.pages(ARXIV_SPEC, None))
+    assert len(pages) == 1  # one page, as big as an import batch allows
+    assert len(pages[0].posts) == len(linked) and pages[0].cursor == str(T0 + 200 * 1000)

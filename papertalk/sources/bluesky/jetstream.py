@@ -7,8 +7,10 @@
 * Messages are filtered as they arrive, ``filter_events`` at a time (a page holds at most that many raw
   events; of the rest only what they kept: posts, deletes, rejects). A page ends at ``page_events``
   events, ``page_posts`` kept posts or ``page_seconds`` of reading, whichever comes first: a live stream
-  commits about once a second, a catch-up from an old cursor commits big pages (every commit costs the
-  same fixed work however few posts it holds). Each page's cursor is the ``time_us`` of its last event,
+  commits about once a second. A catch-up from an old cursor (events more than ``CATCH_UP_LAG_SECONDS``
+  old) is not cut by time: its pages are as big as the core import's batches (``PAGE_POSTS`` kept posts,
+  or ``PAGE_EVENTS`` events), because every commit costs the same fixed work however few posts it holds,
+  so capture then stores at the import's rate. Each page's cursor is the ``time_us`` of its last event,
   committed with its posts (see ``services.capture``), so a kill loses nothing.
 * On a disconnect the fetcher reconnects with a growing back-off from its last cursor minus
   ``rewind_us`` (Jetstream's advice for gapless playback); the repeats are absorbed by the idempotent
@@ -28,18 +30,26 @@ from urllib.parse import urlencode
 from papertalk.fetching.pages import FetchedPage, FetchError, SourceSpec
 from papertalk.fetching.websocket import WebSocketReader
 from papertalk.sources.bluesky.hydrate import hydrate
-from papertalk.sources.bluesky.jetstream_events import WANTED_COLLECTIONS, EventBatch, EventFilter, read_events
+from papertalk.sources.bluesky.jetstream_events import (
+    WANTED_COLLECTIONS,
+    EventBatch,
+    EventFilter,
+    read_events,
+    time_us_of,
+)
 from papertalk.sources.bluesky.xrpc import XrpcClient
 
 DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
 REWIND_US = 5_000_000  # replay the last 5 s after a reconnect
 MAX_WANTED_DIDS = 10_000  # Jetstream's limit
 STOP_CHECK_SECONDS = 0.5  # how often a quiet stream looks at ``stop``
-# A catch-up page: ~1 s of reading at 300,000 events/s, so ``page_seconds`` usually ends it first. Raw
-# events are filtered as they arrive, so a page holds only what it keeps (~1 % posts, ~3 % deletes: a few
-# MB at this size, not the ~180 MB of the raw events); the count bounds what a kill makes the restart
-# read again.
-PAGE_EVENTS = 300_000
+# The most events in a page: ~7 s of catching up at 300,000 events/s, where ~1 % of the events are kept
+# posts, so a catch-up page usually ends at PAGE_POSTS first. Raw events are filtered as they arrive, so
+# a page holds only what it keeps (~1 % posts, ~3 % deletes: a few MB, not the ~1.2 GB of the raw
+# events); the count bounds what a kill makes the restart read again.
+PAGE_EVENTS = 2_000_000
+# Events older than this are a catch-up: their pages are not cut after ``page_seconds``.
+CATCH_UP_LAG_SECONDS = 60.0
 # Raw events are held until this many (~12 MB), then filtered together: filtering each socket read's ~1,700
 # on its own cost ~1.5x the CPU an event in the replay benchmark (bench/jetstream.py).
 FILTER_EVENTS = 20_000
@@ -64,6 +74,7 @@ class JetstreamFetcher:
         rewind_us: int = REWIND_US,
         sleep: Callable[[float], None] = time.sleep,
         stop: threading.Event | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.url = url
         self.appview = appview
@@ -71,6 +82,7 @@ class JetstreamFetcher:
         self.page_posts, self.filter_events = page_posts, filter_events
         self.max_failures, self.rewind_us, self.sleep = max_failures, rewind_us, sleep
         self.stop = stop or threading.Event()
+        self.clock = clock
 
     def subscribe_url(self, source: SourceSpec, cursor: int | None) -> str:
         params: list[tuple[str, str]] = [("wantedCollections", c) for c in WANTED_COLLECTIONS]
@@ -112,7 +124,7 @@ class JetstreamFetcher:
                             if (
                                 page.events >= self.page_events
                                 or page.posts >= self.page_posts
-                                or quiet_since - started >= self.page_seconds
+                                or (quiet_since - started >= self.page_seconds and not self._catching_up(page))
                             ):
                                 fetched = self._page(source, page.done())
                                 position = int(fetched.cursor) if fetched.cursor else position
@@ -134,6 +146,11 @@ class JetstreamFetcher:
                 self.sleep(min(60.0, 0.5 * 2 ** (failures - 1)))
         if page.events:
             yield self._page(source, page.done())
+
+    def _catching_up(self, page: _PageReader) -> bool:
+        """Is the newest event read more than ``CATCH_UP_LAG_SECONDS`` old (a replay from an old cursor)?"""
+        newest = page.newest_time_us()
+        return newest is not None and newest < (self.clock() - CATCH_UP_LAG_SECONDS) * 1_000_000
 
     def _page(self, source: SourceSpec, batch: EventBatch) -> FetchedPage:
         posts = batch.posts
@@ -164,6 +181,10 @@ class _PageReader:
     def posts(self) -> int:
         """Posts kept so far (of the events filtered so far)."""
         return len(self.held.posts)
+
+    def newest_time_us(self) -> int | None:
+        """The ``time_us`` of the last event read (read from the raw bytes, not parsed)."""
+        return time_us_of(self.raw[-1]) if self.raw else self.held.cursor
 
     def add(self, messages: list[bytes]) -> None:
         self.raw += messages
