@@ -22,7 +22,7 @@ from papertalk.services.fetchers import build_registry
 from papertalk.services.worker import Worker
 from papertalk.storage.engine import Engine
 from tests.fake_bluesky import FakeAppView, post_view, profile
-from tests.fake_jetstream import T0, FakeJetstream, post_event
+from tests.fake_jetstream import FakeJetstream, post_event
 from tests.helpers import table
 
 PAPERTALK = str(Path(sys.executable).parent / "papertalk")
@@ -117,10 +117,12 @@ def test_kill_9_during_a_jetstream_session_then_restart(
     engine: Engine, db_url: str, fake_appview: FakeAppView, fake_jetstream: FakeJetstream
 ) -> None:
     linked = 0
+    # A live session: events of seconds ago (a catch-up from old events is not cut into pages by time).
+    base = int(time.time() * 1_000_000) - 10_000_000
     for k in range(1, 1201):
         arxiv = f"2411.{k:05d}" if k % 20 == 0 else None
         linked += arxiv is not None
-        fake_jetstream.add(post_event(k, f"did:plc:a{k % 7}", arxiv=arxiv))
+        fake_jetstream.add({**post_event(k, f"did:plc:a{k % 7}", arxiv=arxiv), "time_us": base + k * 1000})
     fake_jetstream.delay = 0.004  # about five seconds of stream
     sources.add(engine, "bluesky", "jetstream", "arxiv", 1_796_040_000)
     env = {
@@ -137,7 +139,7 @@ def test_kill_9_during_a_jetstream_session_then_restart(
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     cursor = table(engine, "SELECT cursor FROM sources")[0][0]
-    assert cursor is not None and int(cursor) < T0 + 1200 * 1000  # killed in the middle of the session
+    assert cursor is not None and int(cursor) < base + 1200 * 1000  # killed in the middle of the session
     partial = table(engine, "SELECT COUNT(*) FROM posts")[0][0]
     assert 0 < partial < linked
     fake_jetstream.delay = 0
