@@ -26,6 +26,7 @@ class Filters:
     match: str | None
     published_from: int | None = None
     published_to: int | None = None
+    loose: str | None = None  # PostgreSQL: a weight-free superset of ``match`` (``search_match.loose_tsquery``)
 
 
 def _where(sql: BulkSql, filters: Filters) -> tuple[str, str, list[object]]:
@@ -61,10 +62,9 @@ def newest_matches(conn: Connection, filters: Filters, limit: int) -> list[int]:
     sql = for_connection(conn)
     source, where, params = _where(sql, filters)
     row = _row(sql, filters)
-    order = row
     if sql.postgres and filters.match is not None and _few_matches(conn, source, where, params, limit):
-        order = f"{row} + 0"  # not the primary key's order: PostgreSQL then reads the matches through GIN
-    found = sql.all(conn, f"SELECT {row} FROM {source} WHERE {where} ORDER BY {order} DESC LIMIT ?", (*params, limit))
+        return _newest_through_gin(conn, filters, source, where, params, limit)
+    found = sql.all(conn, f"SELECT {row} FROM {source} WHERE {where} ORDER BY {row} DESC LIMIT ?", (*params, limit))
     return [int(r[0]) for r in found]
 
 
@@ -73,17 +73,44 @@ def _few_matches(conn: Connection, source: str, where: str, params: list[object]
     them beats walking the primary key backwards until ``limit`` of them are found?
 
     The planner picks the backward walk for most queries, because it prices ``@@`` as nearly free; but each
-    row it checks costs ~5 µs (its tsvector is read from TOAST), and the GIN path ~20 µs a match (the
-    column weights make GIN recheck the row). With M estimated matches (the planner's estimate, from the
-    column's statistics) among N papers, the walk checks ~``limit`` × N / M rows and the GIN path reads M:
-    GIN wins when M² < ``limit`` × N / 4 (docs/performance.md: 22 ms instead of 100-130 ms at 100,000
-    papers for a query with ~1,000 matches)."""
+    row it checks costs ~5-8 µs (its tsvector is read from TOAST). Read through GIN with a weight-free
+    query (no recheck of the row), a match costs about as much. With M estimated matches (the planner's
+    estimate, from the column's statistics) among N papers, the walk checks ~``limit`` × N / M rows and the
+    GIN path reads M: GIN wins when M² < ``limit`` × N (docs/performance.md, 2026-12-03)."""
     sql = for_connection(conn)
     plan = sql.all(conn, f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {source} WHERE {where}", params)[0][0]
     estimated = float(plan[0]["Plan"]["Plan Rows"])
     papers = sql.all(conn, "SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = 'papers'::regclass")
     total = float(papers[0][0]) if papers else 0.0
-    return estimated * estimated * 4 < limit * total
+    return estimated * estimated < limit * total
+
+
+def _newest_through_gin(
+    conn: Connection, filters: Filters, source: str, where: str, params: list[object], limit: int
+) -> list[int]:
+    """The newest ``limit`` matches, read through GIN: first the newest ``2 × limit`` candidates of the
+    weight-free query (exact in GIN: no row is read for a recheck), then the real match checked on those
+    only. Should fewer than ``limit`` of them match while more candidates exist (a word found only among
+    the categories, or a phrase whose words are apart), all matches are read through GIN instead."""
+    sql = for_connection(conn)
+    if filters.loose is not None:
+        wanted = 2 * limit
+        candidates = sql.all(
+            conn,
+            "SELECT id FROM papers WHERE search_vector @@ CAST(? AS tsquery) ORDER BY id + 0 DESC LIMIT ?",
+            (filters.loose, wanted),
+        )
+        ids = [int(r[0]) for r in candidates]
+        found = sql.all(
+            conn,
+            f"SELECT p.id FROM {source} WHERE {where} AND " + sql.in_list("p.id") + " ORDER BY p.id DESC LIMIT ?",
+            (*params, sql.list_param(ids), limit),
+        )
+        if len(found) >= limit or len(ids) < wanted:
+            return [int(r[0]) for r in found]
+    # ``id + 0``: not the primary key's order, so PostgreSQL reads the matches through GIN and sorts them.
+    found = sql.all(conn, f"SELECT p.id FROM {source} WHERE {where} ORDER BY p.id + 0 DESC LIMIT ?", (*params, limit))
+    return [int(r[0]) for r in found]
 
 
 def attended_matches(conn: Connection, filters: Filters, window: str, scan: int) -> list[int]:
