@@ -269,10 +269,11 @@ class ArchiveReaders:
         self.waiting.clear()
 
 
-def start_reading(path: Path, batch_size: int) -> Iterator[Message]:
-    """The messages of the archive at ``path``, its reading already under way in other processes when the
-    archive is large enough to pay for them (``PARALLEL_FROM_BYTES``), else read here as they are asked."""
-    if archive_size(path) > PARALLEL_FROM_BYTES:
+def start_reading(path: Path, batch_size: int, parallel: bool | None = None) -> Iterator[Message]:
+    """The messages of the archive at ``path``, its reading already under way in other processes when
+    ``parallel`` (by default: when the archive is large enough to pay for them, ``PARALLEL_FROM_BYTES``),
+    else read here as they are asked."""
+    if parallel if parallel is not None else archive_size(path) > PARALLEL_FROM_BYTES:
         return ArchiveReaders(path, batch_size).messages()
     return archive_messages(path, batch_size)
 

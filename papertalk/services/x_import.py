@@ -18,14 +18,7 @@ from papertalk.core.records import Author
 from papertalk.services.bulk_gc import rare_collections
 from papertalk.services.capture import FOLLOWING_NETWORK
 from papertalk.services.ingest import ImportSummary
-from papertalk.services.x_archive_reading import (
-    PARALLEL_FROM_BYTES,
-    Message,
-    archive_messages,
-    archive_size,
-    batches,
-    messages_in_workers,
-)
+from papertalk.services.x_archive_reading import Message, batches, start_reading
 from papertalk.sources.x.api_files import v1_posts, v2_posts
 from papertalk.storage import account_rows
 from papertalk.storage.engine import Engine
@@ -71,14 +64,7 @@ class XImporter:
     def import_archive(self, path: Path, started: Iterator[Message] | None = None) -> None:
         """Import the archive at ``path``; ``started``: its messages from ``start_reading``, when the
         caller started reading it before opening the database (the readers' start-up then overlaps it)."""
-        if started is not None:
-            messages = started
-        else:
-            parallel = self.parallel if self.parallel is not None else archive_size(path) > PARALLEL_FROM_BYTES
-            messages = (
-                messages_in_workers(path, self.batch_size) if parallel else archive_messages(path, self.batch_size)
-            )
-        self._write(messages)
+        self._write(started if started is not None else start_reading(path, self.batch_size, self.parallel))
         self.store.refresh_rankings(self.now)
 
     def import_api_file(self, path: Path, fmt: str) -> None:

@@ -18,8 +18,6 @@ class BulkSql:
 
     def __init__(self, dialect_name: str) -> None:
         self.postgres = dialect_name == "postgresql"
-        self.least = "LEAST" if self.postgres else "min"
-        self.greatest = "GREATEST" if self.postgres else "max"
 
     def text(self, sql: str) -> str:
         # Only our own statements pass through here, and none contains a literal '?'.

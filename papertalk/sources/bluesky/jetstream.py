@@ -100,9 +100,10 @@ class JetstreamFetcher:
             return  # nobody followed yet: nothing to listen to
         position = int(cursor) if cursor and cursor.isdigit() else None
         failures, done = 0, 0
-        page = _PageReader(EventFilter(everything=source.target == "following"), source.name, self.filter_events)
+        keep = EventFilter(everything=source.target == "following")
+        page = _PageReader(keep, source.name, self.filter_events)
         while not self.stop.is_set():
-            page = _PageReader(page.keep, source.name, self.filter_events)
+            page = _PageReader(keep, source.name, self.filter_events)
             try:
                 with WebSocketReader(self.subscribe_url(source, position), open_timeout=10, max_size=2**22) as ws:
                     failures = 0
@@ -128,7 +129,7 @@ class JetstreamFetcher:
                             ):
                                 fetched = self._page(source, page.done())
                                 position = int(fetched.cursor) if fetched.cursor else position
-                                page = _PageReader(page.keep, source.name, self.filter_events)
+                                page = _PageReader(keep, source.name, self.filter_events)
                                 started = time.monotonic()
                                 yield fetched
                                 done += 1
@@ -138,7 +139,7 @@ class JetstreamFetcher:
                 if page.events:  # complete messages received before the drop are good
                     fetched = self._page(source, page.done())
                     position = int(fetched.cursor) if fetched.cursor else position
-                    page = _PageReader(page.keep, source.name, self.filter_events)
+                    page = _PageReader(keep, source.name, self.filter_events)
                     yield fetched
                 failures += 1
                 if failures >= self.max_failures:
