@@ -43,6 +43,20 @@ def test_ingest_benchmark_smoke(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_ingest_budget_benchmark_smoke(tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "bench.ingest_budget", "--posts", "3000"]
+    args += ["--data", str(tmp_path / "data"), "--results", str(tmp_path)]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "ingest-budget-3000.json").read_text())
+    assert report["rows"]["posts"] >= 3000
+    assert report["rows"]["mentions"] >= 3000
+    per_post = report["cpu_us_per_post"]
+    for name in ("prepare", "writer_without_unpickle", "deferred_writer_without_unpickle", "floor_store"):
+        assert per_post[name] > 0, name
+
+
+@pytest.mark.slow
 def test_search_benchmark_smoke(tmp_path: Path) -> None:
     args = [sys.executable, "-m", "bench.search", "--papers", "1500", "--runs", "1"]
     args += ["--data", str(tmp_path / "data"), "--results", str(tmp_path)]
