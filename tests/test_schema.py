@@ -11,8 +11,10 @@ from alembic import command
 from sqlalchemy import Engine, inspect
 
 from papertalk.config import Settings
+from papertalk.core.records import Paper
 from papertalk.services.accounts import block_accounts
 from papertalk.storage.engine import make_engine
+from papertalk.storage.paper_rows import upsert_papers
 from papertalk.storage.schema import (
     HEAD_REVISION,
     StaleSchemaError,
@@ -24,6 +26,7 @@ from papertalk.storage.schema import (
 )
 from papertalk.storage.search_schema import FTS_TABLE, SEARCH_COLUMN
 from papertalk.storage.tables import metadata
+from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.helpers import assert_day_counts_exact, post, run_import, write_lines
 from tests.helpers import table as rows_of
 
@@ -112,3 +115,33 @@ def test_checking_a_current_schema_does_not_import_alembic(db_url: str) -> None:
     done = subprocess.run(args, capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES_URL, reason="PAPERTALK_TEST_POSTGRES_URL not set (CI sets it)")
+def test_postgres_keeps_the_search_vector_in_the_row_and_moves_the_abstract_out() -> None:
+    """Migration 0010: a paper's tsvector stays in its row (STORAGE MAIN), so ``@@`` on a row reads no TOAST;
+    the long abstract is what goes out of line. (SQLite has no TOAST: nothing to check there.)"""
+    with postgres_schema() as url:
+        _check_search_vector_storage(url)
+
+
+def _check_search_vector_storage(url: str) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    storage = "SELECT attstorage FROM pg_attribute WHERE attrelid = 'papers'::regclass AND attname = 'search_vector'"
+    assert rows_of(engine, storage) == [("m",)]
+    words = " ".join(f"word{n} graph{n % 7} lattice{n % 13}" for n in range(160))  # ~3 KB, as long abstracts are
+    with engine.begin() as conn:
+        upsert_papers(conn, [Paper("2412.00001", "A long one", ("A. Author",), words, ("cs.LG",), 1_733_000_000)], 0)
+    # In the row: stored at its full size (not a TOAST pointer, and too short to compress); the abstract is
+    # compressed or moved out (its stored size is well under its length).
+    vector, abstract, length = rows_of(
+        engine,
+        "SELECT pg_column_size(search_vector), pg_column_size(abstract), octet_length(abstract) FROM papers",
+    )[0]
+    assert vector > 2000
+    assert abstract < length / 2
+    downgrade(engine, "0009")
+    assert rows_of(engine, storage) == [("x",)]
+    engine.dispose()

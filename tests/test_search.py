@@ -20,7 +20,7 @@ from papertalk.storage.dialect_sql import for_connection
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.paper_rows import upsert_papers
 from papertalk.storage.schema import upgrade
-from papertalk.storage.search_match import loose_tsquery, tsquery
+from papertalk.storage.search_match import tsquery
 from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.helpers import NOW, post, run_import, write_lines
 
@@ -217,7 +217,8 @@ def test_bulk_upsert_keeps_the_last_line_of_an_id_and_the_index(engine: Engine) 
 def test_postgres_reads_few_matches_through_gin_and_finds_the_same_newest(monkeypatch: pytest.MonkeyPatch) -> None:
     # Every paper says "common"; one in 300 also says "rare". After ANALYZE the planner's estimate tells
     # them apart: "rare" is read through the GIN index, "common" by walking the primary key. Either way,
-    # and through the weight-free candidates or not, the same newest papers come back.
+    # through GIN over every paper at once or over a span of the newest ids that has to grow (from one id,
+    # or from a span that holds a few matches), the same newest papers come back.
     papers = [
         Paper(f"2401.{n:05d}", f"Paper {n}" + (" phase transition" if n % 97 == 0 else ""), ("A. Author",),
               "common words" + (" rare" if n % 300 == 0 else "") + (" transition of phase" if n % 5 == 0 else ""),
@@ -232,19 +233,21 @@ def test_postgres_reads_few_matches_through_gin_and_finds_the_same_newest(monkey
             conn.execute(text("ANALYZE papers"))
         with engine.connect() as conn:
             sql = for_connection(conn)
-            assert search_queries._few_matches(conn, *_pg_where(sql, "rare")[:3], 50) is True
-            assert search_queries._few_matches(conn, *_pg_where(sql, "common")[:3], 50) is False
-            # '"phase transition"': its words are apart in 600 newer papers, so the candidates fall short.
+            top = int(conn.execute(text("SELECT MAX(id) FROM papers")).scalar_one())
+            rare = search_queries._gin_span(conn, *_pg_where(sql, "rare")[:3], 50)
+            assert rare is not None and rare[0] == top and rare[1] >= top  # ~10 matches: all of them through GIN
+            assert search_queries._gin_span(conn, *_pg_where(sql, "common")[:3], 50) is None
+            # '"phase transition"': its words are apart in 600 newer papers, so a span grows several times.
             for query, matches in (("rare", 10), ("common", 50), ('"phase transition"', 30), ("title:transition", 30),
-                                   ("cat:cs.lg rare", 10), ("rare -paper", 0)):  # fmt: skip
+                                   ("cat:cs.lg rare", 10), ("rare -paper", 0), ("words", 50)):  # fmt: skip
                 filters = _pg_where(sql, query)[3]
                 results = []
-                for few, loose in ((False, filters.loose), (True, filters.loose), (True, None)):
-                    monkeypatch.setattr(search_queries, "_few_matches", lambda *args, _few=few: _few)
-                    chosen = search_queries.Filters(filters.match, loose=loose)
-                    results.append(search_queries.newest_matches(conn, chosen, 50))
+                for newest in (None, (top, 1), (top, 60), (top, 10 * top)):
+                    monkeypatch.setattr(search_queries, "_gin_span", lambda *args, _newest=newest: _newest)
+                    results.append(search_queries.newest_matches(conn, filters, 50))
                     monkeypatch.undo()
-                assert results[0] == results[1] == results[2] == sorted(results[0], reverse=True), query
+                assert results[0] == results[1] == results[2] == results[3], query
+                assert results[0] == sorted(results[0], reverse=True), query
                 assert len(results[0]) == matches, query
         engine.dispose()
 
@@ -252,8 +255,6 @@ def test_postgres_reads_few_matches_through_gin_and_finds_the_same_newest(monkey
 def _pg_where(sql: Any, query: str) -> tuple[str, str, list[object], search_queries.Filters]:
     parsed = parse_query(query)
     terms, excluded = query_terms(parsed)
-    filters = search_queries.Filters(
-        tsquery(terms, parsed.categories, excluded), loose=loose_tsquery(terms, parsed.categories)
-    )
+    filters = search_queries.Filters(tsquery(terms, parsed.categories, excluded))
     source, where, params = search_queries._where(sql, filters)
     return source, where, params, filters

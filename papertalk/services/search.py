@@ -21,7 +21,7 @@ from papertalk.storage import search_queries as q
 from papertalk.storage.dialect_sql import for_connection
 from papertalk.storage.engine import Connection, Engine
 from papertalk.storage.paper_rows import paper_row_id, papers_by_arxiv_id, papers_by_row
-from papertalk.storage.search_match import fts5_match, loose_tsquery, tsquery
+from papertalk.storage.search_match import fts5_match, tsquery
 
 __all__ = ["SearchHit", "SearchQueryError", "SearchResults", "search_papers"]
 
@@ -93,8 +93,7 @@ def search_papers(
         postgres = for_connection(conn).postgres
         build = tsquery if postgres else fts5_match
         dates = (_epoch(parsed.date_from, end=False), _epoch(parsed.date_to, end=True))
-        loose = loose_tsquery(terms, parsed.categories) if postgres else None
-        filters = q.Filters(build(terms, parsed.categories, excluded), *dates, loose=loose)
+        filters = q.Filters(build(terms, parsed.categories, excluded), *dates)
         wanted = max(CANDIDATES, offset + limit)  # deep pages look at more candidates
         newest = q.newest_matches(conn, filters, wanted)
         rows = set(newest)

@@ -43,11 +43,3 @@ def tsquery(terms: Sequence[Term], categories: Sequence[str], excluded: Sequence
         return None
     parts += [f"!({_pg_phrase(t)})" for t in excluded]
     return " & ".join(f"({p})" for p in parts)
-
-
-def loose_tsquery(terms: Sequence[Term], categories: Sequence[str]) -> str | None:
-    """Every token of ``terms`` and every category token, anywhere, without weights or phrase order: a
-    superset of ``tsquery``'s matches (exclusions left out) that GIN answers exactly, with no recheck of
-    each row's tsvector. Candidates from it are then checked against ``tsquery`` (``search_queries``)."""
-    tokens = [token for t in terms for token in t.tokens] + [category_token(c) for c in categories]
-    return " & ".join(f"'{token}'" for token in dict.fromkeys(tokens)) or None

@@ -8,6 +8,7 @@ the GIN index), and IDF counts only look at the newest ``sample`` papers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ from papertalk.core.search_terms import Candidate
 from papertalk.storage.dialect_sql import BulkSql, for_connection
 
 ATTENTION_WINDOW = "all"
+GIN_FACTOR = 8  # PostgreSQL: read through GIN when (estimated matches)² < GIN_FACTOR × limit × papers
+SPAN_GROWTH = 8.0  # the most a GIN read's span of newest ids grows between two tries
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,6 @@ class Filters:
     match: str | None
     published_from: int | None = None
     published_to: int | None = None
-    loose: str | None = None  # PostgreSQL: a weight-free superset of ``match`` (``search_match.loose_tsquery``)
 
 
 def _where(sql: BulkSql, filters: Filters) -> tuple[str, str, list[object]]:
@@ -62,55 +64,58 @@ def newest_matches(conn: Connection, filters: Filters, limit: int) -> list[int]:
     sql = for_connection(conn)
     source, where, params = _where(sql, filters)
     row = _row(sql, filters)
-    if sql.postgres and filters.match is not None and _few_matches(conn, source, where, params, limit):
-        return _newest_through_gin(conn, filters, source, where, params, limit)
+    if sql.postgres and filters.match is not None:
+        newest = _gin_span(conn, source, where, params, limit)
+        if newest is not None:
+            return _newest_through_gin(conn, source, where, params, limit, *newest)
     found = sql.all(conn, f"SELECT {row} FROM {source} WHERE {where} ORDER BY {row} DESC LIMIT ?", (*params, limit))
     return [int(r[0]) for r in found]
 
 
-def _few_matches(conn: Connection, source: str, where: str, params: list[object], limit: int) -> bool:
-    """PostgreSQL: are the matches few enough that reading all of them through the GIN index and sorting
-    them beats walking the primary key backwards until ``limit`` of them are found?
+def _gin_span(conn: Connection, source: str, where: str, params: list[object], limit: int) -> tuple[int, int] | None:
+    """PostgreSQL: (the highest row id, how many of the newest row ids to read through the GIN index at
+    first), or None when walking the primary key backwards is cheaper.
 
     The planner picks the backward walk for most queries, because it prices ``@@`` as nearly free; but each
-    row it checks costs ~5-8 µs (its tsvector is read from TOAST). Read through GIN with a weight-free
-    query (no recheck of the row), a match costs about as much. With M estimated matches (the planner's
-    estimate, from the column's statistics) among N papers, the walk checks ~``limit`` × N / M rows and the
-    GIN path reads M: GIN wins when M² < ``limit`` × N (docs/performance.md, 2026-12-03)."""
+    row it checks costs ~5 µs (its tsvector is read from TOAST and decompressed). With M estimated matches
+    (the planner's estimate, from the column's statistics) among N papers, the walk checks ~``limit`` × N / M
+    rows. Through GIN, a query reads its tokens' posting lists (~0.1 µs an entry, a few times M), then only
+    the matches among the newest ids, found by ANDing the GIN bitmap with a primary-key range (a span
+    expected to hold 2 × ``limit`` matches), so it visits ~2 × ``limit`` rows whatever M. GIN wins unless
+    the matches are very many: when M² < ``GIN_FACTOR`` × ``limit`` × N (docs/performance.md, 2026-12-03)."""
     sql = for_connection(conn)
     plan = sql.all(conn, f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {source} WHERE {where}", params)[0][0]
-    estimated = float(plan[0]["Plan"]["Plan Rows"])
-    papers = sql.all(conn, "SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = 'papers'::regclass")
-    total = float(papers[0][0]) if papers else 0.0
-    return estimated * estimated < limit * total
+    estimated = max(float(plan[0]["Plan"]["Plan Rows"]), 1.0)
+    sizes = sql.all(
+        conn,
+        "SELECT GREATEST(reltuples, 0), (SELECT COALESCE(MAX(id), 0) FROM papers) FROM pg_class "
+        "WHERE oid = 'papers'::regclass",
+    )
+    papers, top = (float(sizes[0][0]), int(sizes[0][1])) if sizes else (0.0, 0)
+    if estimated * estimated >= GIN_FACTOR * limit * papers:
+        return None
+    return top, math.ceil(2 * limit * max(top, 1) / estimated)
 
 
 def _newest_through_gin(
-    conn: Connection, filters: Filters, source: str, where: str, params: list[object], limit: int
+    conn: Connection, source: str, where: str, params: list[object], limit: int, top: int, span: int
 ) -> list[int]:
-    """The newest ``limit`` matches, read through GIN: first the newest ``2 × limit`` candidates of the
-    weight-free query (exact in GIN: no row is read for a recheck), then the real match checked on those
-    only. Should fewer than ``limit`` of them match while more candidates exist (a word found only among
-    the categories, or a phrase whose words are apart), all matches are read through GIN instead."""
+    """The newest ``limit`` matches among the newest ``span`` row ids, read through GIN and a primary-key
+    range (a BitmapAnd: only the matches in the range are visited); the span grows until it holds
+    ``limit`` matches or covers every paper."""
     sql = for_connection(conn)
-    if filters.loose is not None:
-        wanted = 2 * limit
-        candidates = sql.all(
-            conn,
-            "SELECT id FROM papers WHERE search_vector @@ CAST(? AS tsquery) ORDER BY id + 0 DESC LIMIT ?",
-            (filters.loose, wanted),
-        )
-        ids = [int(r[0]) for r in candidates]
+    while True:
+        floor = top - span
+        # ``id + 0``: not the primary key's order, so PostgreSQL reads the matches through GIN and sorts them.
         found = sql.all(
             conn,
-            f"SELECT p.id FROM {source} WHERE {where} AND " + sql.in_list("p.id") + " ORDER BY p.id DESC LIMIT ?",
-            (*params, sql.list_param(ids), limit),
+            f"SELECT p.id FROM {source} WHERE {where} AND p.id > ? ORDER BY p.id + 0 DESC LIMIT ?",
+            (*params, floor, limit),
         )
-        if len(found) >= limit or len(ids) < wanted:
+        if len(found) >= limit or floor <= 0:
             return [int(r[0]) for r in found]
-    # ``id + 0``: not the primary key's order, so PostgreSQL reads the matches through GIN and sorts them.
-    found = sql.all(conn, f"SELECT p.id FROM {source} WHERE {where} ORDER BY p.id + 0 DESC LIMIT ?", (*params, limit))
-    return [int(r[0]) for r in found]
+        # Fewer matches than expected (a phrase, a title: term): widen by what the density seen suggests.
+        span = math.ceil(span * (SPAN_GROWTH if not found else min(SPAN_GROWTH, max(2.0, 2 * limit / len(found)))))
 
 
 def attended_matches(conn: Connection, filters: Filters, window: str, scan: int) -> list[int]:
