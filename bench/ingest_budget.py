@@ -29,17 +29,12 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from bench.catalogue import fresh
 from bench.ingest import DATA, make_file
 from bench.measure import save
 
 NOW = 1_800_000_000
 DEFERRED_INDEXES = ("ix_posts_created_at", "ix_mentions_paper_cover", "ix_votes_window", "ix_votes_account")
-
-
-def fresh(db: Path) -> Path:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    return db
 
 
 def prepared_batches(path: Path) -> tuple[list[bytes], dict[str, float]]:

@@ -77,12 +77,14 @@ def _gin_span(conn: Connection, source: str, where: str, params: list[object], l
     first), or None when walking the primary key backwards is cheaper.
 
     The planner picks the backward walk for most queries, because it prices ``@@`` as nearly free; but each
-    row it checks costs ~5 µs (its tsvector is read from TOAST and decompressed). With M estimated matches
-    (the planner's estimate, from the column's statistics) among N papers, the walk checks ~``limit`` × N / M
-    rows. Through GIN, a query reads its tokens' posting lists (~0.1 µs an entry, a few times M), then only
-    the matches among the newest ids, found by ANDing the GIN bitmap with a primary-key range (a span
-    expected to hold 2 × ``limit`` matches), so it visits ~2 × ``limit`` rows whatever M. GIN wins unless
-    the matches are very many: when M² < ``GIN_FACTOR`` × ``limit`` × N (docs/performance.md, 2026-12-03)."""
+    row it checks costs ~1 µs (~5 µs for rows whose tsvector is still in TOAST, from before migration 0010).
+    With M estimated matches (the planner's estimate, from the column's statistics) among N papers, the
+    walk checks ~``limit`` × N / M rows, whatever N. Through GIN, a query reads the whole posting list of
+    each of its tokens (~0.07 µs an entry: this grows with N), then visits only the matches among the newest
+    ids, found by ANDing the GIN bitmap with a primary-key range (a span expected to hold 2 × ``limit``
+    matches), so ~2 × ``limit`` rows whatever M. GIN is taken when M² < ``GIN_FACTOR`` × ``limit`` × N; at
+    3M papers this still sends some queries of common words through GIN that would walk faster
+    (docs/performance.md, 2026-12-03)."""
     sql = for_connection(conn)
     plan = sql.all(conn, f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {source} WHERE {where}", params)[0][0]
     estimated = max(float(plan[0]["Plan"]["Plan Rows"]), 1.0)
