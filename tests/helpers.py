@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from alembic import command
 from sqlalchemy import text
 
 from papertalk.services.ingest import Importer
 from papertalk.storage.engine import Engine
+from papertalk.storage.schema import _alembic_config
 
 # The start of the current hour: commands under test read the real clock, so the posts the tests write
 # ("3 hours ago") must be recent in real time too, on whatever day the suite runs.
@@ -94,3 +96,11 @@ def assert_day_counts_exact(engine: Engine) -> None:
         "WHERE account_id NOT IN (SELECT id FROM accounts WHERE blocked) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
     )
     assert [tuple(int(v) for v in r) for r in maintained] == [tuple(int(v) for v in r) for r in direct]
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema down to ``revision`` with Alembic, as ``papertalk db`` would go up."""
+    config = _alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from alembic import command
-from sqlalchemy import Engine, inspect
+from sqlalchemy import inspect
 
 from papertalk.config import Settings
 from papertalk.core.records import Paper
@@ -18,7 +17,6 @@ from papertalk.storage.paper_rows import upsert_papers
 from papertalk.storage.schema import (
     HEAD_REVISION,
     StaleSchemaError,
-    _alembic_config,
     current_revision,
     ensure_current,
     head_revision,
@@ -27,15 +25,8 @@ from papertalk.storage.schema import (
 from papertalk.storage.search_schema import FTS_TABLE, SEARCH_COLUMN
 from papertalk.storage.tables import metadata
 from tests.conftest import POSTGRES_URL, postgres_schema
-from tests.helpers import assert_day_counts_exact, post, run_import, write_lines
+from tests.helpers import assert_day_counts_exact, downgrade, post, run_import, write_lines
 from tests.helpers import table as rows_of
-
-
-def downgrade(engine: Engine, revision: str) -> None:
-    config = _alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, revision)
 
 
 def test_migrations_build_every_table_and_index(db_url: str) -> None:

@@ -17,6 +17,7 @@ from papertalk.services.line_files import RawChunk, prepared_in_order, read_chun
 from papertalk.storage.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
 from papertalk.storage.engine import Engine
 from papertalk.storage.paper_rows import PaperRow, paper_row
+from papertalk.storage.pg_search_vector import VectorParts, row_vector_parts
 from papertalk.storage.planner_stats import analyze_papers_after_bulk_write
 from papertalk.storage.search_bulk import tune_search_index, upsert_papers_indexed
 
@@ -35,15 +36,17 @@ class CatalogueSummary:
 @dataclass(frozen=True)
 class ParsedChunk:
     rows: list[PaperRow]  # paper_rows.paper_row values
+    vectors: list[VectorParts] | None  # PostgreSQL: each row's search-vector parts
     rejects: list[tuple[int, str]]
     line_count: int
     last_line: int
     end_offset: int
 
 
-def parse_chunk(chunk: RawChunk, now: int) -> ParsedChunk:
+def parse_chunk(chunk: RawChunk, now: int, with_vectors: bool = False) -> ParsedChunk:
     """Parse a chunk's lines into database rows (in the parser process: plain tuples pickle ~4x faster
-    than ``Paper`` records, and the writer is left only the writing)."""
+    than ``Paper`` records, and the writer is left only the writing); ``with_vectors`` (PostgreSQL) also
+    builds their search vectors' parts here, which the database would otherwise compute in its writer."""
     rows: list[PaperRow] = []
     rejects: list[tuple[int, str]] = []
     for number, raw in enumerate(chunk.lines, start=chunk.first_line):
@@ -54,8 +57,13 @@ def parse_chunk(chunk: RawChunk, now: int) -> ParsedChunk:
             rows.append(paper_row(parse_snapshot_line(line), now))
         except BadSnapshotLine as exc:
             rejects.append((number, str(exc)))
+    vectors = [row_vector_parts(row) for row in rows] if with_vectors else None
     last = chunk.first_line + len(chunk.lines) - 1
-    return ParsedChunk(rows, rejects, len(chunk.lines), last, chunk.end_offset)
+    return ParsedChunk(rows, vectors, rejects, len(chunk.lines), last, chunk.end_offset)
+
+
+def parse_chunk_with_vectors(chunk: RawChunk, now: int) -> ParsedChunk:
+    return parse_chunk(chunk, now, with_vectors=True)
 
 
 class CatalogueImporter:
@@ -88,12 +96,13 @@ class CatalogueImporter:
         with path.open("rb") as handle:
             handle.seek(offset)
             chunks: Iterator[RawChunk] = read_chunks(handle, start.next_line, offset, self.batch_size)
-            for parsed in prepared_in_order(chunks, parse_chunk, self.now, start.parallel):
+            prepare = parse_chunk_with_vectors if self.engine.dialect.name == "postgresql" else parse_chunk
+            for parsed in prepared_in_order(chunks, prepare, self.now, start.parallel):
                 for line, reason in parsed.rejects:
                     self.on_reject(str(path), line, reason)
                 rejected += len(parsed.rejects)
                 with self.engine.begin() as conn:
-                    upsert_papers_indexed(conn, parsed.rows)
+                    upsert_papers_indexed(conn, parsed.rows, parsed.vectors)
                     save_checkpoint(
                         conn, Checkpoint(key, str(path), parsed.end_offset, parsed.last_line, rejected), self.now
                     )

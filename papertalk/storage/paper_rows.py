@@ -10,6 +10,8 @@ from sqlalchemy import Connection
 
 from papertalk.core.records import Paper
 from papertalk.storage.dialect_sql import BulkSql, for_connection
+from papertalk.storage.pg_search_vector import VectorParts
+from papertalk.storage.search_schema import SEARCH_COLUMN, pg_vector_from_parts
 
 COLUMNS = (
     "arxiv_id, title, authors, abstract, categories, published_at, updated_at, latest_version, doi, journal_ref, "
@@ -32,8 +34,12 @@ COPY_FROM = 200  # rows: below this an executemany is cheaper than staging
 STAGE_PAPERS_DDL = (
     "CREATE TEMP TABLE IF NOT EXISTS stage_papers (seq INTEGER NOT NULL, arxiv_id TEXT NOT NULL, title TEXT, "
     "authors TEXT, abstract TEXT, categories TEXT, published_at BIGINT, updated_at BIGINT, latest_version INTEGER, "
-    "doi TEXT, journal_ref TEXT, comments TEXT, versions TEXT, metadata_at BIGINT) ON COMMIT DELETE ROWS"
+    "doi TEXT, journal_ref TEXT, comments TEXT, versions TEXT, metadata_at BIGINT, "
+    "v_title TEXT, v_authors TEXT, v_abstract TEXT, v_cats TEXT) ON COMMIT DELETE ROWS"
 )
+# PostgreSQL: the parts of the search vector as ``storage.pg_search_vector`` literals (NULL: computed there).
+_VECTOR_PARTS = ("v_title", "v_authors", "v_abstract", "v_cats")
+_NO_PARTS: VectorParts = (None, None, None, None)
 UNKNOWN_RETRY_FIRST = 3600  # an id arXiv does not know is asked again after 1 h, 4 h, 16 h, ...
 UNKNOWN_RETRY_MAX = 30 * 86400
 UNKNOWN_GIVE_UP_AFTER = 8  # attempts; then the paper stays known by its id only ("gone")
@@ -67,18 +73,29 @@ def upsert_papers(conn: Connection, papers: Iterable[Paper], now: int) -> int:
     return upsert_paper_rows(conn, [paper_row(p, now) for p in papers])
 
 
-def upsert_paper_rows(conn: Connection, rows: Sequence[PaperRow]) -> int:
-    """``upsert_papers`` for papers already turned into ``paper_row`` values."""
+def upsert_paper_rows(conn: Connection, rows: Sequence[PaperRow], vectors: Sequence[VectorParts] | None = None) -> int:
+    """``upsert_papers`` for papers already turned into ``paper_row`` values; on PostgreSQL, ``vectors``
+    (one per row, from ``pg_search_vector.row_vector_parts``) spares the database most of the search
+    vectors' text parsing."""
     sql = for_connection(conn)
     if sql.postgres and len(rows) >= COPY_FROM:
         # COPY into a staging table, then one set-based upsert: the database does the per-row work.
         sql.execute(conn, STAGE_PAPERS_DDL)
         sql.execute(conn, "TRUNCATE stage_papers")
-        sql.copy_rows(conn, "stage_papers", f"seq, {COLUMNS}", [(i, *r) for i, r in enumerate(rows)])
+        parts = vectors if vectors is not None else [_NO_PARTS] * len(rows)
+        staged = [(i, *r, *v) for i, (r, v) in enumerate(zip(rows, parts, strict=True))]
+        sql.copy_rows(conn, "stage_papers", f"seq, {COLUMNS}, {', '.join(_VECTOR_PARTS)}", staged)
         # The last line of an id wins, as with one statement per row; new rows get ids in file order.
-        last = f"SELECT DISTINCT ON (arxiv_id) seq, {COLUMNS} FROM stage_papers ORDER BY arxiv_id, seq DESC"
-        source = f"SELECT {COLUMNS}, 'ok' FROM ({last}) s ORDER BY seq"
-        sql.execute(conn, f"INSERT INTO papers ({COLUMNS}, fetch_state) {source} {UPSERT}")
+        last = (
+            f"SELECT DISTINCT ON (arxiv_id) seq, {COLUMNS}, {', '.join(_VECTOR_PARTS)} FROM stage_papers "
+            "ORDER BY arxiv_id, seq DESC"
+        )
+        source = f"SELECT {COLUMNS}, 'ok', {pg_vector_from_parts(_VECTOR_PARTS)} FROM ({last}) s ORDER BY seq"
+        sql.execute(
+            conn,
+            f"INSERT INTO papers ({COLUMNS}, fetch_state, {SEARCH_COLUMN}) {source} {UPSERT}, "
+            f"{SEARCH_COLUMN} = excluded.{SEARCH_COLUMN}",
+        )
     else:
         marks = ", ".join("?" * 13)
         sql.many(conn, f"INSERT INTO papers ({COLUMNS}, fetch_state) VALUES ({marks}, 'ok') {UPSERT}", rows)

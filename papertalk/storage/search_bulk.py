@@ -13,9 +13,11 @@ SQLite's DDL is transactional, so no committed state ever lacks the triggers or 
 from ``papers``: a process killed at any moment leaves either the whole batch (papers, index, checkpoint)
 or none of it, and other writers between batches find the triggers in place.
 
-PostgreSQL keeps its generated ``tsvector`` column and GIN index itself; the batch is upserted as usual with
-``synchronous_commit`` off for its transaction (a crash can lose the last batches, which the importer's
-checkpoint, committed in the same transaction, then repeats; it never corrupts or diverges).
+PostgreSQL: the batch is upserted as usual, with the parts of each row's ``tsvector`` built in the parser
+process where that is exact (``storage.pg_search_vector``; the database computes the others, and its
+trigger those of every other write path), and with ``synchronous_commit`` off for its transaction (a crash
+can lose the last batches, which the importer's checkpoint, committed in the same transaction, then
+repeats; it never corrupts or diverges).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sqlalchemy import Connection
 
 from papertalk.storage.dialect_sql import for_connection
 from papertalk.storage.paper_rows import PaperRow, upsert_paper_rows
+from papertalk.storage.pg_search_vector import VectorParts
 from papertalk.storage.search_schema import FTS_COLUMNS, FTS_TABLE, SOURCE_VIEW, SQLITE_WRITE_TRIGGER_SQL
 
 # FTS5 buffers this many bytes of new index data in memory before writing a segment (default 1 MiB): big
@@ -43,13 +46,16 @@ def tune_search_index(conn: Connection) -> None:
         sql.execute(conn, f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('hashsize', ?)", (FTS_HASH_BYTES,))
 
 
-def upsert_papers_indexed(conn: Connection, rows: Sequence[PaperRow]) -> int:
+def upsert_papers_indexed(
+    conn: Connection, rows: Sequence[PaperRow], vectors: Sequence[VectorParts] | None = None
+) -> int:
     """``upsert_paper_rows`` for a big batch, with the search index brought in step set-based (see module
-    doc). Must run inside the caller's transaction; returns how many rows were given."""
+    doc; ``vectors`` are the rows' search-vector parts, used on PostgreSQL). Must run inside the caller's
+    transaction; returns how many rows were given."""
     sql = for_connection(conn)
     if sql.postgres:
         sql.execute(conn, "SET LOCAL synchronous_commit = off")
-        return upsert_paper_rows(conn, rows)
+        return upsert_paper_rows(conn, rows, vectors)
     if not rows or not _has_write_triggers(conn):
         return upsert_paper_rows(conn, rows)
     ids = orjson.dumps([r[0] for r in rows]).decode()

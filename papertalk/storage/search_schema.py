@@ -5,9 +5,11 @@ Both backends see the same tokens: letters and digits in runs, lowercased, every
 * SQLite: an FTS5 table ``paper_fts`` (columns title, authors, abstract, cats) with external content read
   through the view ``paper_search_source``; triggers on ``papers`` keep it in step on every write path
   (enrich, harvest, catalogue import, anything else). Only papers with a title are indexed.
-* PostgreSQL: a stored generated column ``papers.search_vector`` (title weight A, authors B, abstract C,
-  categories D) built with the ``simple`` configuration over text whose non-alphanumerics are replaced by
-  spaces, so PostgreSQL's parser splits exactly where FTS5's unicode61 tokenizer does; a GIN index on it.
+* PostgreSQL: a column ``papers.search_vector`` (title weight A, authors B, abstract C, categories D) built
+  with the ``simple`` configuration over text whose non-alphanumerics are replaced by spaces, so
+  PostgreSQL's parser splits exactly where FTS5's unicode61 tokenizer does; a GIN index on it. Migration
+  0006 made it a generated column; 0011 made it a plain column kept by a trigger, so that the catalogue
+  import can send vectors built in its parser process (``storage.pg_search_vector``).
 
 Categories are indexed as single tokens: ``cs.LG`` -> ``cs0lg``, ``cond-mat.stat-mech`` ->
 ``cond1mat0stat1mech`` (``.`` -> ``0``, ``-`` -> ``1``), and each archive too (``cs``, ``hep1th``), so
@@ -76,12 +78,47 @@ def pg_words(column: str) -> str:
     return f"regexp_replace(coalesce({column}, ''), '[^[:alnum:]]+', ' ', 'g')"
 
 
-PG_VECTOR = (
-    f"setweight(to_tsvector('simple'::regconfig, {pg_words('title')}), 'A') || "
-    f"setweight(to_tsvector('simple'::regconfig, {pg_words('authors')}), 'B') || "
-    f"setweight(to_tsvector('simple'::regconfig, {pg_words('abstract')}), 'C') || "
-    f"setweight(to_tsvector('simple'::regconfig, {CATS_SQL.format(col='categories')}), 'D')"
+def pg_field_vectors(row: str = "") -> tuple[str, str, str, str]:
+    """The four weighted parts of the search vector (title A, authors B, abstract C, categories D) over the
+    columns of ``row`` (``""`` for the table's own, ``"NEW."`` in a trigger); the vector is their ``||``."""
+    return (
+        f"setweight(to_tsvector('simple'::regconfig, {pg_words(row + 'title')}), 'A')",
+        f"setweight(to_tsvector('simple'::regconfig, {pg_words(row + 'authors')}), 'B')",
+        f"setweight(to_tsvector('simple'::regconfig, {pg_words(row + 'abstract')}), 'C')",
+        f"setweight(to_tsvector('simple'::regconfig, {CATS_SQL.format(col=row + 'categories')}), 'D')",
+    )
+
+
+PG_VECTOR = " || ".join(pg_field_vectors())
+# Migration 0011 turns the generated column into a plain one kept by this trigger, so that the catalogue
+# import may supply vectors it built itself (``storage.pg_search_vector``). A statement that writes a
+# vector is trusted; one that changes the text without writing a vector gets it recomputed here.
+PG_VECTOR_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION papers_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF NEW.title IS NULL THEN NEW.search_vector := NULL; "
+    "ELSIF NEW.search_vector IS NULL OR (TG_OP = 'UPDATE' "
+    "AND NEW.search_vector IS NOT DISTINCT FROM OLD.search_vector "
+    "AND (NEW.title, NEW.authors, NEW.abstract, NEW.categories) "
+    "IS DISTINCT FROM (OLD.title, OLD.authors, OLD.abstract, OLD.categories)) THEN "
+    f"NEW.search_vector := {' || '.join(pg_field_vectors('NEW.'))}; "
+    "END IF; RETURN NEW; END $$"
 )
+PG_VECTOR_TRIGGER = (
+    "CREATE TRIGGER papers_search_vector BEFORE INSERT OR UPDATE OF title, authors, abstract, categories, "
+    f"{SEARCH_COLUMN} ON papers FOR EACH ROW EXECUTE FUNCTION papers_search_vector()"
+)
+
+
+def pg_vector_from_parts(literals: tuple[str, str, str, str]) -> str:
+    """SQL for the search vector of a staged row: each part cast from its literal column, or computed where
+    the literal is NULL (``storage.pg_search_vector`` leaves those to the database)."""
+    parts = (
+        f"COALESCE(CAST({literal} AS tsvector), {computed})"
+        for literal, computed in zip(literals, pg_field_vectors(), strict=True)
+    )
+    return f"CASE WHEN title IS NOT NULL THEN {' || '.join(parts)} END"
+
+
 PG_CREATE = (
     f"ALTER TABLE papers ADD COLUMN {SEARCH_COLUMN} tsvector GENERATED ALWAYS AS "
     f"(CASE WHEN title IS NOT NULL THEN {PG_VECTOR} END) STORED",
