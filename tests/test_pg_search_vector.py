@@ -80,6 +80,7 @@ def test_parts_built_in_python_equal_the_database_s(pg: psycopg.Connection) -> N
         ("a " * 300, "", "", ""),  # one word 300 times: PostgreSQL keeps 255 positions
         ("t", "", MANY_WORDS, ""),  # positions past 16,383 are clamped
         ("t", "", "x" * 2047 + " y " + "z" * 2048 + " q", ""),  # PostgreSQL skips words of 2,048+ bytes
+        ("t", "-" * 3000, "", ""),  # long, and no word at all
         ("1e10 0x1f 1.5 v2 abc123 007 1E5 7e3zy 12e34x5", "", "", "cs.LG"),  # 7e3zy is two tokens there
         ("Schrödinger’s cat", '["José Müller"]', "naïve", "cs.ÄI"),  # not ASCII: left to the database
         (None, None, None, None),

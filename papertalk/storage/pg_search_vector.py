@@ -58,7 +58,7 @@ def part_literal(text: str, weight: str) -> str | None:
         return None
     if count > _MOST_POSITIONS and Counter(words).most_common(1)[0][1] > _MOST_POSITIONS:
         return None
-    if len(text) > _LONGEST_WORD and max(map(len, words)) > _LONGEST_WORD:
+    if len(text) > _LONGEST_WORD and max(map(len, words), default=0) > _LONGEST_WORD:
         return None
     # map stops with the words: each gets ":1A", ":2A" … (adding prebuilt suffixes is ~2x an f-string)
     return " ".join(map(operator.add, words, _POSITION_SUFFIXES[weight]))
