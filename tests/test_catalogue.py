@@ -39,6 +39,17 @@ def test_import_is_idempotent_and_reports_bad_lines(engine: Engine, tmp_path: Pa
     assert len(before) == 300 and all(title for _id, title, _a, _v in before)
 
 
+def test_a_nul_character_does_not_stop_the_import(engine: Engine, tmp_path: Path) -> None:
+    """A NUL in a field (which PostgreSQL cannot store) is read as a space; the batch, COPY included, goes in."""
+    nul = json.dumps({"id": "2401.00001", "title": "Stray\u0000byte", "abstract": "x\u0000y"}).encode()
+    assert b"\\u0000" in nul
+    path = snapshot_file(tmp_path / "snap.jsonl", 300, [nul])
+    importer = CatalogueImporter(engine, NOW, batch_size=512)  # one batch: PostgreSQL COPYs it
+    importer.import_path(path)
+    assert (importer.summary.papers, importer.summary.rejected) == (301, 0)
+    assert table(engine, "SELECT title, abstract FROM papers WHERE arxiv_id = '2401.00001'") == [("Stray byte", "x y")]
+
+
 def test_an_interrupted_import_resumes(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = snapshot_file(tmp_path / "snap.jsonl", 200)
     from papertalk.services import catalogue

@@ -139,6 +139,13 @@ def test_no_break_space_is_content_not_whitespace() -> None:
     assert paper.title == "\u00a0A\u00a0 title"
 
 
+def test_a_nul_character_reads_as_a_space_but_the_text_backslash_u0000_stays() -> None:
+    """PostgreSQL cannot store NUL in text: both backends get a space, and the paper is kept."""
+    paper = parse_snapshot_line(line(title="Bad\u0000title", abstract="a \\u0000 b\\\u0000c\u0000\u0000"))
+    assert paper.title == "Bad title"
+    assert paper.abstract == "a \\u0000 b\\ c"
+
+
 def test_authors_parsed_with_suffixes_empty_parts_and_affiliations() -> None:
     assert parse_snapshot_line(PARSED_NAMES).authors == (
         "Neal J. Evans II",

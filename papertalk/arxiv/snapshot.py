@@ -48,6 +48,10 @@ _CACHE_LIMIT = 1 << 16  # distinct days since 1991 fit many times over
 _DAY_STARTS: dict[str, int] = {}  # "Mon, 2 Apr 2007" -> epoch seconds of its midnight (UTC)
 _DATES: dict[str, int] = {}  # "2008-11-26" -> epoch seconds of its midnight (UTC)
 _VERSION_NUMBERS = {f"v{n}": n for n in range(1, 100)}
+# A NUL character (only ever written ``\u0000`` in JSON) is read as a space: PostgreSQL cannot store it in
+# text, and a paper should not be lost, nor read differently by the two backends, for a stray control byte.
+# The escape counts only after an even number of backslashes (``\\u0000`` is the text "\u0000").
+_NUL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
 
 
 class BadSnapshotLine(ValueError):
@@ -58,6 +62,8 @@ def parse_snapshot_line(line: bytes) -> Paper:
     """Parse one snapshot line (a trailing newline is fine) into a ``Paper``; raise ``BadSnapshotLine``."""
     if len(line) > MAX_LINE_BYTES:
         raise BadSnapshotLine(f"line is {len(line):,} bytes, over the {MAX_LINE_BYTES:,}-byte limit")
+    if b"\\u0000" in line:
+        line = _NUL_ESCAPE.sub(rb"\1\\u0020", line)
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
