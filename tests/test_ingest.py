@@ -42,6 +42,29 @@ def test_mentions_follow_kinds(engine: Engine, tmp_path: Path) -> None:
     assert versions[("y2", "2411.07777")] == 1
 
 
+def test_a_nul_character_is_stored_as_a_space_on_both_backends(engine: Engine, tmp_path: Path) -> None:
+    """PostgreSQL cannot store NUL in text; a post carrying one (any platform's JSON may) is not lost."""
+    quoted = post("o1", "bob", 3, text="orig\u0000inal arXiv:2411.01234")
+    records = [
+        post("n1", "ann", 2, text="Great\u0000paper arxiv.org/abs/2411.05555", lang="e\u0000n"),
+        {**post("n2", "c\u0000y", 1, kind="quote", original=quoted, text="yes"), "url": "https://x.y/\u0000"},
+    ]
+    records[0]["author"]["name"] = "A\u0000nn"
+    importer, rejects = run_import(engine, write_lines(tmp_path / "nul.jsonl", records), batch_size=500)
+    assert rejects == [] and importer.summary.posts_new == 3
+    assert table(engine, "SELECT post_id, text, url, lang FROM posts ORDER BY post_id") == [
+        ("n1", "Great paper arxiv.org/abs/2411.05555", None, "e n"),
+        ("n2", "yes", "https://x.y/ ", None),
+        ("o1", "orig inal arXiv:2411.01234", None, None),
+    ]
+    assert table(engine, "SELECT platform_id, display_name FROM accounts ORDER BY platform_id") == [
+        ("ann", "A nn"),
+        ("bob", None),
+        ("c y", None),
+    ]
+    assert {a for _p, a, *_ in snapshot(engine)["mentions"]} == {"2411.05555", "2411.01234"}
+
+
 def test_same_file_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
     path = write_lines(tmp_path / "a.jsonl", world())
     first, _ = run_import(engine, path)
