@@ -57,6 +57,7 @@ def page(browser: Browser, outside: OutsideRequests) -> Iterator[Page]:
 
 
 def titles(page: Page) -> list[str]:
+    page.wait_for_load_state()  # after a click the old page may still be there, or the new one half-read
     return page.locator("li.paper h2").all_inner_texts()
 
 
@@ -83,6 +84,7 @@ def test_switching_window_and_audience_changes_the_list(page: Page, base: str) -
     expect(page).to_have_url(base + "/?window=today&audience=network")
     assert titles(page) != today
     page.get_by_role("link", name="Everyone").click()
+    expect(page).to_have_url(base + "/?window=today")
     assert titles(page) == today
 
 
