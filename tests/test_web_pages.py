@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from markupsafe import escape
 
 from tests.helpers import NOW
 from tests.web_site import site
@@ -105,8 +106,12 @@ def test_posts_search_about_and_feed(site: str) -> None:
     top = get(site, "/api/v1/trending").json()["items"][0]["paper"]
     found = get(site, "/api/v1/search", params={"q": f'title:"{top["title"]}"'}).json()
     assert found["hits"][0]["paper"]["arxiv_id"] == top["arxiv_id"]
-    page = get(site, "/search", params={"q": f'title:"{top["title"]}"'}).text
+    query = f'title:"{top["title"]}"'
+    page = get(site, "/search", params={"q": query}).text
     assert re.search(r"\d+ papers? match|Many papers match", page) and "0 papers" not in page
+    assert f"<code>{escape(query)}</code>" in page  # the query as typed, its quotes escaped, not nested in ours
+    nothing = get(site, "/search", params={"q": "zzqxjv <b>"}).text
+    assert "No paper matches <code>zzqxjv &lt;b&gt;</code>." in nothing and "<li><a href" not in nothing
     common = get(site, "/search", params={"q": top["title"].split()[-1]}).text
     assert common.count('<li><a href="/abs/') >= 1 and "0 papers" not in common
     jump = get(site, f"/search?q=arXiv:{OLD_STYLE}", follow_redirects=False)
