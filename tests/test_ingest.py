@@ -8,6 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from papertalk.core.records import Author
+from papertalk.storage.account_rows import upsert_accounts
 from papertalk.storage.engine import Engine
 from tests.helpers import assert_day_counts_exact, post, run_import, snapshot, table, write_lines
 
@@ -63,6 +65,17 @@ def test_a_nul_character_is_stored_as_a_space_on_both_backends(engine: Engine, t
         ("c y", None),
     ]
     assert {a for _p, a, *_ in snapshot(engine)["mentions"]} == {"2411.05555", "2411.01234"}
+
+
+def test_followed_accounts_with_a_nul_are_stored_as_their_posts_store_them(engine: Engine) -> None:
+    """Accounts written directly (followed accounts, X archive owners) get the same space as their posts."""
+    with engine.begin() as conn:
+        ids = upsert_accounts(conn, [Author("bluesky", "did:plc:a\x00b", "h\x00.bsky.social", "N\x00ame")])
+        again = upsert_accounts(conn, [Author("bluesky", "did:plc:a b")])
+    assert ids == again
+    assert table(engine, "SELECT platform_id, handle, display_name FROM accounts") == [
+        ("did:plc:a b", "h .bsky.social", "N ame")
+    ]
 
 
 def test_same_file_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from papertalk.core.ranking import KIND_BITS
 from papertalk.core.records import CitingPost, PostKind
+from papertalk.storage.nul_text import NUL, without_nul
 from papertalk.storage.post_merge import links_json, merge_duplicates
 
 
@@ -60,10 +61,10 @@ def stage_batch(batch: Iterable[CitingPost]) -> StagedBatch:
         # decides (~0.2 µs a post; a generator over the row costs 3x that).
         a = p.author  # (the links are JSON text already, where a NUL is written "\u0000")
         if (
-            "\x00"
+            NUL
             in f"{p.platform}{p.post_id}{a.platform_id}{a.handle}{a.display_name}{p.text}{p.url}{p.lang}{row[ORIGINAL]}"
         ):
-            row = tuple(v.replace("\x00", " ") if type(v) is str else v for v in row)
+            row = tuple(map(without_nul, row))
         posts.append(row)
         refs.append([(r.arxiv_id, r.version) for r in item.refs])
     return StagedBatch(posts, refs)
