@@ -41,6 +41,9 @@ def test_import_reports_bad_lines_and_exit_status(db_url: str, tmp_path: Path) -
     assert summary["posts_new"] == 1 and summary["rejected"] == 1
     code, _out, err = run(db_url, "import", str(tmp_path / "missing.jsonl"))
     assert code == 2 and "no such file" in err
+    hundred = write_lines(tmp_path / "hundred.jsonl", [b"{nope"] * 100)
+    code, _out, err = run(db_url, "import", str(hundred))
+    assert code == 1 and f"{hundred}:100: invalid JSON" in err  # not turned into an emoji (":100:")
 
 
 def test_trending_json_and_table(db_url: str, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from papertalk.config import Settings
 
@@ -16,8 +17,10 @@ from papertalk.config import Settings
 class AppContext:
     settings: Settings
     clock: Callable[[], float] = time.time
-    console: Console = field(default_factory=Console)
-    errors: Console = field(default_factory=lambda: Console(stderr=True))
+    # No emoji codes: a reject at line 100 of a file prints "posts.jsonl:100:", which Rich would turn into 💯,
+    # and titles may hold such codes too.
+    console: Console = field(default_factory=lambda: Console(emoji=False))
+    errors: Console = field(default_factory=lambda: Console(stderr=True, emoji=False))
 
     def now(self) -> int:
         return int(self.clock())
@@ -31,5 +34,5 @@ def app_context(ctx: typer.Context) -> AppContext:
 
 def fail(app: AppContext, message: str, code: int = 2) -> typer.Exit:
     """Print a one-line error that says what to do, and return the exit to raise."""
-    app.errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    app.errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
