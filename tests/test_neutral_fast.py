@@ -49,7 +49,8 @@ FIELDS = {
     "kind": st.sampled_from(["Post", "like"]),
     "text": st.just("x" * 100_001),
     "links": st.sampled_from([[], "", ["u"] * 1001, [1]]),
-    "score": st.sampled_from([True, 1.5, "3", 2**64, -(2**63) - 1]),
+    "score": st.sampled_from([True, 1.5, "3", 2**64, -(2**63) - 1, 2**31, -(2**31) - 1]),
+    "lang": st.sampled_from(["x" * 36, 5]),
 }
 
 
@@ -59,7 +60,7 @@ def plain(embedded: bool) -> st.SearchStrategy[dict[str, Any]]:
         "url": st.just("https://bsky.app/x") | st.none(),
         "links": link_lists | st.none(),
         "lang": st.just("en") | st.none(),
-        "score": st.integers(-3, 10**6) | st.none(),
+        "score": st.integers(-3, 10**6) | st.sampled_from([2**31 - 1, -(2**31)]) | st.none(),
         "unknown": odd,
     }
     required: dict[str, Any] = {"post_id": ids, "author": authors, "created_at": times}

@@ -92,6 +92,9 @@ def test_embedded_original_is_parsed_too() -> None:
         (line(links=[1, 2]), "links"),
         (line(links=["u"] * 1001), "links"),
         (line(score="many"), "score"),
+        (line(score=2**31), "score: 2147483648 is out of range"),  # stored as a 32-bit integer
+        (line(lang="x" * 36), "lang: expected a language tag of at most 35 characters"),
+        (line(score=-(2**31) - 1), "score: -2147483649 is out of range"),
         (
             line(kind="quote", original={"post_id": "o", "author": {"id": "a"}, "created_at": "bad"}),
             "original.created_at",
@@ -102,3 +105,16 @@ def test_embedded_original_is_parsed_too() -> None:
 def test_bad_lines_say_which_field_and_what(raw: bytes, reason: str) -> None:
     with pytest.raises(BadRecord, match=reason.replace(".", r"\.")):
         parse_line(raw, NOW)
+
+
+def test_a_long_bad_value_is_cut_short_in_the_message() -> None:
+    with pytest.raises(BadRecord) as caught:
+        parse_line(line(platform="x" * 5000), NOW)
+    message = str(caught.value)
+    assert message.startswith("platform: expected a short lowercase name") and message.endswith("xxx...")
+    assert len(message) < 200
+
+
+def test_scores_at_the_limits_are_kept() -> None:
+    assert parse_line(line(score=2**31 - 1), NOW).platform_score == 2**31 - 1
+    assert parse_line(line(score=-(2**31)), NOW).platform_score == -(2**31)

@@ -63,8 +63,12 @@ class Post:
     text: str = ""
     url: str | None = None
     links: tuple[str, ...] = ()
-    lang: str | None = None
-    platform_score: int | None = None
+    lang: str | None = None  # at most LANG_MAX_CHARS where stored
+    platform_score: int | None = None  # within SCORE_LIMITS where stored
+
+
+SCORE_LIMITS = (-(2**31), 2**31 - 1)  # a platform's score is stored as a 32-bit integer
+LANG_MAX_CHARS = 35  # the longest language tag stored (BCP 47's longest well-formed tag)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 import orjson
 
-from papertalk.core.records import Author, OriginalRef, Post, PostKind
+from papertalk.core.records import LANG_MAX_CHARS, SCORE_LIMITS, Author, OriginalRef, Post, PostKind
 
 MAX_LINE_BYTES = 1 << 20
 MAX_TEXT_CHARS = 100_000
@@ -31,6 +31,12 @@ FUTURE_SLACK = 24 * 3600
 
 _PLATFORM = re.compile(r"^[a-z0-9_-]{1,32}$")
 _KINDS = {k.value: k for k in PostKind}
+
+
+def _show(value: object) -> str:
+    """A value for an error message: its repr, cut short, so a reject stays one readable line."""
+    shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
 class BadRecord(ValueError):
@@ -53,14 +59,14 @@ def parse_line(line: bytes, now: int) -> Post:
 def parse_record(data: dict[str, Any], now: int, where: str = "") -> Post:
     platform = data.get("platform")
     if not isinstance(platform, str) or not _PLATFORM.match(platform):
-        raise BadRecord(f"{where}platform: expected a short lowercase name like 'bluesky', got {platform!r}")
+        raise BadRecord(f"{where}platform: expected a short lowercase name like 'bluesky', got {_show(platform)}")
     post_id = _identifier(data.get("post_id"), f"{where}post_id")
     author = _author(data.get("author"), platform, f"{where}author")
     created_at = _timestamp(data.get("created_at"), now, f"{where}created_at")
     kind_value = data.get("kind", "post")
     kind = _KINDS.get(kind_value) if isinstance(kind_value, str) else None
     if kind is None:
-        raise BadRecord(f"{where}kind: expected one of post, quote, reply, repost, got {kind_value!r}")
+        raise BadRecord(f"{where}kind: expected one of post, quote, reply, repost, got {_show(kind_value)}")
     original = _original(data.get("original"), platform, now, where)
     if original is None and kind in (PostKind.REPOST, PostKind.QUOTE):
         raise BadRecord(f"{where}original: a {kind} must say which post it points to")
@@ -76,7 +82,9 @@ def parse_record(data: dict[str, Any], now: int, where: str = "") -> Post:
         raise BadRecord(f"{where}links: {len(links):,} links, over the {MAX_LINKS:,} limit")
     score = data.get("score")
     if score is not None and (not isinstance(score, int) or isinstance(score, bool)):
-        raise BadRecord(f"{where}score: expected an integer, got {score!r}")
+        raise BadRecord(f"{where}score: expected an integer, got {_show(score)}")
+    if score is not None and not SCORE_LIMITS[0] <= score <= SCORE_LIMITS[1]:
+        raise BadRecord(f"{where}score: {score} is out of range (a score must fit in 32 bits: ±2,147,483,647)")
     return Post(
         platform=platform,
         post_id=post_id,
@@ -87,7 +95,7 @@ def parse_record(data: dict[str, Any], now: int, where: str = "") -> Post:
         text=text,
         url=_optional_str(data.get("url"), f"{where}url"),
         links=tuple(links),
-        lang=_optional_str(data.get("lang"), f"{where}lang"),
+        lang=_lang(data.get("lang"), f"{where}lang"),
         platform_score=score,
     )
 
@@ -96,7 +104,7 @@ def _identifier(value: object, field: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        raise BadRecord(f"{field}: expected a non-empty string, got {value!r}")
+        raise BadRecord(f"{field}: expected a non-empty string, got {_show(value)}")
     if len(value) > MAX_ID_CHARS:
         raise BadRecord(f"{field}: {len(value)} characters, over the {MAX_ID_CHARS} limit")
     return value
@@ -108,9 +116,16 @@ def _optional_str(value: object, field: str) -> str | None:
     raise BadRecord(f"{field}: expected a string, got {type(value).__name__}")
 
 
+def _lang(value: object, field: str) -> str | None:
+    lang = _optional_str(value, field)
+    if lang is not None and len(lang) > LANG_MAX_CHARS:
+        raise BadRecord(f"{field}: expected a language tag of at most {LANG_MAX_CHARS} characters, got {_show(lang)}")
+    return lang
+
+
 def _author(value: object, platform: str, field: str) -> Author:
     if not isinstance(value, dict):
-        raise BadRecord(f"{field}: expected an object with at least an id, got {value!r}")
+        raise BadRecord(f"{field}: expected an object with at least an id, got {_show(value)}")
     return Author(
         platform=platform,
         platform_id=_identifier(value.get("id"), f"{field}.id"),
@@ -126,14 +141,14 @@ def _timestamp(value: object, now: int, field: str) -> int:
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            raise BadRecord(f"{field}: not an ISO 8601 date: {value!r}") from None
+            raise BadRecord(f"{field}: not an ISO 8601 date: {_show(value)}") from None
         if moment.tzinfo is None:
-            raise BadRecord(f"{field}: {value!r} has no timezone (add Z or +hh:mm)")
+            raise BadRecord(f"{field}: {_show(value)} has no timezone (add Z or +hh:mm)")
         seconds = int(moment.timestamp())
     else:
-        raise BadRecord(f"{field}: expected an ISO 8601 date or Unix seconds, got {value!r}")
+        raise BadRecord(f"{field}: expected an ISO 8601 date or Unix seconds, got {_show(value)}")
     if seconds < EARLIEST or seconds > now + FUTURE_SLACK:
-        raise BadRecord(f"{field}: {value!r} is out of range (before 1991 or in the future)")
+        raise BadRecord(f"{field}: {_show(value)} is out of range (before 1991 or in the future)")
     return seconds
 
 
@@ -141,7 +156,7 @@ def _original(value: object, platform: str, now: int, where: str) -> OriginalRef
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise BadRecord(f"{where}original: expected an object with a post_id, got {value!r}")
+        raise BadRecord(f"{where}original: expected an object with a post_id, got {_show(value)}")
     post_id = _identifier(value.get("post_id"), f"{where}original.post_id")
     if "author" not in value:
         return OriginalRef(post_id)
@@ -255,7 +270,7 @@ def _fast_build(
         text=_fast_text(body.text),
         url=body.url,
         links=_fast_links(body.links),
-        lang=body.lang,
+        lang=body.lang if body.lang is None or len(body.lang) <= LANG_MAX_CHARS else _unusual(),
         platform_score=_fast_score(body.score),
     )
 
@@ -269,8 +284,12 @@ def _fast_identifier(value: str | int) -> str:
     return text
 
 
+def _unusual() -> str:
+    raise _Unusual
+
+
 def _fast_score(value: int | None) -> int | None:
-    if value is not None and value not in _INT64:
+    if value is not None and not SCORE_LIMITS[0] <= value <= SCORE_LIMITS[1]:
         raise _Unusual
     return value
 

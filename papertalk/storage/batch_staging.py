@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from papertalk.core.ranking import KIND_BITS
-from papertalk.core.records import CitingPost, PostKind
+from papertalk.core.records import LANG_MAX_CHARS, SCORE_LIMITS, CitingPost, PostKind
 from papertalk.storage.nul_text import NUL, without_nul
 from papertalk.storage.post_merge import links_json, merge_duplicates
 
@@ -31,6 +31,7 @@ SEQ, PLATFORM, POST_ID, AUTHOR, HANDLE, NAME, CREATED, KIND, KIND_BIT, ORIGINAL,
 )
 INHERITING_KINDS = (PostKind.REPOST.value, PostKind.QUOTE.value)
 KIND_BIT_OF = {kind.value: bit for kind, bit in KIND_BITS.items()}
+_LOW, _HIGH = SCORE_LIMITS
 
 
 def stage_batch(batch: Iterable[CitingPost]) -> StagedBatch:
@@ -53,8 +54,9 @@ def stage_batch(batch: Iterable[CitingPost]) -> StagedBatch:
             p.text or None,  # no text is stored as NULL, however it arrived
             p.url,
             links_json(p.links),
-            p.lang,
-            p.platform_score,
+            p.lang if p.lang is None or len(p.lang) <= LANG_MAX_CHARS else None,  # a tag, not a text
+            # an API's absurd count (HN, Reddit) is dropped, not left to fail the batch on PostgreSQL
+            p.platform_score if p.platform_score is None or _LOW <= p.platform_score <= _HIGH else None,
         )
         # PostgreSQL cannot store NUL in text; any platform's JSON may carry one (``\u0000``). Both backends
         # store a space instead, so they hold the same posts. One scan of the text fields run together
