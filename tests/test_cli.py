@@ -41,6 +41,8 @@ def test_import_reports_bad_lines_and_exit_status(db_url: str, tmp_path: Path) -
     assert summary["posts_new"] == 1 and summary["rejected"] == 1
     code, _out, err = run(db_url, "import", str(tmp_path / "missing.jsonl"))
     assert code == 2 and "no such file" in err
+    code, _out, err = run(db_url, "import", str(tmp_path))
+    assert code == 2 and f"{tmp_path}: a directory; for an X data archive add --format x-archive" in err
     hundred = write_lines(tmp_path / "hundred.jsonl", [b"{nope"] * 100)
     code, _out, err = run(db_url, "import", str(hundred))
     assert code == 1 and f"{hundred}:100: invalid JSON" in err  # not turned into an emoji (":100:")

@@ -50,6 +50,9 @@ def import_files(
     if fmt != "neutral":
         import_x_files(app, files, fmt, as_json)
         return
+    folders = [str(f) for f in files if f.is_dir()]
+    if folders:
+        raise fail(app, f"{', '.join(folders)}: a directory; for an X data archive add --format x-archive")
     missing = [str(f) for f in files if str(f) != "-" and not f.is_file()]
     if missing:
         raise fail(app, f"no such file: {', '.join(missing)}")

@@ -10,8 +10,8 @@ from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import Author
 from papertalk.storage.dialect_sql import for_connection
 from papertalk.storage.mention_days import recount_accounts
-from papertalk.storage.nul_text import author_without_nul
 from papertalk.storage.rank_tables import RankTables
+from papertalk.storage.storable import storable_author
 
 
 class UnknownAccount(LookupError):
@@ -92,7 +92,7 @@ def account_ids_by_platform_id(conn: Connection) -> dict[tuple[str, str], int]:
 def upsert_accounts(conn: Connection, authors: Iterable[Author]) -> list[int]:
     """Row ids of these accounts (same order), created or renamed as needed: for following accounts."""
     sql = for_connection(conn)
-    wanted = [author_without_nul(a) for a in authors]  # as stage_batch writes them
+    wanted = [storable_author(a) for a in authors]  # as stage_batch writes them
     sql.many(
         conn,
         "INSERT INTO accounts (platform, platform_id, handle, display_name) VALUES (?, ?, ?, ?) "
