@@ -186,6 +186,7 @@ ERRORS = [
     ("-cat:cs.LG", "can be excluded, not cat:"),
     (" ".join(f"w{i}" for i in range(33)), "too many search terms: 33 (at most 32)"),
     ('a "b c" title:d author:e cat:cs -f', "too many search terms: 6 (at most 5)"),
+    ("a" * 3000, "the query is 3,000 characters long; at most 1,000 are searched"),  # PostgreSQL's word limit
 ]
 
 

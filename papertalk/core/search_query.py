@@ -54,6 +54,11 @@ _EXPECTED = {
 }
 
 
+# Far more than 32 terms need; it also keeps every word under PostgreSQL's 2,047-character limit for a
+# tsquery word, which would otherwise fail there while SQLite searched.
+MAX_QUERY_CHARS = 1_000
+
+
 class QueryError(ValueError):
     """The query cannot be understood; the message is one line saying what is wrong and where."""
 
@@ -200,6 +205,8 @@ class _Parts:
 
 def parse_query(text: str, max_terms: int = 32) -> SearchQuery:
     """Parse a search-box query; raises ``QueryError`` when it cannot be understood."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,} are searched")
     parts, pos = _Parts(), 0
     while (m := _TOKEN.match(text, pos)) is not None and m.end() > pos:
         pos = m.end()
