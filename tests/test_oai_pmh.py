@@ -133,6 +133,7 @@ def test_arxiv_raw_version_details() -> None:
         '<version version="v1"><date>Mon, 1 Jan 2024 10:00:00 GMT</date></version>'
         '<version version="v3"><date>not a date</date></version>'
         '<version version="draft"><date>Wed, 3 Jan 2024 10:00:00 GMT</date></version>'
+        '<version version="v99999999999"><date>Wed, 3 Jan 2024 10:00:00 GMT</date></version>'  # not a version
     )
     meta = raw_meta("2401.00020", version="").replace("<title>", versions + "<title>")
     paper = only_paper(parse_list_records(list_records(record("2401.00020", meta))))

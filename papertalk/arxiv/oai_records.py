@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from xml.parsers.expat import errors as expat_errors
 
-from papertalk.core.arxiv_ids import parse_arxiv_id
+from papertalk.core.arxiv_ids import MAX_VERSION_DIGITS, parse_arxiv_id
 from papertalk.core.records import Paper
 
 __all__ = ["OaiError", "OaiPage", "OaiParseError", "OaiRecordError", "parse_list_records", "split_authors"]
@@ -213,7 +213,7 @@ def _versions(elements: list[ET.Element]) -> tuple[set[int], tuple[tuple[int, in
     dated: dict[int, int] = {}
     for element in elements:
         label = element.get("version", "").strip().lower().removeprefix("v")
-        if not (label.isdigit() and label.isascii()):
+        if not (label.isdigit() and label.isascii()) or len(label) > MAX_VERSION_DIGITS:
             continue
         number = int(label)
         numbers.add(number)

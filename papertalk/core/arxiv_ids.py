@@ -84,7 +84,7 @@ def _yymm(first: int, last: int) -> frozenset[str]:
 _NEW4_YYMM = _yymm(200704, 201412)  # YYMM.NNNN
 _NEW5_YYMM = _yymm(201501, 209912)  # YYMM.NNNNN
 _OLD_YYMM = _yymm(199107, 200703)  # archive/YYMMNNN
-_MAX_VERSION_DIGITS = 6
+MAX_VERSION_DIGITS = 6  # v1 to v999999: anything longer is not a version (and would not fit the database)
 _BAD = 0  # the "version" of a citation that cannot exist
 
 _Hit = tuple[int, str, int | None]  # (position in the text, arxiv_id, version)
@@ -94,7 +94,7 @@ def _version(ver: str | None) -> int | None:
     """The version number, None when absent, _BAD when it cannot exist (v0, absurdly long)."""
     if ver is None:
         return None
-    return int(ver) if len(ver) <= _MAX_VERSION_DIGITS else _BAD
+    return int(ver) if len(ver) <= MAX_VERSION_DIGITS else _BAD
 
 
 def _old_ok(yymm: str, num: str) -> bool:
