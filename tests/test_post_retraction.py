@@ -116,3 +116,23 @@ def test_deleting_posts_recounts_votes_and_rankings(engine: Engine, settings: Se
     assert sorted(_scores(engine, settings, "all")) == [("2401.00001", 0.25, 1), ("2401.00002", 0.25, 1)]
     _run(engine, Script([FetchedPage(deleted=("p2", "q1", "nope"), cursor="4")]))  # replayed: nothing changes
     assert_day_counts_exact(engine)
+
+
+def test_odd_ids_are_deleted_and_stay_deleted(engine: Engine) -> None:
+    """Ids a database cannot hold as given (a NUL, over 512 characters) are stored, deleted and tombstoned
+    in the same storable form (storage.storable), so a delete finds its post and a replay does not revive it."""
+    sources.add(engine, "bluesky", "feed", "did:plc:ada", NOW)
+    odd = ["n\x00ul", "long/" + "x" * 600]
+    posts = tuple(_post(i, ADA, 3, "arXiv:2401.00001") for i in odd)
+    fetcher = Script(
+        [FetchedPage(posts=posts, cursor="1")],
+        [FetchedPage(deleted=tuple(odd), cursor="2")],
+        [FetchedPage(posts=posts, cursor="3")],
+    )
+    _run(engine, fetcher)
+    assert table(engine, "SELECT COUNT(*) FROM posts") == [(2,)]
+    _run(engine, fetcher)
+    _run(engine, fetcher)  # the same posts again: tombstoned, not stored
+    assert table(engine, "SELECT COUNT(*) FROM posts") == [(0,)]
+    assert table(engine, "SELECT COUNT(*) FROM post_tombstones") == [(2,)]
+    assert table(engine, "SELECT COUNT(*) FROM votes") == [(0,)]

@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from papertalk.storage.dialect_sql import BulkSql
 from papertalk.storage.mention_days import uncount_posts
 from papertalk.storage.rank_tables import ALL_TIME_CUTOFF, STAGE_VOTES_DDL, RankTables, WindowState
+from papertalk.storage.storable import storable_id
 
 NO_VOTE = ALL_TIME_CUTOFF  # first_at of a vote that no longer exists: outside every window, kinds 0
 
@@ -34,7 +35,7 @@ def retract_posts(
         for r in sql.all(
             conn,
             "SELECT id FROM posts WHERE platform = ? AND " + sql.in_list("post_id"),
-            (platform, sql.list_param(post_ids)),
+            (platform, sql.list_param([storable_id(p) for p in post_ids])),  # as the posts were stored
         )
     ]
     if not rows:

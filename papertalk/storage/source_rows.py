@@ -13,6 +13,7 @@ import orjson
 from sqlalchemy import Connection, Engine
 
 from papertalk.storage.dialect_sql import for_connection
+from papertalk.storage.storable import storable_id
 
 _COLUMNS = (
     "id, name, platform, kind, target, options, interval_seconds, enabled, cursor, posts_captured, "
@@ -181,22 +182,25 @@ def save_tombstones(conn: Connection, platform: str, post_ids: Sequence[str], no
         conn,
         "INSERT INTO post_tombstones (platform, post_id, deleted_at) VALUES (?, ?, ?) "
         "ON CONFLICT (platform, post_id) DO NOTHING",
-        [(platform, p, now) for p in post_ids],
+        [(platform, storable_id(p), now) for p in post_ids],  # the form the posts were stored in
     )
 
 
 def tombstoned(engine: Engine, platform: str, post_ids: Sequence[str]) -> set[str]:
-    """Which of these posts were deleted on their platform."""
+    """Which of these posts (as given, not in their stored form) were deleted on their platform."""
     if not post_ids:
         return set()
+    given: dict[str, list[str]] = {}
+    for post_id in post_ids:
+        given.setdefault(storable_id(post_id), []).append(post_id)
     with engine.connect() as conn:
         sql = for_connection(conn)
         rows = sql.all(
             conn,
             "SELECT post_id FROM post_tombstones WHERE platform = ? AND " + sql.in_list("post_id"),
-            (platform, sql.list_param(list(post_ids))),
+            (platform, sql.list_param(list(given))),
         )
-    return {str(r[0]) for r in rows}
+    return {post_id for r in rows for post_id in given[str(r[0])]}
 
 
 def record_run(engine: Engine, source_id: int, now: int, error: str | None, next_run_at: int) -> None:

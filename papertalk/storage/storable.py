@@ -11,6 +11,8 @@ count), and one such value would fail a whole batch. So before a batch is merged
 * a language tag over 35 characters and a score outside 32 bits are dropped (they are data about the
   post, never counted).
 
+Deletes (tombstones, retractions, the replay check) look posts up by the same ``storable_id``.
+
 The neutral format rejects such lines with a reason first (``sources.neutral``); this is the net under
 every other source. The checks cost ~0.3 µs a post; a post is rebuilt only when one of them trips.
 """
