@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from papertalk.arxiv.snapshot import BadSnapshotLine, parse_snapshot_line
@@ -62,10 +63,6 @@ def parse_chunk(chunk: RawChunk, now: int, with_vectors: bool = False) -> Parsed
     return ParsedChunk(rows, vectors, rejects, len(chunk.lines), last, chunk.end_offset)
 
 
-def parse_chunk_with_vectors(chunk: RawChunk, now: int) -> ParsedChunk:
-    return parse_chunk(chunk, now, with_vectors=True)
-
-
 class CatalogueImporter:
     def __init__(
         self,
@@ -96,7 +93,7 @@ class CatalogueImporter:
         with path.open("rb") as handle:
             handle.seek(offset)
             chunks: Iterator[RawChunk] = read_chunks(handle, start.next_line, offset, self.batch_size)
-            prepare = parse_chunk_with_vectors if self.engine.dialect.name == "postgresql" else parse_chunk
+            prepare = partial(parse_chunk, with_vectors=self.engine.dialect.name == "postgresql")
             for parsed in prepared_in_order(chunks, prepare, self.now, start.parallel):
                 for line, reason in parsed.rejects:
                     self.on_reject(str(path), line, reason)

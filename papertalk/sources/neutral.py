@@ -270,7 +270,7 @@ def _fast_build(
         text=_fast_text(body.text),
         url=body.url,
         links=_fast_links(body.links),
-        lang=body.lang if body.lang is None or len(body.lang) <= LANG_MAX_CHARS else _unusual(),
+        lang=_fast_lang(body.lang),
         platform_score=_fast_score(body.score),
     )
 
@@ -284,8 +284,10 @@ def _fast_identifier(value: str | int) -> str:
     return text
 
 
-def _unusual() -> str:
-    raise _Unusual
+def _fast_lang(value: str | None) -> str | None:
+    if value is not None and len(value) > LANG_MAX_CHARS:
+        raise _Unusual
+    return value
 
 
 def _fast_score(value: int | None) -> int | None:

@@ -41,23 +41,24 @@ def stage_batch(batch: Iterable[CitingPost]) -> StagedBatch:
     # storable first: two ids that become one (a NUL made a space) must merge, not take two rows
     for seq, item in enumerate(merge_duplicates(map(storable_post, batch)).values()):
         p = item.post
-        row: tuple[Any, ...] = (
-            seq,
-            p.platform,
-            p.post_id,
-            p.author.platform_id,
-            p.author.handle,
-            p.author.display_name,
-            p.created_at,
-            p.kind.value,
-            KIND_BITS[p.kind],
-            p.original.post_id if p.original is not None else None,
-            p.text or None,  # no text is stored as NULL, however it arrived
-            p.url,
-            links_json(p.links),
-            p.lang,
-            p.platform_score,
+        posts.append(
+            (
+                seq,
+                p.platform,
+                p.post_id,
+                p.author.platform_id,
+                p.author.handle,
+                p.author.display_name,
+                p.created_at,
+                p.kind.value,
+                KIND_BITS[p.kind],
+                p.original.post_id if p.original is not None else None,
+                p.text or None,  # no text is stored as NULL, however it arrived
+                p.url,
+                links_json(p.links),
+                p.lang,
+                p.platform_score,
+            )
         )
-        posts.append(row)
         refs.append([(r.arxiv_id, r.version) for r in item.refs])
     return StagedBatch(posts, refs)
