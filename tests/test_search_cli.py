@@ -36,5 +36,8 @@ def test_search_command(engine: Engine, db_url: str) -> None:
     assert jump.exit_code == 0 and "Dense retrieval" in jump.output and "Attention is not needed." in jump.output
     bad = runner.invoke(app, ["--database", db_url, "search", "year:20x6"])
     assert bad.exit_code == 2 and "year:20x6: expected a year" in bad.output
+    long = runner.invoke(app, ["--database", db_url, "search", "a" * 1200])
+    assert long.exit_code == 2 and "the query is 1,200 characters long; at most 1,000" in long.output
+    assert "a" * 78 not in long.output and len(long.output) < 300  # the query is shown cut short
     wrong = runner.invoke(app, ["--database", db_url, "search", "x", "--order", "hot"])
     assert wrong.exit_code == 2 and "--order hot" in wrong.output

@@ -43,7 +43,8 @@ def search(
         engine = open_database(app.settings)
         result = search_papers(engine, text, limit=limit, offset=(page - 1) * limit, order=ordering)
     except SearchQueryError as exc:
-        raise fail(app, f"search {text!r}: {exc}") from None
+        shown = text if len(text) <= 80 else text[:77] + "..."  # the message says what is wrong with it
+        raise fail(app, f"search {shown!r}: {exc}") from None
     except StaleSchemaError as exc:
         raise fail(app, str(exc)) from None
     if as_json:
