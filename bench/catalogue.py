@@ -1,4 +1,4 @@
-"""bench/catalogue: import N arXiv-snapshot records (``arxiv.snapshot_generator``) with the search index
+"""bench/catalogue: import N arXiv-snapshot records (``demo.snapshot_generator``) with the search index
 built, side by side in one run with two floors on the same file (stdlib sqlite3, one process, no upsert,
 no checkpoints):
 
@@ -26,8 +26,8 @@ from typing import Any
 import orjson
 
 from bench.measure import run_papertalk, save
-from papertalk.arxiv.snapshot_generator import generate_snapshot_lines
-from papertalk.storage.search_bulk import FTS_HASH_BYTES
+from papertalk.demo.snapshot_generator import generate_snapshot_lines
+from papertalk.storage.catalogue.search_bulk import FTS_HASH_BYTES
 
 DATA = Path(__file__).parent / "data"
 SEED = 2026

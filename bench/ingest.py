@@ -28,7 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from bench.measure import run_papertalk, save, timed
 from papertalk.core.arxiv_ids import find_in_post
-from papertalk.services.demo_world import WorldSize, generate_post_lines
+from papertalk.demo.world import WorldSize, generate_post_lines
 
 DATA = Path(__file__).parent / "data"
 END = 1_795_000_000

@@ -1,6 +1,6 @@
 """bench/ingest_budget: where the CPU of an import goes, per post, and what the same rows cost at the least.
 
-The import runs on two cores: a second process parses and prepares each batch (``services.ingest.prepare``)
+The import runs on two cores: a second process parses and prepares each batch (``services.ingest.post_files.prepare``)
 while the main process writes the previous one (``IngestStore.write_batch``). Its rate is bounded by the
 slower side, and by the sum of both over two cores. This benchmark times each side alone on the file of
 ``bench.ingest`` (in one process, nothing overlapping), and two floors on the same data:
@@ -39,7 +39,7 @@ DEFERRED_INDEXES = ("ix_posts_created_at", "ix_mentions_paper_cover", "ix_votes_
 
 def prepared_batches(path: Path) -> tuple[list[bytes], dict[str, float]]:
     """Each batch prepared and pickled as the worker sends it; CPU seconds of both steps."""
-    from papertalk.services.ingest import prepare
+    from papertalk.services.ingest.post_files import prepare
     from papertalk.services.line_files import read_chunks
 
     with path.open("rb") as handle:
@@ -54,9 +54,10 @@ def prepared_batches(path: Path) -> tuple[list[bytes], dict[str, float]]:
 def write_all(pickled: list[bytes], db: Path, deferred: bool) -> dict[str, float]:
     """Unpickle and write every batch, then refresh the rankings; CPU and wall seconds."""
     from papertalk.core.ranking import RankingSettings
-    from papertalk.storage import batch_load, mention_days
     from papertalk.storage.engine import make_engine
-    from papertalk.storage.ingest_store import IngestStore
+    from papertalk.storage.ingest import batch_load
+    from papertalk.storage.ingest.ingest_store import IngestStore
+    from papertalk.storage.ranking import mention_days
     from papertalk.storage.schema import upgrade
 
     engine = make_engine(f"sqlite:///{fresh(db)}")

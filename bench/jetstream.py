@@ -2,7 +2,7 @@
 and from a local WebSocket server, through papertalk's filter (a pre-filter on the raw bytes, then JSON
 only for what passes) and, side by side in the same run, through a plain parse-and-extract loop
 (``orjson.loads`` of every event, then the links of every post). Then the kept posts are stored through
-``services.capture.run_source`` (pages committed with their cursor) and, for comparison, in one import
+``services.capture.source_runs.run_source`` (pages committed with their cursor) and, for comparison, in one import
 batch as the core's file import does.
 
 The fetchers run with ``JetstreamFetcher``'s defaults (pages end at ``PAGE_EVENTS`` events, ``PAGE_POSTS``
@@ -38,15 +38,15 @@ from papertalk.core.citing import citing
 from papertalk.core.ranking import RankingSettings
 from papertalk.fetching.pages import FetcherRegistry, SourceSpec
 from papertalk.fetching.websocket import WebSocketReader
-from papertalk.services import sources
-from papertalk.services.capture import run_source
+from papertalk.services.capture import sources
+from papertalk.services.capture.source_runs import run_source
 from papertalk.sources.bluesky.jetstream import JetstreamFetcher
 from papertalk.sources.bluesky.jetstream_events import read_blob
-from papertalk.storage.batch_staging import stage_batch
+from papertalk.storage.capture.source_rows import SourceProgress
 from papertalk.storage.engine import make_engine
-from papertalk.storage.ingest_store import IngestStore
+from papertalk.storage.ingest.batch_staging import stage_batch
+from papertalk.storage.ingest.ingest_store import IngestStore
 from papertalk.storage.schema import upgrade
-from papertalk.storage.source_rows import SourceProgress
 
 DATA = Path(__file__).parent / "data"
 BLOCK = 8 << 20  # bytes read from the file at a time

@@ -1,6 +1,6 @@
 """bench/search: search latency at N papers, side by side in one run on the same SQLite database:
 
-- papertalk: ``services.search.search_papers`` (bounded candidates + BM25, see docs/search.md);
+- papertalk: ``services.search.paper_search.search_papers`` (bounded candidates + BM25, see docs/search.md);
 - naive FTS: ``SELECT rowid FROM paper_fts WHERE paper_fts MATCH ? ORDER BY bm25(paper_fts) LIMIT 20``;
 - linear scan: ``LIKE '%word%'`` on title and abstract for every word, newest 20 first, as simple paper
   apps do (run on a few queries only: each one reads the whole table).
@@ -25,7 +25,7 @@ from sqlalchemy import text
 from bench.catalogue import DATA
 from bench.catalogue import run as run_import
 from bench.measure import percentile, save, timed
-from papertalk.services.search import search_papers
+from papertalk.services.search.paper_search import search_papers
 from papertalk.storage.engine import make_engine
 
 # Realistic 1-3 word queries, with the very common words a search box gets ("learning", "we", "based").

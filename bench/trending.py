@@ -30,9 +30,9 @@ from bench.measure import latency_stats, save, timed
 from papertalk.config import Settings
 from papertalk.core.ranking import DAY, KIND_BITS
 from papertalk.core.records import PostKind
-from papertalk.services.accounts import add_ids_to_network
-from papertalk.services.ingest import refresh_rankings
-from papertalk.services.trending import TrendingQuery, trending
+from papertalk.services.capture.accounts import add_ids_to_network
+from papertalk.services.ingest.post_files import refresh_rankings
+from papertalk.services.ranking.trending import TrendingQuery, trending
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.schema import upgrade
 from papertalk.storage.tables import metadata

@@ -33,16 +33,16 @@ from bench.measure import latency_stats, save, timed
 from bench.trending import DATA, NOW, build_sqlite
 from papertalk.config import Settings
 from papertalk.core.ranking import window_start
-from papertalk.services.ingest import refresh_rankings
-from papertalk.services.page_views import PostView, chart_days, day_chart, post_view
-from papertalk.services.trending_page import PaperBlock, TrendingPage, TrendingPageQuery
+from papertalk.services.ingest.post_files import refresh_rankings
+from papertalk.services.pages.page_views import PostView, chart_days, day_chart, post_view
+from papertalk.services.pages.trending_page import PaperBlock, TrendingPage, TrendingPageQuery
+from papertalk.storage.catalogue.paper_rows import papers_by_row
 from papertalk.storage.dialect_sql import for_connection
 from papertalk.storage.engine import make_engine
-from papertalk.storage.mention_days import rebuild as rebuild_mention_days
-from papertalk.storage.page_queries import DAY, PostRow
-from papertalk.storage.paper_rows import papers_by_row
+from papertalk.storage.pages.page_queries import DAY, PostRow
+from papertalk.storage.ranking.mention_days import rebuild as rebuild_mention_days
+from papertalk.storage.ranking.trending_queries import Audience, count_ranked, top_papers
 from papertalk.storage.schema import upgrade
-from papertalk.storage.trending_queries import Audience, count_ranked, top_papers
 from papertalk.web.app import create_app
 from papertalk.web.state import WebSettings, state_of
 

@@ -48,12 +48,12 @@ def measure(staged: Path, size: int, db: Path, statements: bool, limit: int | No
     """Write every staged post in batches of ``size`` into a fresh database; time each ``write_batch``."""
     from papertalk.core.citing import citing
     from papertalk.core.ranking import RankingSettings
-    from papertalk.services import sources
-    from papertalk.storage.batch_staging import stage_batch
+    from papertalk.services.capture import sources
+    from papertalk.storage.capture.source_rows import SourceProgress
     from papertalk.storage.engine import make_engine
-    from papertalk.storage.ingest_store import IngestStore
+    from papertalk.storage.ingest.batch_staging import stage_batch
+    from papertalk.storage.ingest.ingest_store import IngestStore
     from papertalk.storage.schema import upgrade
-    from papertalk.storage.source_rows import SourceProgress
 
     posts = pickle.loads(staged.read_bytes())[:limit]
     batches = [stage_batch(c for p in posts[at : at + size] for c in citing(p)) for at in range(0, len(posts), size)]

@@ -35,9 +35,9 @@ import orjson
 
 from bench.measure import save, timed
 from papertalk.core.ranking import RankingSettings
-from papertalk.services.x_archive_reading import archive_messages
+from papertalk.services.ingest.x_archive_reading import archive_messages
 from papertalk.storage.engine import make_engine
-from papertalk.storage.ingest_store import IngestStore
+from papertalk.storage.ingest.ingest_store import IngestStore
 from papertalk.storage.schema import upgrade
 
 DATA = Path(__file__).parent / "data"

@@ -10,7 +10,7 @@ import orjson
 from alembic import command
 from sqlalchemy import text
 
-from papertalk.services.ingest import Importer
+from papertalk.services.ingest.post_files import Importer
 from papertalk.storage.engine import Engine
 from papertalk.storage.schema import _alembic_config
 

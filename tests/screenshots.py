@@ -10,8 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from papertalk.services.demo import build_demo
-from papertalk.services.demo_world import WorldSize
+from papertalk.demo.database import build_demo
+from papertalk.demo.world import WorldSize
 from tests.browser import DESKTOP, PHONE, OutsideRequests, chromium
 from tests.web_world import served
 

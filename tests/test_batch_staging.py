@@ -1,11 +1,11 @@
-"""storage.batch_staging: the rows a batch of posts becomes, before any database sees them."""
+"""storage.ingest.batch_staging: the rows a batch of posts becomes, before any database sees them."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from papertalk.core.records import Author, CitingPost, OriginalRef, Post, PostKind
-from papertalk.storage.batch_staging import AUTHOR, LANG, NAME, ORIGINAL, POST_ID, SCORE, TEXT, stage_batch
+from papertalk.storage.ingest.batch_staging import AUTHOR, LANG, NAME, ORIGINAL, POST_ID, SCORE, TEXT, stage_batch
 
 
 def citing(post_id: str, score: int | None, text: str = "t", name: str | None = None) -> CitingPost:

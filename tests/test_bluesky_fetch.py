@@ -1,5 +1,5 @@
 """Bluesky fetchers end to end against a local AppView look-alike with injected faults, stored through
-``services.capture.run_source`` on SQLite and PostgreSQL: nothing lost, nothing duplicated, resume."""
+``services.capture.source_runs.run_source`` on SQLite and PostgreSQL: nothing lost, nothing duplicated, resume."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import httpx
 import pytest
 
 from papertalk.fetching.pages import FetcherRegistry, FetchError
-from papertalk.services import sources
-from papertalk.services.capture import run_source
-from papertalk.services.fetchers import register_bluesky
-from papertalk.services.following import follow, import_follows
+from papertalk.services.capture import sources
+from papertalk.services.capture.fetchers import register_bluesky
+from papertalk.services.capture.following import follow, import_follows
+from papertalk.services.capture.source_runs import run_source
 from papertalk.sources.bluesky.xrpc import XrpcClient
+from papertalk.storage.capture.source_rows import list_sources
 from papertalk.storage.engine import Engine
-from papertalk.storage.source_rows import list_sources
 from tests.fake_bluesky import FakeAppView, post_view, profile, repost_item
 from tests.helpers import table
 

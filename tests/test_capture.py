@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from papertalk.core.records import Author, Post
 from papertalk.fetching.pages import FetchedPage, FetcherRegistry, FetchError, SourceSpec
-from papertalk.services import sources
-from papertalk.services.capture import MAX_BACKOFF_SECONDS, run_due, run_source
+from papertalk.services.capture import sources
+from papertalk.services.capture.source_runs import MAX_BACKOFF_SECONDS, run_due, run_source
+from papertalk.storage.capture.source_rows import claim_due_sources, list_sources, release_sources
 from papertalk.storage.engine import Engine, make_engine
-from papertalk.storage.source_rows import claim_due_sources, list_sources, release_sources
 from tests.helpers import NOW, table
 
 

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 
 from papertalk.cli.main import app
 from papertalk.config import Settings
-from papertalk.services import sources
-from papertalk.services.fetchers import build_registry
-from papertalk.services.worker import Worker
+from papertalk.services.capture import sources
+from papertalk.services.capture.fetchers import build_registry
+from papertalk.services.jobs.worker import Worker
 from papertalk.storage.engine import Engine
 from tests.fake_bluesky import FakeAppView, post_view, profile
 from tests.fake_jetstream import FakeJetstream, post_event

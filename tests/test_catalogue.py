@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from papertalk.arxiv.snapshot_generator import generate_snapshot_lines
 from papertalk.cli.main import app
-from papertalk.services.catalogue import CatalogueImporter
+from papertalk.demo.snapshot_generator import generate_snapshot_lines
+from papertalk.services.catalogue.snapshot_import import CatalogueImporter
 from papertalk.storage.engine import Engine
 from tests.helpers import NOW, table
 
@@ -52,7 +52,7 @@ def test_a_nul_character_does_not_stop_the_import(engine: Engine, tmp_path: Path
 
 def test_an_interrupted_import_resumes(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = snapshot_file(tmp_path / "snap.jsonl", 200)
-    from papertalk.services import catalogue
+    from papertalk.services.catalogue import snapshot_import as catalogue
 
     real = catalogue.upsert_papers_indexed
     calls = {"n": 0}

@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import text
 
 from papertalk.arxiv.snapshot import parse_snapshot_line
-from papertalk.arxiv.snapshot_generator import generate_snapshot_lines
-from papertalk.services.catalogue import CatalogueImporter
-from papertalk.services.search import search_papers
+from papertalk.demo.snapshot_generator import generate_snapshot_lines
+from papertalk.services.catalogue.snapshot_import import CatalogueImporter
+from papertalk.services.search.paper_search import search_papers
+from papertalk.storage.catalogue.paper_rows import upsert_papers
 from papertalk.storage.engine import Engine, make_engine
-from papertalk.storage.paper_rows import upsert_papers
-from papertalk.storage.search_schema import FTS_TABLE, SQLITE_WRITE_TRIGGER_SQL
+from papertalk.storage.search.search_schema import FTS_TABLE, SQLITE_WRITE_TRIGGER_SQL
 from tests.helpers import NOW, table
 
 REPO = Path(__file__).resolve().parent.parent
@@ -85,7 +85,7 @@ def test_a_reimport_replaces_the_old_text_in_the_index(engine: Engine, tmp_path:
 
 IMPORT_IN_CHILD = (
     "import sys; from pathlib import Path; from papertalk.storage.engine import make_engine; "
-    "from papertalk.services.catalogue import CatalogueImporter; "
+    "from papertalk.services.catalogue.snapshot_import import CatalogueImporter; "
     "CatalogueImporter(make_engine(sys.argv[1]), 1, batch_size=60, parallel=False).import_path(Path(sys.argv[2]))"
 )
 

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from papertalk.cli.main import app
-from papertalk.services.demo_world import WorldSize, generate_post_lines
+from papertalk.demo.world import WorldSize, generate_post_lines
 from papertalk.storage.engine import make_engine
 from tests.helpers import post, snapshot, write_lines
 

@@ -14,7 +14,7 @@ import pytest
 
 from papertalk.core.arxiv_ids import find_in_post
 from papertalk.core.records import Paper
-from papertalk.services.demo_world import WorldSize, bot_account_ids, generate_papers, generate_post_lines
+from papertalk.demo.world import WorldSize, bot_account_ids, generate_papers, generate_post_lines
 
 END = 1_767_225_600  # 2026-01-01T00:00:00Z
 DAY = 86_400

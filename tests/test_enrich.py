@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from papertalk.arxiv.api_client import ArxivApiError
 from papertalk.cli.main import app
 from papertalk.fetching.pages import FetcherRegistry
-from papertalk.services.enrich import enrich, pending_count
-from papertalk.services.worker import ENRICH_EVERY_SECONDS, Worker
+from papertalk.services.catalogue.enrich import enrich, pending_count
+from papertalk.services.jobs.worker import ENRICH_EVERY_SECONDS, Worker
 from papertalk.storage.engine import Engine
 from tests.fake_arxiv import FakeArxiv, MakeClient, status
 from tests.helpers import NOW, post, run_import, table, write_lines

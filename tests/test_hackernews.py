@@ -11,12 +11,12 @@ import pytest
 from papertalk.core.records import PostKind
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.fetching.polite_http import PoliteGetter
-from papertalk.services import sources
-from papertalk.services.capture import run_source
+from papertalk.services.capture import sources
+from papertalk.services.capture.source_runs import run_source
 from papertalk.sources.hackernews.algolia import parse_hit, parse_hits
 from papertalk.sources.hackernews.fetcher import HITS_PER_PAGE, AlgoliaSearch
+from papertalk.storage.capture.source_rows import list_sources
 from papertalk.storage.engine import Engine
-from papertalk.storage.source_rows import list_sources
 from tests.fake_arxiv import FakeClock
 from tests.fake_platforms import FakePlatform, Reply, Request
 from tests.helpers import NOW, table

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from papertalk.arxiv import oai_pmh
 from papertalk.arxiv.oai_pmh import OaiHarvestError, OaiSettings
 from papertalk.cli.main import app
-from papertalk.services.harvest import harvest
+from papertalk.services.catalogue.harvest import harvest
 from papertalk.storage.engine import Engine
 from tests.fake_oai import ALL_IDS, FakeOai, MakeHarvester, status
 from tests.helpers import NOW, table

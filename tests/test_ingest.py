@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papertalk.core.records import Author
-from papertalk.storage.account_rows import upsert_accounts
+from papertalk.storage.capture.account_rows import upsert_accounts
 from papertalk.storage.engine import Engine
 from tests.helpers import assert_day_counts_exact, post, run_import, snapshot, table, write_lines
 
@@ -184,7 +184,7 @@ def test_interrupted_import_resumes_without_double_counting(
     path = write_lines(tmp_path / "a.jsonl", records)
     reference_engine_snapshot = None
 
-    from papertalk.storage.ingest_store import IngestStore
+    from papertalk.storage.ingest.ingest_store import IngestStore
 
     real = IngestStore.write_batch
     calls = {"n": 0}
@@ -255,7 +255,7 @@ def test_any_order_batching_and_repetition_give_the_same_database(
 def test_account_cache_overflow_keeps_every_author(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from papertalk.storage import batch_load
+    from papertalk.storage.ingest import batch_load
 
     monkeypatch.setattr(batch_load, "CACHE_LIMIT", 3)
     records = [post(f"p{i}", f"u{i % 9}", 50 - i, text="arXiv:2411.01234") for i in range(40)]

@@ -1,6 +1,6 @@
 """Jetstream capture end to end against a local WebSocket server: filtering on the raw bytes, deletes as
 tombstones, a disconnect in the middle of the stream, kill/restart resume without duplicates, and
-reposts hydrated through getPosts; stored through ``services.capture`` on SQLite and PostgreSQL."""
+reposts hydrated through getPosts; stored through ``services.capture.source_runs`` on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ import orjson
 
 from papertalk.core.records import Author
 from papertalk.fetching.pages import FetcherRegistry, SourceSpec
-from papertalk.services import sources
-from papertalk.services.accounts import add_ids_to_network
-from papertalk.services.capture import run_source
+from papertalk.services.capture import sources
+from papertalk.services.capture.accounts import add_ids_to_network
+from papertalk.services.capture.source_runs import run_source
 from papertalk.sources.bluesky.jetstream import JetstreamFetcher
 from papertalk.sources.bluesky.jetstream_events import EventFilter, read_events, time_us_of
 from papertalk.sources.bluesky.xrpc import XrpcClient
-from papertalk.storage.account_rows import upsert_accounts
+from papertalk.storage.capture.account_rows import upsert_accounts
+from papertalk.storage.capture.source_rows import list_sources
 from papertalk.storage.engine import Engine
-from papertalk.storage.source_rows import list_sources
 from tests.fake_bluesky import FakeAppView, post_view
 from tests.fake_jetstream import T0, FakeJetstream, delete_event, identity_event, post_event, repost_event
 from tests.helpers import table

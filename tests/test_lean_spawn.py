@@ -46,7 +46,7 @@ def test_lean_spawn_children_do_not_run_the_main_script(tmp_path: Path) -> None:
 
 def test_an_archive_reader_imports_no_database_stack() -> None:
     code = (
-        "import sys, papertalk.services.x_archive_reading; "
+        "import sys, papertalk.services.ingest.x_archive_reading; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'psycopg')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)

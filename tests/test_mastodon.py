@@ -12,14 +12,14 @@ from papertalk.config import Settings
 from papertalk.core.records import PostKind
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.fetching.polite_http import PoliteGetter
-from papertalk.services import sources
-from papertalk.services.capture import run_due, run_source
-from papertalk.services.following import follow
-from papertalk.services.more_fetchers import register_more
+from papertalk.services.capture import sources
+from papertalk.services.capture.following import follow
+from papertalk.services.capture.more_fetchers import register_more
+from papertalk.services.capture.source_runs import run_due, run_source
 from papertalk.sources.mastodon.fetcher import MastodonApi, MastodonDirectory, MastodonStatuses
 from papertalk.sources.mastodon.statuses import parse_status, parse_statuses
+from papertalk.storage.capture.source_rows import list_sources
 from papertalk.storage.engine import Engine
-from papertalk.storage.source_rows import list_sources
 from tests.cassettes import json_bodies
 from tests.fake_arxiv import FakeClock
 from tests.fake_platforms import PASS, FakePlatform, Reply, Request

@@ -1,4 +1,4 @@
-"""PostgreSQL: the search-vector parts built in Python (``storage.pg_search_vector``) equal what the database
+"""PostgreSQL: the search-vector parts built in Python (``storage.search.pg_search_vector``) equal what the database
 computes, wherever they are built; the trigger of migration 0011 keeps the vector right on every other write
 path; the catalogue import stores exactly the vectors the SQL expression gives."""
 
@@ -14,14 +14,14 @@ import pytest
 from sqlalchemy import Engine, text
 
 from papertalk.arxiv.snapshot import parse_snapshot_line
-from papertalk.arxiv.snapshot_generator import generate_snapshot_lines
 from papertalk.core.records import Paper
-from papertalk.services.catalogue import CatalogueImporter
+from papertalk.demo.snapshot_generator import generate_snapshot_lines
+from papertalk.services.catalogue.snapshot_import import CatalogueImporter
+from papertalk.storage.catalogue.paper_rows import paper_row, upsert_papers
 from papertalk.storage.engine import make_engine
-from papertalk.storage.paper_rows import paper_row, upsert_papers
-from papertalk.storage.pg_search_vector import part_literal, row_vector_parts, vector_parts
 from papertalk.storage.schema import upgrade
-from papertalk.storage.search_schema import PG_VECTOR, pg_field_vectors
+from papertalk.storage.search.pg_search_vector import part_literal, row_vector_parts, vector_parts
+from papertalk.storage.search.search_schema import PG_VECTOR, pg_field_vectors
 from tests.conftest import POSTGRES_URL, SHARED_DATA, postgres_schema
 from tests.helpers import NOW, downgrade
 from tests.helpers import table as rows_of

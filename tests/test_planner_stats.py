@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from papertalk.arxiv.snapshot_generator import generate_snapshot_lines
-from papertalk.services.catalogue import CatalogueImporter
+from papertalk.demo.snapshot_generator import generate_snapshot_lines
+from papertalk.services.catalogue.snapshot_import import CatalogueImporter
 from papertalk.storage.engine import Engine
 from papertalk.storage.planner_stats import analyze_papers_after_bulk_write
 from tests.helpers import NOW, table

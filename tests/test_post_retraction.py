@@ -9,12 +9,12 @@ from collections.abc import Iterator, Sequence
 from papertalk.config import Settings
 from papertalk.core.records import Author, OriginalRef, Post, PostKind
 from papertalk.fetching.pages import FetchedPage, FetcherRegistry, SourceSpec
-from papertalk.services import sources
-from papertalk.services.accounts import add_to_network
-from papertalk.services.capture import run_source
-from papertalk.services.trending import TrendingQuery, trending
+from papertalk.services.capture import sources
+from papertalk.services.capture.accounts import add_to_network
+from papertalk.services.capture.source_runs import run_source
+from papertalk.services.ranking.trending import TrendingQuery, trending
+from papertalk.storage.capture.source_rows import list_sources
 from papertalk.storage.engine import Engine
-from papertalk.storage.source_rows import list_sources
 from tests.helpers import NOW, assert_day_counts_exact, table
 
 ADA = Author("bluesky", "did:plc:ada", "ada.example")

@@ -12,13 +12,13 @@ import pytest
 from papertalk.config import Settings
 from papertalk.core.records import PostKind
 from papertalk.fetching.pages import FetcherRegistry
-from papertalk.services import sources
-from papertalk.services.capture import run_source
-from papertalk.services.more_fetchers import register_more
+from papertalk.services.capture import sources
+from papertalk.services.capture.more_fetchers import register_more
+from papertalk.services.capture.source_runs import run_source
 from papertalk.sources.reddit.listing import parse_listing
 from papertalk.sources.rss.entries import parse_feed
+from papertalk.storage.capture.source_rows import list_sources
 from papertalk.storage.engine import Engine
-from papertalk.storage.source_rows import list_sources
 from tests.fake_arxiv import FakeClock
 from tests.fake_platforms import PASS, FakePlatform, Reply, Request
 from tests.helpers import NOW, table

@@ -11,9 +11,9 @@ from sqlalchemy import inspect
 
 from papertalk.config import Settings
 from papertalk.core.records import Paper
-from papertalk.services.accounts import block_accounts
+from papertalk.services.capture.accounts import block_accounts
+from papertalk.storage.catalogue.paper_rows import upsert_papers
 from papertalk.storage.engine import make_engine
-from papertalk.storage.paper_rows import upsert_papers
 from papertalk.storage.schema import (
     HEAD_REVISION,
     StaleSchemaError,
@@ -22,7 +22,7 @@ from papertalk.storage.schema import (
     head_revision,
     upgrade,
 )
-from papertalk.storage.search_schema import FTS_TABLE, SEARCH_COLUMN
+from papertalk.storage.search.search_schema import FTS_TABLE, SEARCH_COLUMN
 from papertalk.storage.tables import metadata
 from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.helpers import assert_day_counts_exact, downgrade, post, run_import, write_lines

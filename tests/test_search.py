@@ -13,14 +13,14 @@ from sqlalchemy import text
 from papertalk.core.records import Paper
 from papertalk.core.search_query import parse_query
 from papertalk.core.search_terms import query_terms
-from papertalk.services.catalogue import CatalogueImporter
-from papertalk.services.search import SearchQueryError, search_papers
-from papertalk.storage import search_queries
+from papertalk.services.catalogue.snapshot_import import CatalogueImporter
+from papertalk.services.search.paper_search import SearchQueryError, search_papers
+from papertalk.storage.catalogue.paper_rows import upsert_papers
 from papertalk.storage.dialect_sql import for_connection
 from papertalk.storage.engine import Engine, make_engine
-from papertalk.storage.paper_rows import upsert_papers
 from papertalk.storage.schema import upgrade
-from papertalk.storage.search_match import tsquery
+from papertalk.storage.search import search_queries
+from papertalk.storage.search.search_match import tsquery
 from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.helpers import NOW, post, run_import, write_lines
 

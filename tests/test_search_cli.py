@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 from papertalk.cli.main import app
 from papertalk.core.records import Paper
+from papertalk.storage.catalogue.paper_rows import upsert_papers
 from papertalk.storage.engine import Engine
-from papertalk.storage.paper_rows import upsert_papers
 from tests.helpers import NOW
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from papertalk.arxiv.snapshot import parse_snapshot_line
-from papertalk.arxiv.snapshot_generator import generate_snapshot_lines
 from papertalk.core.search_query import parse_query
 from papertalk.core.search_terms import category_token, query_terms, tokens
-from papertalk.services.catalogue import CatalogueImporter
-from papertalk.services.search import search_papers
+from papertalk.demo.snapshot_generator import generate_snapshot_lines
+from papertalk.services.catalogue.snapshot_import import CatalogueImporter
+from papertalk.services.search.paper_search import search_papers
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.schema import upgrade
 from tests.conftest import POSTGRES_URL, postgres_schema

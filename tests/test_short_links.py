@@ -13,7 +13,7 @@ import pytest
 
 from papertalk.core.records import Author, Post
 from papertalk.fetching.short_links import ShortLinkError, ShortLinkResolver, is_public, is_short
-from papertalk.services.short_links import link_expander
+from papertalk.services.capture.short_links import link_expander
 from papertalk.storage.engine import Engine
 from tests.helpers import table
 

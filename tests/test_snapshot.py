@@ -11,9 +11,9 @@ import orjson
 import pytest
 
 from papertalk.arxiv.snapshot import MAX_LINE_BYTES, BadSnapshotLine, parse_snapshot_line
-from papertalk.arxiv.snapshot_generator import generate_snapshot_lines
 from papertalk.core.arxiv_ids import parse_arxiv_id
 from papertalk.core.records import Paper
+from papertalk.demo.snapshot_generator import generate_snapshot_lines
 
 SAMPLE = (
     Path(__file__).resolve().parents[1].parent

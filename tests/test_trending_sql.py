@@ -11,11 +11,12 @@ from papertalk.config import Settings
 from papertalk.core.ranking import KIND_BITS, votes_from_mentions
 from papertalk.core.ranking import rank as reference_rank
 from papertalk.core.records import Mention, PostKind, RankedPaper
-from papertalk.services.accounts import add_to_network, block_accounts
-from papertalk.services.ingest import Importer
-from papertalk.services.trending import TrendingQuery, UnknownNetwork, trending
-from papertalk.storage import page_queries, rank_tables, trending_queries
+from papertalk.services.capture.accounts import add_to_network, block_accounts
+from papertalk.services.ingest.post_files import Importer
+from papertalk.services.ranking.trending import TrendingQuery, UnknownNetwork, trending
 from papertalk.storage.engine import Engine
+from papertalk.storage.pages import page_queries
+from papertalk.storage.ranking import rank_tables, trending_queries
 from tests.helpers import NOW, assert_day_counts_exact, post, run_import, write_lines
 
 KIND_OF = {"post": PostKind.POST, "quote": PostKind.QUOTE, "reply": PostKind.REPLY, "repost": PostKind.REPOST}

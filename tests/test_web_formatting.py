@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from papertalk.core.bibtex import bibtex
 from papertalk.core.records import Paper
-from papertalk.services.page_views import DayChart
+from papertalk.services.pages.page_views import DayChart
 from papertalk.web.formatting import ago, chart_bars, fold_authors, page_numbers, with_params
 from papertalk.web.math_text import math_html, split_abstract
 

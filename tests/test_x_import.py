@@ -312,7 +312,7 @@ def test_unknown_format_is_a_usage_error(db_url: str, tmp_path: Path, fmt: str) 
 
 
 def test_archive_read_in_a_worker_process_gives_the_same(engine: Engine, tmp_path: Path) -> None:
-    from papertalk.services.x_import import XImporter
+    from papertalk.services.ingest.x_import import XImporter
 
     root = make_archive(tmp_path / "archive")
     lines: list[str] = []
@@ -324,7 +324,7 @@ def test_archive_read_in_a_worker_process_gives_the_same(engine: Engine, tmp_pat
 
 
 def test_archive_parts_read_by_one_process_each_give_the_same_messages_in_order(tmp_path: Path) -> None:
-    from papertalk.services.x_archive_reading import archive_messages, messages_in_workers
+    from papertalk.services.ingest.x_archive_reading import archive_messages, messages_in_workers
 
     root = make_archive(tmp_path / "archive")
     expected = list(archive_messages(root, 2))
@@ -334,7 +334,7 @@ def test_archive_parts_read_by_one_process_each_give_the_same_messages_in_order(
 
 
 def test_an_error_in_the_first_part_stops_the_other_reading_processes(tmp_path: Path) -> None:
-    from papertalk.services.x_archive_reading import messages_in_workers
+    from papertalk.services.ingest.x_archive_reading import messages_in_workers
 
     root = make_archive(tmp_path / "archive")
     (root / "data" / "account.js").write_bytes(js("account", 0, [{"account": {}}]))
@@ -345,7 +345,7 @@ def test_a_reader_whose_writer_was_killed_stops_instead_of_waiting(monkeypatch: 
     import multiprocessing
     import os
 
-    from papertalk.services import x_archive_reading
+    from papertalk.services.ingest import x_archive_reading
 
     queue = multiprocessing.get_context("spawn").Queue(maxsize=1)
     queue.put(("rejects", []))  # full: the writer reads nothing more
@@ -361,7 +361,7 @@ def test_a_reader_whose_writer_was_killed_stops_instead_of_waiting(monkeypatch: 
 ORPHANING_WRITER = """
 import os, sys, time
 from pathlib import Path
-from papertalk.services.x_archive_reading import ReadingProcess, _produce
+from papertalk.services.ingest.x_archive_reading import ReadingProcess, _produce
 reader = ReadingProcess(Path(sys.argv[1]), 5000, _produce)
 print(reader.worker.pid, flush=True)
 time.sleep(3)  # the reader has put its few, large messages; their bytes fill the pipe
@@ -511,7 +511,7 @@ def die_at_once(path: str, batch_size: int, queue: object) -> None:
 
 
 def test_a_reading_process_that_dies_is_an_error_not_a_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from papertalk.services import x_archive_reading
+    from papertalk.services.ingest import x_archive_reading
 
     root = make_archive(tmp_path / "archive")
     monkeypatch.setattr(x_archive_reading, "WORKER_POLL_SECONDS", 0.1)

@@ -7,11 +7,11 @@ from typing import Any
 
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.fetching.polite_http import PoliteGetter
-from papertalk.services import sources
-from papertalk.services.capture import run_source
+from papertalk.services.capture import sources
+from papertalk.services.capture.source_runs import run_source
 from papertalk.sources.x.live import XApi, XDirectory, XUserTweets
+from papertalk.storage.capture.source_rows import list_sources
 from papertalk.storage.engine import Engine
-from papertalk.storage.source_rows import list_sources
 from tests.fake_arxiv import FakeClock
 from tests.fake_platforms import FakePlatform, Reply, Request
 from tests.helpers import NOW, table

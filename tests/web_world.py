@@ -14,14 +14,14 @@ import uvicorn
 
 from papertalk.config import Settings
 from papertalk.core.records import Paper
-from papertalk.services.accounts import add_ids_to_network
-from papertalk.services.demo import write_posts
-from papertalk.services.demo_world import WorldSize, generate_papers
-from papertalk.services.ingest import Importer
-from papertalk.storage.account_rows import account_ids_by_platform_id
+from papertalk.demo.database import write_posts
+from papertalk.demo.world import WorldSize, generate_papers
+from papertalk.services.capture.accounts import add_ids_to_network
+from papertalk.services.ingest.post_files import Importer
+from papertalk.storage.capture.account_rows import account_ids_by_platform_id
+from papertalk.storage.catalogue.paper_rows import upsert_papers
 from papertalk.storage.engine import Engine
 from papertalk.storage.instance_meta import DEMO_KEY, set_meta
-from papertalk.storage.paper_rows import upsert_papers
 from papertalk.web.app import create_app
 from papertalk.web.state import WebSettings
 from tests.helpers import NOW, post, write_lines

@@ -23,8 +23,8 @@ from papertalk.cli.context import AppContext, app_context, fail
 from papertalk.core.records import DEFAULT_NETWORK
 
 if TYPE_CHECKING:
-    from papertalk.services.capture import RunOutcome
-    from papertalk.storage.source_rows import SourceRow
+    from papertalk.services.capture.source_runs import RunOutcome
+    from papertalk.storage.capture.source_rows import SourceRow
 
 sources_app = typer.Typer(help="Capture sources: list them, add one.", invoke_without_command=True)
 follows_app = typer.Typer(help="Import follow graphs.", no_args_is_help=True)
@@ -48,10 +48,10 @@ def follow_cmd(
 ) -> None:
     """Follow an account: store it, add it to a network, and capture its posts from now on."""
     from papertalk.fetching.pages import FetchError
-    from papertalk.services.accounts import AccountError
+    from papertalk.services.capture.accounts import AccountError
+    from papertalk.services.capture.fetchers import build_registry
+    from papertalk.services.capture.following import follow
     from papertalk.services.database import StaleSchemaError, open_database
-    from papertalk.services.fetchers import build_registry
-    from papertalk.services.following import follow
 
     app = app_context(ctx)
     try:
@@ -74,10 +74,10 @@ def follows_import(
 ) -> None:
     """Follow everyone an account follows (paged, with progress)."""
     from papertalk.fetching.pages import FetchError
-    from papertalk.services.accounts import AccountError
+    from papertalk.services.capture.accounts import AccountError
+    from papertalk.services.capture.fetchers import build_registry
+    from papertalk.services.capture.following import import_follows
     from papertalk.services.database import StaleSchemaError, open_database
-    from papertalk.services.fetchers import build_registry
-    from papertalk.services.following import import_follows
 
     app = app_context(ctx)
     try:
@@ -107,7 +107,7 @@ def sources_list(
     """List every source: state, last and next run, cursor, posts captured, last error."""
     if ctx.invoked_subcommand is not None:
         return
-    from papertalk.services import sources as source_service
+    from papertalk.services.capture import sources as source_service
     from papertalk.services.database import StaleSchemaError, open_database
 
     app = app_context(ctx)
@@ -146,9 +146,9 @@ def sources_add(
 ) -> None:
     """Add a source, e.g. `papertalk sources add bluesky:search arxiv.org --every 15m`."""
     from papertalk.fetching.pages import FetchError
-    from papertalk.services import sources as source_service
+    from papertalk.services.capture import sources as source_service
+    from papertalk.services.capture.fetchers import build_registry
     from papertalk.services.database import StaleSchemaError, open_database
-    from papertalk.services.fetchers import build_registry
 
     app = app_context(ctx)
     platform, sep, listing = kind.partition(":")
@@ -174,10 +174,10 @@ def fetch_cmd(
     """Run every due source once (cron-friendly), or the named ones now."""
     from papertalk.fetching.pages import FetchError
     from papertalk.fetching.short_links import ShortLinkResolver
-    from papertalk.services.capture import run_due
+    from papertalk.services.capture.fetchers import build_registry
+    from papertalk.services.capture.short_links import link_expander
+    from papertalk.services.capture.source_runs import run_due
     from papertalk.services.database import StaleSchemaError, open_database
-    from papertalk.services.fetchers import build_registry
-    from papertalk.services.short_links import link_expander
 
     app = app_context(ctx)
     try:
@@ -223,10 +223,10 @@ def worker_cmd(
     """Run the schedule and the live listeners (Jetstream) until Ctrl-C; stops cleanly, loses nothing."""
     from papertalk.arxiv.api_client import ApiSettings, ArxivApiClient
     from papertalk.fetching.short_links import ShortLinkResolver
+    from papertalk.services.capture.fetchers import build_registry
+    from papertalk.services.capture.short_links import link_expander
     from papertalk.services.database import StaleSchemaError, open_database
-    from papertalk.services.fetchers import build_registry
-    from papertalk.services.short_links import link_expander
-    from papertalk.services.worker import Worker
+    from papertalk.services.jobs.worker import Worker
 
     app = app_context(ctx)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)

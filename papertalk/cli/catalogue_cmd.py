@@ -28,7 +28,7 @@ def import_snapshot(
     Re-importing updates papers and never duplicates them; an interrupted import resumes. Bad lines are
     reported as FILE:LINE: reason and skipped. Exit status 1 if any line was rejected.
     """
-    from papertalk.services.catalogue import CatalogueImporter
+    from papertalk.services.catalogue.snapshot_import import CatalogueImporter
     from papertalk.services.database import StaleSchemaError, open_database
     from papertalk.services.line_files import total_size
 

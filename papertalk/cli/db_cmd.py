@@ -42,7 +42,7 @@ def refresh(ctx: typer.Context) -> None:
     trending fast again at once.
     """
     from papertalk.services.database import StaleSchemaError, open_database
-    from papertalk.services.ingest import refresh_rankings
+    from papertalk.services.ingest.post_files import refresh_rankings
 
     app = app_context(ctx)
     try:

@@ -31,10 +31,10 @@ def demo(
     from papertalk.cli.import_cmd import print_summary
     from papertalk.cli.serve_cmd import run_server
     from papertalk.cli.trending_cmd import print_table
+    from papertalk.demo.database import build_demo
+    from papertalk.demo.world import WorldSize
     from papertalk.services.database import open_database
-    from papertalk.services.demo import build_demo
-    from papertalk.services.demo_world import WorldSize
-    from papertalk.services.trending import TrendingQuery, trending
+    from papertalk.services.ranking.trending import TrendingQuery, trending
 
     app = app_context(ctx)
     size = WorldSize(papers=papers, accounts=accounts, posts=posts, days=days)

@@ -24,9 +24,9 @@ def enrich(
     delays, and given up after 8 tries. Needs the network; everything else in papertalk works offline.
     """
     from papertalk.arxiv.api_client import ApiSettings, ArxivApiClient, ArxivApiError
+    from papertalk.services.catalogue.enrich import enrich as run_enrich
+    from papertalk.services.catalogue.enrich import pending_count
     from papertalk.services.database import StaleSchemaError, open_database
-    from papertalk.services.enrich import enrich as run_enrich
-    from papertalk.services.enrich import pending_count
 
     app = app_context(ctx)
     try:

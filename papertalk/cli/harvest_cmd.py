@@ -27,8 +27,8 @@ def harvest(
     where it stopped. Needs the network.
     """
     from papertalk.arxiv.oai_pmh import OaiHarvester, OaiHarvestError, OaiSettings
+    from papertalk.services.catalogue.harvest import harvest as run_harvest
     from papertalk.services.database import StaleSchemaError, open_database
-    from papertalk.services.harvest import harvest as run_harvest
 
     app = app_context(ctx)
     try:

@@ -21,7 +21,7 @@ from papertalk.cli.progress import byte_progress
 from papertalk.cli.rejects import RejectPrinter
 
 if TYPE_CHECKING:
-    from papertalk.services.ingest import ImportSummary
+    from papertalk.services.ingest.post_files import ImportSummary
     from papertalk.storage.engine import Engine
 
 
@@ -56,7 +56,7 @@ def import_files(
     missing = [str(f) for f in files if str(f) != "-" and not f.is_file()]
     if missing:
         raise fail(app, f"no such file: {', '.join(missing)}")
-    from papertalk.services.ingest import Importer
+    from papertalk.services.ingest.post_files import Importer
     from papertalk.services.line_files import total_size
 
     engine = open_or_fail(app)
@@ -94,7 +94,7 @@ def open_or_fail(app: AppContext) -> Engine:
 
 def import_x_files(app: AppContext, paths: list[Path], fmt: str, as_json: bool) -> None:
     """``--format x-archive|x-v1|x-v2``: X archives and API files through the same ingest path."""
-    from papertalk.services.x_import import FORMATS, ArchiveError, XImporter
+    from papertalk.services.ingest.x_import import FORMATS, ArchiveError, XImporter
 
     if fmt not in FORMATS:
         raise fail(app, f"unknown --format {fmt!r}: use neutral, {', '.join(FORMATS)}")
@@ -103,7 +103,7 @@ def import_x_files(app: AppContext, paths: list[Path], fmt: str, as_json: bool) 
         raise fail(app, f"no such file: {', '.join(missing)}")
     first = None
     if fmt == "x-archive":
-        from papertalk.services.x_archive_reading import start_reading
+        from papertalk.services.ingest.x_archive_reading import start_reading
 
         # The first archive's reading processes start now and work while this one opens the database.
         first = start_reading(paths[0], app.settings.import_batch_size)

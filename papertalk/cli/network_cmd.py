@@ -18,7 +18,7 @@ def add(
     ),
 ) -> None:
     """Add captured accounts to a network (created if new)."""
-    from papertalk.services.accounts import AccountError, add_to_network
+    from papertalk.services.capture.accounts import AccountError, add_to_network
     from papertalk.services.database import StaleSchemaError, open_database
 
     app = app_context(ctx)
@@ -32,7 +32,7 @@ def add(
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
     """List networks and their sizes."""
-    from papertalk.services.accounts import list_networks
+    from papertalk.services.capture.accounts import list_networks
     from papertalk.services.database import StaleSchemaError, open_database
 
     app = app_context(ctx)
@@ -52,7 +52,7 @@ def block(
     unblock: bool = typer.Option(False, "--unblock", help="Count these accounts again."),
 ) -> None:
     """Never count these accounts (aggregator bots) in any ranking."""
-    from papertalk.services.accounts import AccountError, block_accounts
+    from papertalk.services.capture.accounts import AccountError, block_accounts
     from papertalk.services.database import StaleSchemaError, open_database
 
     app = app_context(ctx)

@@ -14,7 +14,7 @@ from rich.table import Table
 from papertalk.cli.context import app_context, fail
 
 if TYPE_CHECKING:
-    from papertalk.services.search import SearchHit, SearchResults
+    from papertalk.services.search.paper_search import SearchHit, SearchResults
 
 
 def search(
@@ -32,7 +32,7 @@ def search(
     An arXiv id or URL shows that paper. Example: papertalk search 'author:hinton "deep belief" year:..2010'
     """
     from papertalk.services.database import StaleSchemaError, open_database
-    from papertalk.services.search import SearchQueryError, search_papers
+    from papertalk.services.search.paper_search import SearchQueryError, search_papers
 
     app = app_context(ctx)
     if order not in ("relevance", "trending"):

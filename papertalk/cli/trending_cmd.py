@@ -14,7 +14,7 @@ from rich.table import Table
 from papertalk.cli.context import app_context, fail
 
 if TYPE_CHECKING:
-    from papertalk.services.trending import TrendingResult
+    from papertalk.services.ranking.trending import TrendingResult
 
 
 def trending(
@@ -34,8 +34,8 @@ def trending(
     (see docs/ranking.md). Example: papertalk trending --window today --limit 10
     """
     from papertalk.services.database import StaleSchemaError, open_database
-    from papertalk.services.trending import TrendingQuery, UnknownNetwork
-    from papertalk.services.trending import trending as rank_trending
+    from papertalk.services.ranking.trending import TrendingQuery, UnknownNetwork
+    from papertalk.services.ranking.trending import trending as rank_trending
 
     app = app_context(ctx)
     try:

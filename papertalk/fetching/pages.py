@@ -1,7 +1,7 @@
 """The fetcher contract: what a platform's thin fetcher takes (a source and its cursor) and gives back
 (pages of neutral posts, each with the cursor that is safe to store once that page is committed).
 
-``services.capture`` drives a fetcher page by page and commits each page's posts together with its
+``services.capture.source_runs`` drives a fetcher page by page and commits each page's posts together with its
 cursor in one transaction, so a kill between pages loses nothing and a restart resumes from the last
 committed cursor. A fetcher never writes to the database and never looks for arXiv ids itself.
 """
@@ -82,7 +82,7 @@ FetcherFactory = Callable[[], Fetcher]
 class FetcherRegistry:
     """Which fetcher reads ``(platform, kind)`` and which directory knows a platform's accounts.
 
-    Filled by ``services.fetchers`` from the settings; tests fill it with fetchers pointed at local
+    Filled by ``services.capture.fetchers`` from the settings; tests fill it with fetchers pointed at local
     servers.
     """
 

@@ -19,7 +19,7 @@ from typing import BinaryIO, TypeVar
 
 from papertalk.services.bulk_gc import collect_rarely, rare_collections
 from papertalk.services.lean_spawn import lean_spawn, leave_with_parent
-from papertalk.storage.checkpoints import Checkpoint
+from papertalk.storage.ingest.checkpoints import Checkpoint
 
 HEAD_BYTES = 64 * 1024
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # below this, a second process costs more than it saves

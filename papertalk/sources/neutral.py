@@ -8,7 +8,7 @@ each field; for any other line (a decoding error, a failed check, a field in an 
 such as ``"links": ""``) it calls ``parse_line``, which accepts or rejects the line and words the error.
 tests/test_neutral_fast.py checks the two agree on generated lines.
 
-Pure: no I/O. The reader that walks files line by line lives in services.ingest.
+Pure: no I/O. The reader that walks files line by line lives in services.ingest.post_files.
 """
 
 from __future__ import annotations

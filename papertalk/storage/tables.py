@@ -131,7 +131,7 @@ mentions = Table(
 )
 
 # Mentions per paper, UTC day (created_at // 86400) and kind bit, of accounts that are not blocked: the pages'
-# counts and day charts read these instead of every mention of a hot paper (storage.mention_days keeps
+# counts and day charts read these instead of every mention of a hot paper (storage.ranking.mention_days keeps
 # them equal to a direct count; migration 0008).
 paper_day_mentions = Table(
     "paper_day_mentions",
@@ -192,7 +192,7 @@ instance_meta = Table(
     Column("value", Text, nullable=False),
 )
 
-# The rankings of the everyone-audience, maintained as votes arrive (storage.rank_tables): per window, each
+# The rankings of the everyone-audience, maintained as votes arrive (storage.ranking.rank_tables): per window, each
 # paper's sum of weight * 2^((first_at - t0) / half_life) over its counted votes placed after the window's
 # cutoff, and how many such votes. Reading a top-N is then an index scan, whatever the number of votes.
 window_scores = Table(

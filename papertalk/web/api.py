@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from papertalk.services.paper_page import PaperNotFound, normalize_id, paper_page
-from papertalk.services.posts_page import posts_page
-from papertalk.services.search import search_papers
-from papertalk.services.trending_page import PageRequestError, TrendingPageQuery, trending_page
+from papertalk.services.pages.paper_page import PaperNotFound, normalize_id, paper_page
+from papertalk.services.pages.posts_page import posts_page
+from papertalk.services.pages.trending_page import PageRequestError, TrendingPageQuery, trending_page
+from papertalk.services.search.paper_search import search_papers
 from papertalk.web.api_models import (
     ChartOut,
     ContributionOut,

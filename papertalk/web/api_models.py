@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from papertalk.core.records import Paper, VoteContribution
-from papertalk.services.page_views import DayChart, PostView
+from papertalk.services.pages.page_views import DayChart, PostView
 from papertalk.web.formatting import iso
 
 

@@ -14,9 +14,9 @@ from starlette.staticfiles import StaticFiles
 
 from papertalk.config import Settings
 from papertalk.services.database import open_database
-from papertalk.services.paper_page import PaperNotFound
-from papertalk.services.search import SearchQueryError
-from papertalk.services.trending_page import PageRequestError, default_network
+from papertalk.services.pages.paper_page import PaperNotFound
+from papertalk.services.pages.trending_page import PageRequestError, default_network
+from papertalk.services.search.paper_search import SearchQueryError
 from papertalk.web import api, feeds, pages
 from papertalk.web.http_cache import SecurityHeaders
 from papertalk.web.render_cache import CachedPages

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from papertalk.services.trending_page import TrendingPageQuery, trending_page
+from papertalk.services.pages.trending_page import TrendingPageQuery, trending_page
 from papertalk.web.state import state_of
 
 router = APIRouter(include_in_schema=False)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
-from papertalk.services.page_views import DayChart
+from papertalk.services.pages.page_views import DayChart
 
 DAY = 86_400
 

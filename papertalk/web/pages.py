@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from papertalk.services.paper_page import PaperNotFound, normalize_id, paper_page
-from papertalk.services.posts_page import posts_page
-from papertalk.services.search import SearchQueryError, search_papers
-from papertalk.services.trending_page import PageRequestError, TrendingPageQuery, trending_page
+from papertalk.services.pages.paper_page import PaperNotFound, normalize_id, paper_page
+from papertalk.services.pages.posts_page import posts_page
+from papertalk.services.pages.trending_page import PageRequestError, TrendingPageQuery, trending_page
+from papertalk.services.search.paper_search import SearchQueryError, search_papers
 from papertalk.web.state import state_of
 
 router = APIRouter(include_in_schema=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from papertalk.services.page_views import PostView
+from papertalk.services.pages.page_views import PostView
 from papertalk.web.formatting import time_tag
 
 

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from papertalk.config import Settings
-from papertalk.services.trending_page import SiteFacts, site_facts
+from papertalk.services.pages.trending_page import SiteFacts, site_facts
 from papertalk.storage.engine import Engine
 from papertalk.web import formatting
 from papertalk.web.http_cache import etagged

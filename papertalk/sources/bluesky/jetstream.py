@@ -2,8 +2,8 @@
 
 * ``bluesky:jetstream:arxiv`` reads every account's posts and keeps those whose raw bytes mention arXiv
   (see ``jetstream_events.EventFilter``); ``bluesky:jetstream:following`` asks the server for the
-  followed accounts only (``wantedDids`` from the source's ``accounts`` option, filled by ``services.capture`` from the
-  network ``following``) and keeps everything.
+  followed accounts only (``wantedDids`` from the source's ``accounts`` option, filled by
+  ``services.capture.source_runs`` from the network ``following``) and keeps everything.
 * Messages are filtered as they arrive, ``filter_events`` at a time (a page holds at most that many raw
   events; of the rest only what they kept: posts, deletes, rejects). A page ends at ``page_events``
   events, ``page_posts`` kept posts or ``page_seconds`` of reading, whichever comes first: a live stream
@@ -11,7 +11,7 @@
   old) is not cut by time: its pages are as big as the core import's batches (``PAGE_POSTS`` kept posts,
   or ``PAGE_EVENTS`` events), because every commit costs the same fixed work however few posts it holds,
   so capture then stores at the import's rate. Each page's cursor is the ``time_us`` of its last event,
-  committed with its posts (see ``services.capture``), so a kill loses nothing.
+  committed with its posts (see ``services.capture.source_runs``), so a kill loses nothing.
 * On a disconnect the fetcher reconnects with a growing back-off from its last cursor minus
   ``rewind_us`` (Jetstream's advice for gapless playback); the repeats are absorbed by the idempotent
   import (at-least-once). Deletes become ``FetchedPage.deleted`` (tombstones).

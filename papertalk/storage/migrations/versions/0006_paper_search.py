@@ -6,7 +6,7 @@ Revises: 0005
 
 from alembic import op
 
-from papertalk.storage.search_schema import PG_CREATE, PG_DROP, SQLITE_CREATE, SQLITE_DROP
+from papertalk.storage.search.search_schema import PG_CREATE, PG_DROP, SQLITE_CREATE, SQLITE_DROP
 
 revision = "0006"
 down_revision = "0005"

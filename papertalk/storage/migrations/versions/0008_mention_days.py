@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from papertalk.storage.dialect_sql import for_connection
-from papertalk.storage.mention_days import rebuild
+from papertalk.storage.ranking.mention_days import rebuild
 
 revision = "0008_mention_days"
 down_revision = "0007"

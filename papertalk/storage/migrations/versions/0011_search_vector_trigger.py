@@ -2,7 +2,7 @@
 
 A generated column cannot be written, so every catalogue import ran PostgreSQL's text-search parser over
 each paper, ~80 % of that import's time (docs/performance.md). Now the import sends the vector's parts
-built in its parser process (``storage.pg_search_vector``, exact where it builds one; the database computes
+built in its parser process (``storage.search.pg_search_vector``, exact where it builds one; the database computes
 the rest), and the trigger ``papers_search_vector`` computes the vector, with the same expression as before,
 for every write that changes a paper's text without writing a vector (enrich, harvest, anything else).
 The stored vectors are kept as they are (``DROP EXPRESSION`` does not rewrite the table; PostgreSQL 13+).
@@ -14,7 +14,7 @@ Revises: 0010
 
 from alembic import op
 
-from papertalk.storage.search_schema import PG_CREATE, PG_VECTOR_FUNCTION, PG_VECTOR_TRIGGER, SEARCH_COLUMN
+from papertalk.storage.search.search_schema import PG_CREATE, PG_VECTOR_FUNCTION, PG_VECTOR_TRIGGER, SEARCH_COLUMN
 
 revision = "0011"
 down_revision = "0010"

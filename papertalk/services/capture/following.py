@@ -1,0 +1,89 @@
+"""Following accounts on any platform: look the account up through the platform's ``AccountDirectory``,
+store it, put it in a network (default ``following``, the one ``trending --network following`` uses),
+and add the source that captures its posts (``PLATFORM:feed:ACCOUNT_ID``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from papertalk.core.records import DEFAULT_NETWORK, Author
+from papertalk.fetching.pages import FetcherRegistry
+from papertalk.services.capture.accounts import parse_account
+from papertalk.services.capture.sources import DEFAULT_INTERVAL_SECONDS, source_name
+from papertalk.storage.capture import account_rows
+from papertalk.storage.capture.source_rows import NewSource, add_sources
+from papertalk.storage.engine import Engine
+
+FEED_KIND = "feed"  # the kind of source that reads one account's own posts, on every platform
+IMPORT_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class Followed:
+    accounts: int
+    sources_new: int
+    network: str
+    network_size: int
+
+
+def follow(
+    engine: Engine, registry: FetcherRegistry, ref: str, now: int, network: str = DEFAULT_NETWORK
+) -> tuple[Author, Followed]:
+    """Follow one account named ``PLATFORM:HANDLE``; raises ``AccountError`` or ``FetchError`` saying why not."""
+    platform, handle = parse_account(ref)
+    author = registry.directory(platform).lookup(handle)
+    return author, _store(engine, [author], now, network)
+
+
+def import_follows(
+    engine: Engine,
+    registry: FetcherRegistry,
+    ref: str,
+    now: int,
+    network: str = DEFAULT_NETWORK,
+    on_account: Callable[[int], None] | None = None,
+) -> Followed:
+    """Follow everyone ``PLATFORM:HANDLE`` follows, stored in chunks as the pages arrive."""
+    platform, handle = parse_account(ref)
+    directory = registry.directory(platform)
+    total = Followed(0, 0, network, 0)
+    chunk: list[Author] = []
+    for author in directory.following(handle):
+        chunk.append(author)
+        if on_account is not None:
+            on_account(1)
+        if len(chunk) >= IMPORT_CHUNK:
+            total = _add(total, _store(engine, chunk, now, network))
+            chunk = []
+    return _add(total, _store(engine, chunk, now, network))
+
+
+def _add(a: Followed, b: Followed) -> Followed:
+    return Followed(
+        a.accounts + b.accounts, a.sources_new + b.sources_new, a.network, max(a.network_size, b.network_size)
+    )
+
+
+def _store(engine: Engine, authors: list[Author], now: int, network: str) -> Followed:
+    with engine.begin() as conn:
+        ids = account_rows.upsert_accounts(conn, authors) if authors else []
+        network_id = account_rows.network_id(conn, network, create=True)
+        assert network_id is not None
+        account_rows.add_to_network(conn, network_id, ids)
+        size = account_rows.network_size(conn, network_id)
+    new = add_sources(
+        engine,
+        [
+            NewSource(
+                source_name(a.platform, FEED_KIND, a.platform_id),
+                a.platform,
+                FEED_KIND,
+                a.platform_id,
+                DEFAULT_INTERVAL_SECONDS,
+            )
+            for a in authors
+        ],
+        now,
+    )
+    return Followed(len(authors), new, network, size)

@@ -1,0 +1,1 @@
+"""Use cases of importing posts: neutral JSON lines, X archives and API files, in resumable batches."""

@@ -1,0 +1,161 @@
+"""``papertalk worker``: runs the schedule (every due source, again and again), each live listener
+(Jetstream) in its own thread, and metadata enrichment every few minutes, until ``stop`` is set
+(Ctrl-C). Stopping is clean: listeners finish the page they hold (each page commits with its cursor),
+the scheduler finishes its current source.
+
+Log lines are structured (``event=... key=value``) so they can be grepped and parsed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from papertalk.arxiv.api_client import ArxivApiError
+from papertalk.core.ranking import RankingSettings
+from papertalk.fetching.pages import FetcherRegistry
+from papertalk.services.capture.source_runs import CLAIM_LEASE_SECONDS, LinkExpander, RunOutcome, run_source
+from papertalk.services.catalogue.enrich import MetadataSource, enrich
+from papertalk.storage.capture.source_rows import SourceRow, claim_due_sources, list_sources, release_sources
+from papertalk.storage.engine import Engine
+from papertalk.storage.ingest.ingest_store import IngestStore
+
+log = logging.getLogger("papertalk.worker")
+
+LIVE_KINDS = frozenset({"jetstream"})  # sources that listen to a stream instead of running on a schedule
+TICK_SECONDS = 5.0
+RELISTEN_SECONDS = 2.0
+ENRICH_EVERY_SECONDS = 600  # new papers get their metadata within about ten minutes of their first post
+ENRICH_LIMIT = 500  # papers per round: 5 requests of 100 ids, ~15 s at arXiv's pace of one per 3 s
+ENRICH_MAX_BACKOFF_SECONDS = 3600
+
+
+def log_outcome(outcome: RunOutcome) -> None:
+    log.info(
+        "event=source_run source=%s pages=%d posts=%d posts_new=%d rejected=%d deleted=%d error=%s",
+        outcome.source,
+        outcome.pages,
+        outcome.posts,
+        outcome.posts_new,
+        outcome.rejected,
+        outcome.deleted,
+        "-" if outcome.error is None else repr(outcome.error),
+    )
+
+
+class Worker:
+    """The scheduler loop and one thread per live source; ``run`` returns once ``stop`` is set."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        registry: FetcherRegistry,
+        stop: threading.Event,
+        clock: Callable[[], float],
+        ranking: RankingSettings | None = None,
+        tick: float = TICK_SECONDS,
+        expand: LinkExpander | None = None,
+        live: bool = True,
+        metadata: MetadataSource | None = None,
+    ) -> None:
+        self.engine, self.registry, self.stop, self.clock = engine, registry, stop, clock
+        self.ranking = ranking or RankingSettings()
+        self.tick, self.expand, self.live = tick, expand, live
+        self.metadata = metadata  # None: this worker does not enrich
+        self.next_enrich = 0
+        self.enrich_failures = 0
+
+    def run(self) -> None:
+        listeners = [
+            threading.Thread(target=self._listen, args=(row.name,), name=f"listen {row.name}", daemon=True)
+            for row in list_sources(self.engine)
+            if self.live and row.kind in LIVE_KINDS and row.enabled
+        ]
+        log.info("event=worker_start live=%d", len(listeners))
+        for thread in listeners:
+            thread.start()
+        store = IngestStore(self.engine, self.ranking)
+        while not self.stop.is_set():
+            now = int(self.clock())
+            ran = 0
+            # Claimed, not just read: with several workers each due source runs in one of them.
+            claimed = claim_due_sources(self.engine, now, CLAIM_LEASE_SECONDS, LIVE_KINDS)
+            for position, row in enumerate(claimed):
+                if self.stop.is_set():
+                    release_sources(self.engine, [r.id for r in claimed[position:]], now)
+                    break
+                outcome = run_source(
+                    self.engine,
+                    self.registry,
+                    row,
+                    now,
+                    self.ranking,
+                    store=store,
+                    on_reject=_reject,
+                    expand=self.expand,
+                )
+                log_outcome(outcome)
+                ran += outcome.posts_new
+            if ran:
+                store.refresh_rankings(now)
+            if self.metadata is not None and now >= self.next_enrich and not self.stop.is_set():
+                self._enrich(self.metadata, now)
+            self.stop.wait(self.tick)
+        for thread in listeners:
+            thread.join()
+        log.info("event=worker_stop")
+
+    def _enrich(self, metadata: MetadataSource, now: int) -> None:
+        """One round of enrichment; a failed round keeps what it fetched and backs off (up to an hour)."""
+        try:
+            summary = enrich(self.engine, metadata, now, ENRICH_LIMIT)
+        except (ArxivApiError, OSError) as exc:  # arXiv gave no answer after its retries: try again later
+            self.enrich_failures += 1
+            wait = min(ENRICH_EVERY_SECONDS * 2**self.enrich_failures, ENRICH_MAX_BACKOFF_SECONDS)
+            self.next_enrich = now + wait
+            log.warning("event=enrich_failed error=%r retry_in=%ds", " ".join(str(exc).split()), wait)
+            return
+        self.enrich_failures = 0
+        self.next_enrich = now + ENRICH_EVERY_SECONDS
+        if summary.asked:
+            log.info(
+                "event=enrich asked=%d filled=%d unknown=%d api_errors=%d",
+                summary.asked,
+                summary.filled,
+                summary.unknown,
+                len(summary.api_errors),
+            )
+
+    def _listen(self, name: str) -> None:
+        """Run one live source again and again (each run lasts until a quiet spell or ``stop``)."""
+        store = IngestStore(self.engine, self.ranking)
+        while not self.stop.is_set():
+            row = _named(self.engine, name)
+            if row is None:
+                return
+            outcome = run_source(
+                self.engine,
+                self.registry,
+                row,
+                int(self.clock()),
+                self.ranking,
+                store=store,
+                on_reject=_reject,
+                expand=self.expand,
+            )
+            log_outcome(outcome)
+            if outcome.posts_new:
+                store.refresh_rankings(int(self.clock()))
+            if outcome.error is not None:
+                self.stop.wait(min(300.0, RELISTEN_SECONDS * 2 ** min(row.error_count, 8)))
+            else:
+                self.stop.wait(RELISTEN_SECONDS if not self.stop.is_set() else 0)
+
+
+def _named(engine: Engine, name: str) -> SourceRow | None:
+    return next((r for r in list_sources(engine) if r.name == name), None)
+
+
+def _reject(line: str) -> None:
+    log.warning("event=reject %s", line)

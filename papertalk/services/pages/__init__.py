@@ -1,0 +1,1 @@
+"""Use cases that build the web pages as plain values: trending, paper, posts."""

@@ -1,0 +1,156 @@
+"""The trending page as plain values: the ranked papers of one window, audience and filter, each with its
+counts, day chart and best commentaries, read in a handful of set-based queries for the whole page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from papertalk.config import Settings
+from papertalk.core.ranking import KIND_BITS, Window, window_start
+from papertalk.core.records import Paper, PostKind
+from papertalk.services.pages.page_views import DayChart, PostView, chart_days, day_chart, post_view
+from papertalk.storage.capture.account_rows import list_networks, network_id
+from papertalk.storage.catalogue.paper_rows import papers_by_row
+from papertalk.storage.engine import Engine
+from papertalk.storage.instance_meta import DEMO_KEY, get_meta
+from papertalk.storage.pages.page_queries import DAY, attention_counts, commentaries, platforms, primary_categories
+from papertalk.storage.ranking.trending_filters import count_filtered, top_filtered
+from papertalk.storage.ranking.trending_queries import Audience, count_ranked, top_papers
+
+PAGE_SIZE = 20
+COMMENTARIES_SHOWN = 3
+AUDIENCES = ("network", "everyone")
+_CATEGORY = re.compile(r"^[A-Za-z][A-Za-z.-]{0,39}$")
+REPOST_BIT = KIND_BITS[PostKind.REPOST]
+
+
+class PageRequestError(ValueError):
+    """A parameter of a page request that cannot be answered (the message names the parameter)."""
+
+
+@dataclass(frozen=True)
+class TrendingPageQuery:
+    window: str = "week"
+    audience: str = "everyone"  # "network": the accounts of this site's network; "everyone"
+    new_only: bool = False  # only papers first submitted within the window
+    category: str | None = None  # primary category, e.g. cs.LG
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class PaperBlock:
+    rank: int
+    arxiv_id: str
+    paper: Paper | None
+    score: float
+    people: int
+    posts: int
+    reposts: int
+    chart: DayChart
+    commentaries: tuple[PostView, ...]
+    other_posts: int  # posts with words (or replies, quotes) not shown among the commentaries
+
+
+@dataclass(frozen=True)
+class TrendingPage:
+    query: TrendingPageQuery
+    window: Window
+    windows: tuple[str, ...]
+    network: str | None  # the network "my network" means, None when the site has none
+    items: tuple[PaperBlock, ...]
+    total: int
+    pages: int
+    now: int
+    demo: str | None
+
+
+def default_network(engine: Engine, configured: str | None) -> str | None:
+    """The network "my network" means: the configured one, else the first one defined, else None."""
+    if configured:
+        return configured
+    with engine.connect() as conn:
+        names = list_networks(conn)
+    return names[0][0] if names else None
+
+
+def validate(settings: Settings, query: TrendingPageQuery, network: str | None) -> Window:
+    names = [w.name for w in settings.ranking.windows]
+    if query.window not in names:
+        raise PageRequestError(f"window: unknown window {query.window!r}, choose one of {', '.join(names)}")
+    if query.audience not in AUDIENCES:
+        raise PageRequestError(f"audience: unknown audience {query.audience!r}, choose network or everyone")
+    if query.audience == "network" and network is None:
+        raise PageRequestError("audience: this site has no network defined (see `papertalk network add`)")
+    if query.category is not None and not _CATEGORY.match(query.category):
+        raise PageRequestError(f"category: not an arXiv category: {query.category[:40]!r}")
+    if query.page < 1 or query.page > 100_000:
+        raise PageRequestError(f"page: must be between 1 and 100000, got {query.page}")
+    return settings.ranking.window(query.window)
+
+
+def trending_page(
+    engine: Engine, settings: Settings, now: int, query: TrendingPageQuery, network: str | None
+) -> TrendingPage:
+    window = validate(settings, query, network)
+    offset = (query.page - 1) * PAGE_SIZE
+    filtered = query.category is not None or (query.new_only and window.length is not None)
+    with engine.connect() as conn:
+        audience = Audience()
+        mine = network_id(conn, network) if network is not None else None
+        if query.audience == "network":
+            if mine is None:
+                raise PageRequestError(f"audience: no network named {network!r}")
+            audience = Audience(mine)
+        if filtered:
+            rows = top_filtered(
+                conn, now, window, settings.ranking, audience, query.new_only, query.category, PAGE_SIZE, offset
+            )
+            total = count_filtered(conn, now, window, audience, query.new_only, query.category)
+        else:
+            rows = top_papers(conn, now, window, settings.ranking, audience, PAGE_SIZE, offset)
+            total = count_ranked(conn, now, window, audience, settings.ranking)
+        paper_rows = [r.paper_row for r in rows]
+        since = window_start(window, now)
+        first_day = now // DAY - chart_days(window.length) + 1
+        papers = papers_by_row(conn, paper_rows)
+        kinds, per_day = attention_counts(conn, paper_rows, since, first_day * DAY, now, audience.network_id)
+        best = commentaries(conn, paper_rows, since, now, audience.network_id, COMMENTARIES_SHOWN, mine)
+        demo = get_meta(conn, DEMO_KEY)
+    items = []
+    for position, row in enumerate(rows, start=offset + 1):
+        counts = kinds.get(row.paper_row, {})
+        posts = sum(counts.values())
+        reposts = counts.get(REPOST_BIT, 0)
+        shown = tuple(post_view(p) for p in best.get(row.paper_row, []))
+        items.append(
+            PaperBlock(
+                rank=position,
+                arxiv_id=row.arxiv_id,
+                paper=papers.get(row.paper_row),
+                score=row.score,
+                people=row.people,
+                posts=posts,
+                reposts=reposts,
+                chart=day_chart(per_day.get(row.paper_row, {}), first_day, now // DAY),
+                commentaries=shown,
+                other_posts=max(0, posts - reposts - len(shown)),
+            )
+        )
+    pages = max(1, -(-total // PAGE_SIZE))
+    windows = tuple(w.name for w in settings.ranking.windows)
+    return TrendingPage(query, window, windows, network, tuple(items), total, pages, now, demo)
+
+
+@dataclass(frozen=True)
+class SiteFacts:
+    """Slow-changing facts the page chrome shows: categories for the filter, platforms, demo marking."""
+
+    categories: tuple[str, ...]
+    platforms: tuple[str, ...]
+    demo: str | None
+
+
+def site_facts(engine: Engine) -> SiteFacts:
+    with engine.connect() as conn:
+        return SiteFacts(tuple(primary_categories(conn)), tuple(platforms(conn)), get_meta(conn, DEMO_KEY))

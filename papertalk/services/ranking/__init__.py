@@ -1,0 +1,1 @@
+"""Use cases of ranking: trending papers for a window and an audience."""

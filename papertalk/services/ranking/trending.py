@@ -1,0 +1,72 @@
+"""Trending papers for a window and an audience: ranked in SQL, completed with paper records and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from papertalk.config import Settings
+from papertalk.core.ranking import Window, rank
+from papertalk.core.records import RankedPaper
+from papertalk.storage.capture.account_rows import network_id
+from papertalk.storage.catalogue.paper_rows import papers_by_row
+from papertalk.storage.engine import Engine
+from papertalk.storage.instance_meta import DEMO_KEY, get_meta
+from papertalk.storage.ranking.trending_queries import Audience, count_ranked, post_counts, top_papers, votes_of_paper
+
+
+class UnknownNetwork(LookupError):
+    """A network name that does not exist."""
+
+
+@dataclass(frozen=True)
+class TrendingQuery:
+    window: str = "week"
+    network: str | None = None  # None: everyone
+    limit: int = 20
+    offset: int = 0
+    explain: bool = False  # include each paper's score breakdown
+    with_total: bool = False
+
+
+@dataclass(frozen=True)
+class TrendingResult:
+    window: Window
+    audience: str
+    now: int
+    items: list[RankedPaper]
+    total: int | None
+    demo: str | None = None  # set when the database holds the synthetic demo world
+
+
+def trending(engine: Engine, settings: Settings, now: int, query: TrendingQuery) -> TrendingResult:
+    window = settings.ranking.window(query.window)
+    with engine.connect() as conn:
+        audience = Audience()
+        if query.network is not None:
+            found = network_id(conn, query.network)
+            if found is None:
+                raise UnknownNetwork(f"no network named {query.network!r}: see `papertalk network list`")
+            audience = Audience(found)
+        rows = top_papers(conn, now, window, settings.ranking, audience, query.limit, query.offset)
+        paper_rows = [r.paper_row for r in rows]
+        counts = post_counts(conn, paper_rows, now, window, audience)
+        papers = papers_by_row(conn, paper_rows)
+        items: list[RankedPaper] = []
+        for position, row in enumerate(rows, start=query.offset + 1):
+            item = RankedPaper(
+                rank=position,
+                arxiv_id=row.arxiv_id,
+                score=row.score,
+                people=row.people,
+                posts=counts.get(row.paper_row, 0),
+                paper=papers.get(row.paper_row),
+            )
+            if query.explain:
+                votes = votes_of_paper(conn, row.paper_row, now, window, audience)
+                explained = rank(votes, now, window, settings.ranking, explain=True)
+                item = replace(item, breakdown=explained[0].breakdown if explained else ())
+            items.append(item)
+        total = count_ranked(conn, now, window, audience, settings.ranking) if query.with_total else None
+        demo = get_meta(conn, DEMO_KEY)
+    label = "everyone" if query.network is None else f"network {query.network}"
+    return TrendingResult(window, label, now, items, total, demo)

@@ -1,0 +1,1 @@
+"""Storage of capture: sources and their runs, the short-link cache, accounts and networks."""

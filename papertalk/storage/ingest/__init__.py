@@ -1,0 +1,1 @@
+"""Storage of the import path: batch loading, staging, merges, retractions, checkpoints."""

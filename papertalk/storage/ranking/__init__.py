@@ -1,0 +1,1 @@
+"""Storage of the ranking: maintained rank tables, trending queries and filters, day counts."""

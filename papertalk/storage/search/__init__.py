@@ -1,0 +1,1 @@
+"""Storage of full-text search: the index DDL, PostgreSQL vectors, match expressions, queries."""
