@@ -249,6 +249,7 @@ def test_papers_look_like_arxiv_papers(world: tuple[list[Line], list[Paper]]) ->
         assert p.published_at is not None and p.published_at <= END
         assert NEW_STYLE.fullmatch(p.arxiv_id) and p.arxiv_id[:4] == time.strftime("%y%m", time.gmtime(p.published_at))
         assert p.title and not p.title[0].islower() and 1 <= len(p.authors) <= 15
+        assert len(set(p.authors)) == len(p.authors), f"{p.arxiv_id} lists an author twice: {p.authors}"
         assert all(re.fullmatch(r"\w[\w.'-]*( [A-Z]\.)? \w[\w'-]*", a) for a in p.authors), p.authors
         assert 1 <= len(p.categories) <= 3 and len(set(p.categories)) == len(p.categories)
         assert all(re.fullmatch(r"[a-z-]+(\.[A-Za-z-]+)?", c) for c in p.categories)

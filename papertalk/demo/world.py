@@ -68,15 +68,21 @@ class _Account:
     bot_category: str | None = None
 
 
+def _distinct_authors(rng: random.Random, region: int, count: int) -> tuple[str, ...]:
+    """``count`` different people, most from the paper's region: drawn without replacement, since a
+    paper that lists one person twice is no real paper (a draw that repeats someone is drawn again)."""
+    names: dict[str, None] = {}
+    while len(names) < count:
+        names.setdefault(_person(rng, region if rng.random() < 0.65 else _pick_region(rng)))
+    return tuple(names)
+
+
 def generate_papers(seed: int, end: int, size: WorldSize) -> Iterator[Paper]:
     """The world's papers, with titles, authors, categories and abstracts (abstracts made on demand)."""
     for i, p in enumerate(_papers(seed, end, size)):
         rng = random.Random(f"{seed}:paper:{i}")
         region = _pick_region(rng)
-        authors = tuple(
-            _person(rng, region if rng.random() < 0.65 else _pick_region(rng))
-            for _ in range(1 + min(14, int(rng.lognormvariate(1.1, 0.65))))
-        )
+        authors = _distinct_authors(rng, region, 1 + min(14, int(rng.lognormvariate(1.1, 0.65))))
         updated = None
         if p.version > 1:
             updated = end + p.published + int(-p.published * rng.uniform(0.05, 0.9))
