@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -63,14 +63,17 @@ def load_world(engine: Engine, directory: Path) -> None:
 
 
 @contextmanager
-def served(settings: Settings, web: WebSettings | None = None, now: float = NOW) -> Iterator[str]:
-    """The app over ``settings``' database, served on 127.0.0.1 at a free port; yields its base URL."""
+def served(
+    settings: Settings, web: WebSettings | None = None, now: float = NOW, clock: Callable[[], float] | None = None
+) -> Iterator[str]:
+    """The app over ``settings``' database, served on 127.0.0.1 at a free port; yields its base URL. Its
+    clock says ``now``, unless ``clock`` is given (the factory's seam for a failing dependency)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    app = create_app(settings, web or WebSettings(base_url=base), clock=lambda: float(now))
+    app = create_app(settings, web or WebSettings(base_url=base), clock=clock or (lambda: float(now)))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

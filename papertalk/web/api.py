@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from papertalk.core.page_limits import MAX_PAGE_NUMBER, MAX_QUERY_CHARS
 from papertalk.services.pages.paper_page import PaperNotFound, normalize_id, paper_page
 from papertalk.services.pages.posts_page import posts_page
 from papertalk.services.pages.trending_page import PageRequestError, TrendingPageQuery, trending_page
@@ -33,7 +34,7 @@ from papertalk.web.state import state_of
 
 ERRORS: dict[int | str, dict[str, object]] = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}}
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
-Page = Annotated[int, Query(ge=1, le=10_000, description="1-based page number")]
+Page = Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER, description="1-based page number")]
 
 
 def _json(request: Request, model: BaseModel) -> Response:
@@ -153,7 +154,7 @@ def posts(
 @router.get("/search", response_model=SearchOut)
 def search(
     request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=500, description="title words or an arXiv id/URL")],
+    q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="title words or an arXiv id/URL")],
     page: Page = 1,
 ) -> Response:
     """Papers matching a query; an arXiv id or URL gives ``jump_to`` instead of hits."""

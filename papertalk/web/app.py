@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,11 +17,11 @@ from papertalk.services.pages.paper_page import PaperNotFound
 from papertalk.services.pages.trending_page import PageRequestError, default_network
 from papertalk.services.search.paper_search import SearchQueryError
 from papertalk.web import api, feeds, pages
+from papertalk.web.head_requests import HeadAsGet
 from papertalk.web.http_cache import SecurityHeaders
 from papertalk.web.render_cache import CachedPages
+from papertalk.web.server_errors import ServerErrors
 from papertalk.web.state import HERE, WebSettings, WebState, state_of
-
-log = logging.getLogger("papertalk.web")
 
 
 def create_app(settings: Settings, web: WebSettings | None = None, clock: Callable[[], float] = time.time) -> FastAPI:
@@ -39,7 +38,11 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     )
     state = WebState(settings, web, engine, default_network(engine, web.network), clock)
     app.state.web = state
+    # Outermost last: every answer, a 500 or a cached page included, gets the security headers, and a HEAD
+    # is a GET for everything inside (the cache included).
+    app.add_middleware(ServerErrors, error_page=_server_error)
     app.add_middleware(CachedPages, cache=state.cache, max_age=web.cache_seconds)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     app.include_router(pages.router)
     app.include_router(api.router)
@@ -53,13 +56,19 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _error(request: Request, status: int, message: str) -> Response:
+def _error(request: Request, status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     if _wants_json(request):
-        return JSONResponse({"error": message, "status": status}, status_code=status)
+        return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
     titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 500: "Server error"}
-    return state_of(request).render(
+    page = state_of(request).render(
         request, "error.html", status_code=status, status=status, message=message, title=titles.get(status, "Error")
     )
+    page.headers.update(headers or {})
+    return page
+
+
+def _server_error(request: Request) -> Response:
+    return _error(request, 500, "something went wrong on our side; the error is logged")
 
 
 def _add_error_pages(app: FastAPI) -> None:
@@ -82,9 +91,7 @@ def _add_error_pages(app: FastAPI) -> None:
     async def http_error(request: Request, error: HTTPException) -> Response:
         if error.status_code == 404:
             return _error(request, 404, f"no page at {request.url.path[:200]}")
-        return _error(request, error.status_code, str(error.detail))
-
-    @app.exception_handler(Exception)
-    async def crash(request: Request, error: Exception) -> Response:
-        log.exception("error answering %s", request.url.path)
-        return _error(request, 500, "something went wrong on our side; the error is logged")
+        headers = dict(error.headers or {})
+        if error.status_code == 405:  # the router names the route's methods; StaticFiles names none
+            headers.setdefault("Allow", "GET")  # every path of this site is read-only; HeadAsGet adds HEAD
+        return _error(request, error.status_code, str(error.detail), headers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from papertalk.core.page_limits import page_number_problem
 from papertalk.services.pages.paper_page import PaperNotFound, normalize_id, paper_page
 from papertalk.services.pages.posts_page import posts_page
 from papertalk.services.pages.trending_page import PageRequestError, TrendingPageQuery, trending_page
@@ -24,6 +25,15 @@ def int_param(raw: str | None, name: str, default: int = 1) -> int:
         raise PageRequestError(f"{name}: not a whole number: {raw[:40]!r}") from None
 
 
+def page_param(raw: str | None) -> int:
+    """The ``page`` parameter, in the range the JSON twin takes too."""
+    number = int_param(raw, "page")
+    problem = page_number_problem(number)
+    if problem:
+        raise PageRequestError(problem)
+    return number
+
+
 def trending_query(
     window: str | None, audience: str | None, new: str | None, category: str | None, page: str | None
 ) -> TrendingPageQuery:
@@ -32,7 +42,7 @@ def trending_query(
         audience=audience or "everyone",
         new_only=new in ("1", "true", "on", "yes"),
         category=category or None,
-        page=int_param(page, "page"),
+        page=page_param(page),
     )
 
 
@@ -65,9 +75,7 @@ def paper(request: Request, raw_id: str) -> Response:
 @router.get("/posts")
 def posts(request: Request, platform: str | None = None, page: str | None = None) -> Response:
     state = state_of(request)
-    number = int_param(page, "page")
-    if number < 1 or number > 10_000:
-        raise PageRequestError(f"page: must be between 1 and 10000, got {number}")
+    number = page_param(page)
     known = state.facts().platforms
     if platform and platform not in known:
         raise PageRequestError(f"platform: unknown platform {platform[:40]!r}, choose one of {', '.join(known)}")
@@ -78,9 +86,7 @@ def posts(request: Request, platform: str | None = None, page: str | None = None
 @router.get("/search")
 def search(request: Request, q: str | None = None, page: str | None = None) -> Response:
     state = state_of(request)
-    number = int_param(page, "page")
-    if number < 1 or number > 10_000:
-        raise PageRequestError(f"page: must be between 1 and 10000, got {number}")
+    number = page_param(page)
     if not q or not q.strip():
         return state.render(request, "search.html", results=None, q="", number=1, pages=1, title="Search")
     try:

@@ -23,6 +23,7 @@ from papertalk.web.render_cache import RenderCache, etag_of
 
 HERE = Path(__file__).parent
 FACTS_SECONDS = 300
+HTML = "text/html; charset=utf-8"  # spelled out: the render cache repeats it as given, Starlette would add it
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class WebState:
         return tag
 
     def render(
-        self, request: Request, template: str, status_code: int = 200, media_type: str = "text/html", **context: Any
+        self, request: Request, template: str, status_code: int = 200, media_type: str = HTML, **context: Any
     ) -> Response:
         facts = self.facts()
         page = self.env.get_template(template).render(

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from papertalk.config import Settings
+from papertalk.core.page_limits import page_number_problem
 from papertalk.core.ranking import KIND_BITS, Window, window_start
 from papertalk.core.records import Paper, PostKind
 from papertalk.services.pages.page_views import DayChart, PostView, chart_days, day_chart, post_view
@@ -84,8 +85,9 @@ def validate(settings: Settings, query: TrendingPageQuery, network: str | None) 
         raise PageRequestError("audience: this site has no network defined (see `papertalk network add`)")
     if query.category is not None and not _CATEGORY.match(query.category):
         raise PageRequestError(f"category: not an arXiv category: {query.category[:40]!r}")
-    if query.page < 1 or query.page > 100_000:
-        raise PageRequestError(f"page: must be between 1 and 100000, got {query.page}")
+    problem = page_number_problem(query.page)
+    if problem:
+        raise PageRequestError(problem)
     return settings.ranking.window(query.window)
 
 

@@ -1,0 +1,149 @@
+"""HTTP details of the web app over real HTTP on 127.0.0.1 (issue 22 item 6): the security headers on every
+answer, a 500 included; HEAD as GET without a body on every GET route of the route table; 405 with
+``Allow``; one set of page and query limits for a page and its JSON twin."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.routing import iter_route_contexts
+
+from papertalk.config import Settings
+from papertalk.core.page_limits import MAX_PAGE_NUMBER, MAX_QUERY_CHARS
+from papertalk.storage.engine import make_engine
+from papertalk.storage.schema import upgrade
+from papertalk.web.app import create_app
+from papertalk.web.http_cache import SECURITY_HEADERS
+from tests.web_site import site
+from tests.web_world import OLD_STYLE, served
+
+__all__ = ["site"]
+
+# A URL to try for each entry of the app's route table (a new route must be added here to be tested).
+SAMPLES = {
+    "/": "/",
+    "/abs/{raw_id:path}": f"/abs/{OLD_STYLE}",
+    "/posts": "/posts",
+    "/search": "/search?q=learning",
+    "/about": "/about",
+    "/api/v1/trending": "/api/v1/trending",
+    "/api/v1/papers/{arxiv_id:path}": f"/api/v1/papers/{OLD_STYLE}",
+    "/api/v1/posts": "/api/v1/posts",
+    "/api/v1/search": "/api/v1/search?q=learning",
+    "/api/v1/openapi.json": "/api/v1/openapi.json",
+    "/feeds/trending.atom": "/feeds/trending.atom",
+    "/static": "/static/style.css",
+}
+# A page and its JSON twin, with the parameters both take.
+TWINS = [("/", "/api/v1/trending", ""), ("/posts", "/api/v1/posts", ""), ("/search", "/api/v1/search", "q=learning")]
+
+
+def empty_settings(directory: Path) -> Settings:
+    url = f"sqlite:///{directory / 'web.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return Settings.from_env({"PAPERTALK_DATABASE_URL": url})
+
+
+@pytest.fixture(scope="module")
+def route_table(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The paths of the app's route table."""
+    app = create_app(empty_settings(tmp_path_factory.mktemp("routes")))
+    paths = []
+    for context in iter_route_contexts(app.routes):  # the included routers' routes, prefixes applied
+        assert context.path is not None, context
+        methods = getattr(context.original_route, "methods", None)
+        assert methods is None or "GET" in methods, context.path  # a mount (static files) has none
+        paths.append(context.path)
+    return paths
+
+
+def assert_security_headers(response: httpx.Response) -> None:
+    for name, value in SECURITY_HEADERS:
+        assert response.headers.get(name.decode()) == value.decode(), (response.request.url, name)
+
+
+def with_probe(url: str) -> str:
+    """``url`` with a query parameter no route reads, so the render cache has not seen it yet."""
+    return url + ("&" if "?" in url else "?") + f"probe={uuid.uuid4().hex}"
+
+
+def test_the_samples_cover_the_route_table(route_table: list[str]) -> None:
+    assert sorted(route_table) == sorted(SAMPLES)
+
+
+def test_head_is_get_without_a_body_on_every_route_fresh_and_cached(site: str) -> None:
+    for sample in SAMPLES.values():
+        url = site + with_probe(sample)
+        fresh = httpx.head(url, timeout=30)  # rendered by the route
+        full = httpx.get(url, timeout=30)
+        cached = httpx.head(url, timeout=30)  # answered by the render cache
+        assert (fresh.status_code, full.status_code, cached.status_code) == (200, 200, 200), sample
+        for head in (fresh, cached):
+            assert head.content == b"", sample
+            assert head.headers["content-type"] == full.headers["content-type"], sample
+            assert head.headers["content-length"] == str(len(full.content)), sample
+            assert_security_headers(head)
+
+
+def test_a_method_no_route_takes_is_a_405_naming_get_and_head(site: str) -> None:
+    for sample in SAMPLES.values():
+        for method in ("POST", "DELETE", "PUT"):
+            answer = httpx.request(method, site + sample, timeout=30)
+            assert answer.status_code == 405, (method, sample)
+            assert {m.strip() for m in answer.headers["allow"].split(",")} == {"GET", "HEAD"}, (method, sample)
+            assert_security_headers(answer)
+
+
+def test_404_and_400_answers_carry_the_security_headers(site: str) -> None:
+    for path, status in [
+        ("/nowhere", 404),
+        ("/api/v1/nowhere", 404),
+        ("/?page=abc", 400),
+        ("/api/v1/posts?page=0", 400),
+    ]:
+        answer = httpx.get(site + path, timeout=30)
+        assert answer.status_code == status, path
+        assert_security_headers(answer)
+
+
+def failing_clock() -> float:
+    raise RuntimeError("the clock is broken")
+
+
+@pytest.fixture
+def broken_site(tmp_path: Path) -> Iterator[str]:
+    """The app over an empty database with a clock that raises: every page fails on the server's side."""
+    with served(empty_settings(tmp_path), clock=failing_clock) as base:
+        yield base
+
+
+def test_a_500_carries_the_security_headers_and_says_what_happened(broken_site: str) -> None:
+    page = httpx.get(broken_site + "/about", timeout=30)
+    assert page.status_code == 500
+    assert "something went wrong on our side" in page.text and "Traceback" not in page.text
+    assert_security_headers(page)
+    api = httpx.get(broken_site + "/api/v1/trending", timeout=30)
+    assert api.status_code == 500
+    assert api.json() == {"error": "something went wrong on our side; the error is logged", "status": 500}
+    assert_security_headers(api)
+    head = httpx.head(broken_site + "/about", timeout=30)
+    assert head.status_code == 500 and head.content == b""
+    assert_security_headers(head)
+
+
+def test_a_page_and_its_json_twin_take_the_same_page_and_query_limits(site: str) -> None:
+    for html, api, params in TWINS:
+        for page, status in [(MAX_PAGE_NUMBER, 200), (MAX_PAGE_NUMBER + 1, 400), (0, 400)]:
+            query = "&".join(p for p in (params, f"page={page}") if p)
+            answers = [httpx.get(f"{site}{path}?{query}", timeout=30).status_code for path in (html, api)]
+            assert answers == [status, status], (html, api, page)
+    for length, status in [(MAX_QUERY_CHARS, 200), (MAX_QUERY_CHARS + 1, 400)]:
+        q = "a" * length
+        answers = [httpx.get(f"{site}{path}", params={"q": q}, timeout=30).status_code for path in TWINS[2][:2]]
+        assert answers == [status, status], length
