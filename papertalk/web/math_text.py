@@ -3,7 +3,6 @@ rest is escaped, and the result goes through nh3 with an allow-list of MathML el
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from html import escape
 
@@ -11,7 +10,8 @@ import nh3
 from latex2mathml.converter import convert
 from markupsafe import Markup
 
-_MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)
+from papertalk.core.math_spans import MAX_FORMULA_CHARS, MathSpan, math_spans
+
 MATHML_TAGS = {
     "math", "semantics", "annotation", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msup", "msub",
     "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mstyle", "mtable", "mtr", "mtd",
@@ -22,30 +22,29 @@ MATHML_ATTRIBUTES = {
     "accentunder", "linethickness", "columnalign", "rowspacing", "columnspacing", "width", "height", "depth",
     "notation", "minsize", "maxsize", "movablelimits", "symmetric", "encoding", "largeop", "form",
 }  # fmt: skip
-_CLEANER_TAGS = MATHML_TAGS | {"span"}
-_ATTRIBUTES = {tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS} | {"span": {"class"}}
+_CLEANER_TAGS = MATHML_TAGS | {"span", "code", "small"}
+_ATTRIBUTES = {tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS} | {"span": {"class"}, "code": {"class"}}
+TOO_MUCH_MATH = f"(math not typeset: over {MAX_FORMULA_CHARS:,} characters, or too much math in this text)"
 
 
-def _math(tex: str, display: bool) -> str:
+def _math(span: MathSpan) -> str:
+    source = escape(("$$" if span.display else "$") + span.tex + ("$$" if span.display else "$"), quote=False)
+    if not span.typeset:
+        return f'<code class="tex">{source}</code> <small>{TOO_MUCH_MATH}</small>'
     try:
-        return convert(tex.strip(), display="block" if display else "inline")
+        return convert(span.tex.strip(), display="block" if span.display else "inline")
     except Exception:  # latex2mathml raises many kinds of errors on TeX it does not know
-        return f'<span class="tex">{escape("$" + tex + "$")}</span>'
+        return f'<span class="tex">{source}</span>'
 
 
 @lru_cache(maxsize=20_000)
 def math_html(text: str) -> Markup:
-    """Escaped text with its ``$...$`` and ``$$...$$`` spans rendered as sanitized MathML."""
-    parts: list[str] = []
-    last = 0
-    for m in _MATH.finditer(text):
-        parts.append(escape(text[last : m.start()], quote=False))
-        parts.append(_math(m.group(1) or m.group(2), display=m.group(1) is not None))
-        last = m.end()
-    parts.append(escape(text[last:], quote=False))
-    html = "".join(parts)
-    if last == 0:
-        return Markup(html)  # no math: escaping alone is enough
+    """Escaped text with its ``$...$`` and ``$$...$$`` spans rendered as sanitized MathML (within the
+    bounds of ``core.math_spans``; past them, as escaped TeX with a note)."""
+    parts = math_spans(text)
+    if len(parts) == 1:
+        return Markup(escape(text, quote=False))  # no math: escaping alone is enough
+    html = "".join(escape(p, quote=False) if isinstance(p, str) else _math(p) for p in parts)
     return Markup(nh3.clean(html, tags=_CLEANER_TAGS, attributes=_ATTRIBUTES, link_rel=None))
 
 
