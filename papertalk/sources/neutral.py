@@ -20,6 +20,7 @@ from typing import Any
 import msgspec
 import orjson
 
+from papertalk.core.json_depth import TOO_DEEP, nested_too_deep
 from papertalk.core.records import LANG_MAX_CHARS, SCORE_LIMITS, Author, OriginalRef, Post, PostKind
 
 MAX_LINE_BYTES = 1 << 20
@@ -47,6 +48,8 @@ def parse_line(line: bytes, now: int) -> Post:
     """Parse one line of the neutral format. ``now`` bounds dates from the future."""
     if len(line) > MAX_LINE_BYTES:
         raise BadRecord(f"line is {len(line):,} bytes, over the {MAX_LINE_BYTES:,}-byte limit")
+    if nested_too_deep(line):
+        raise BadRecord(TOO_DEEP)
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
@@ -215,7 +218,7 @@ class _Unusual(Exception):
 
 def parse_line_fast(line: bytes, now: int) -> Post:
     """Same result as ``parse_line`` (the same Post, or the same BadRecord), faster."""
-    if len(line) <= MAX_LINE_BYTES:
+    if len(line) <= MAX_LINE_BYTES and not nested_too_deep(line):  # msgspec recurses: too deep would crash it
         try:
             return _fast_post(_DECODER.decode(line), now)
         except (msgspec.DecodeError, _Unusual):
