@@ -40,6 +40,20 @@ def _show(value: object) -> str:
     return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
+def json_array_start(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is one JSON array (as many tools export posts), not JSON
+    lines: a line of this format is an object, so no file of it starts with ``[``."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+
+
+def json_array_reason(name: str) -> str:
+    """The one line said, once, for a file that ``json_array_start``: what it is and how to convert it."""
+    return (
+        "the file is one JSON array, not JSON lines (one post object per line); "
+        f"convert it with: jq -c '.[]' {name} > posts.jsonl"
+    )
+
+
 class BadRecord(ValueError):
     """A line that cannot become a post; the message names the field and what is wrong with it."""
 
