@@ -160,7 +160,8 @@ class MastodonDirectory:
         account_id, _ = self.api.account(handle)
         instance = split_handle(handle)[1]
         what = f"mastodon:{handle}:following"
-        url = f"{self.api.base(instance)}/api/v1/accounts/{account_id}/following"
+        base = self.api.base(instance)
+        url = f"{base}/api/v1/accounts/{account_id}/following"
         params = {"limit": str(FOLLOWING_PAGE_SIZE)}
         home = origin(url)
         seen: set[str] = set()
@@ -180,6 +181,6 @@ class MastodonDirectory:
             if following is None or following in seen:
                 return  # the end (or a server that links a page to itself)
             if origin(following) != home:
-                raise FetchError(f"{what}: refusing the next page {following[:200]!r}: not on {instance}")
+                raise FetchError(f"{what}: refusing the next page {following[:200]!r}: not on {base}")
             seen.add(following)
             url, params = split_url(following)
