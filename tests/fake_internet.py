@@ -6,6 +6,7 @@ connection to any other non-loopback address fails at once."""
 from __future__ import annotations
 
 import ipaddress
+import ssl
 from typing import Any
 
 import httpcore
@@ -50,6 +51,8 @@ class LocalInternet(httpcore.SyncBackend):
         return super().connect_tcp(host, port, *args, **kwargs)
 
 
-def client(names: Names, internet: LocalInternet, allow_private: bool = False) -> httpx.Client:
-    """A guarded httpx client on this fake internet."""
-    return guarded_client(AddressGuard(allow_private=allow_private, resolver=names), internet)
+def client(
+    names: Names, internet: LocalInternet, allow_private: bool = False, trust: ssl.SSLContext | None = None
+) -> httpx.Client:
+    """A guarded httpx client on this fake internet (``trust``: the TLS context, for a test CA)."""
+    return guarded_client(AddressGuard(allow_private=allow_private, resolver=names), internet, trust)

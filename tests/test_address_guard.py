@@ -5,10 +5,17 @@ refuses loopback while the opt-in setting reaches it. Real sockets on 127.0.0.1 
 
 from __future__ import annotations
 
+import shutil
+import ssl
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
+from typer.testing import CliRunner
 
+from papertalk.cli.main import app
 from papertalk.config import NetworkSettings, Settings
 from papertalk.fetching.address_guard import AddressGuard, AddressRefused, host_name_problem, refusal
 from papertalk.fetching.pages import FetcherRegistry
@@ -179,3 +186,59 @@ def test_the_product_default_refuses_a_feed_on_loopback_and_the_setting_opts_in(
     with pytest.raises(ShortLinkError, match=r"refusing 127\.0\.0\.2"):
         resolver_for(NetworkSettings()).resolve(internal.url + "/x")
     assert len(internal.requests) == 1
+
+
+def test_fetch_on_the_command_line_refuses_a_private_feed_in_one_line(
+    engine: Engine, db_url: str, internal: FakePlatform
+) -> None:
+    feed = internal.url + "/feed.xml"
+
+    def papertalk(*args: str, **env: str) -> tuple[int, str]:
+        result = CliRunner().invoke(app, ["--database", db_url, *args], env={"COLUMNS": "300", **env})
+        return result.exit_code, result.stdout + result.stderr
+
+    assert papertalk("sources", "add", "rss:feed", feed)[0] == 0
+    code, out = papertalk("fetch")
+    [line] = [line for line in out.splitlines() if line.startswith("rss:feed:")]
+    assert code == 1 and "Traceback" not in out and internal.requests == []
+    assert "failed: " in line and "refusing 127.0.0.2: 127.0.0.2 is not a globally routable address" in line
+    code, out = papertalk("fetch", f"rss:feed:{feed}", PAPERTALK_FETCH_ALLOW_PRIVATE="1")
+    assert code == 0, out
+    assert len(internal.requests) == 1 and table(engine, "SELECT COUNT(*) FROM posts") == [(1,)]
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for secure.example (made with the openssl command, no Python CA library)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=secure.example"),
+            *("-addext", "subjectAltName=DNS:secure.example", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_tls_checks_the_name_while_the_socket_goes_to_the_checked_address(tls_files: tuple[Path, Path]) -> None:
+    cert, key = tls_files
+    names_seen: list[str | None] = []
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    server_side.sni_callback = lambda sock, name, ctx: names_seen.append(name)  # the SNI the client sent
+    with running(FakePlatform()) as secure:
+        secure.route = lambda _r: Reply(200, b"over TLS")
+        secure.server.socket = server_side.wrap_socket(secure.server.socket, server_side=True)
+        trust = ssl.create_default_context(cafile=str(cert))
+        names = Names({"secure.example": [[PUBLIC]], "impostor.example": [[PUBLIC]]})
+        internet = LocalInternet()
+        answer = client(names, internet, trust=trust).get(f"https://secure.example:{secure.port}/")
+        assert answer.text == "over TLS" and internet.connected == [PUBLIC] and names_seen == ["secure.example"]
+        # The same address under another name: the certificate is checked against the name, and fails.
+        with pytest.raises(httpx.ConnectError, match="certificate verify failed"):
+            client(names, internet, trust=trust).get(f"https://impostor.example:{secure.port}/")

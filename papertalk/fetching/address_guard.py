@@ -23,6 +23,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import ssl
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -152,13 +153,19 @@ class GuardedTransport(httpx.HTTPTransport):
 
     httpx 0.28 has no parameter for the network backend, so the pool it built is replaced by an
     identical one (httpx's default limits and TLS context) that connects through the guard.
+    ``ssl_context`` replaces the default one (the system's CAs), e.g. to trust a mirror's own CA.
     """
 
-    def __init__(self, guard: AddressGuard, network: httpcore.NetworkBackend | None = None) -> None:
+    def __init__(
+        self,
+        guard: AddressGuard,
+        network: httpcore.NetworkBackend | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         super().__init__()
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=ssl_context or httpx.create_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
@@ -166,10 +173,14 @@ class GuardedTransport(httpx.HTTPTransport):
         )
 
 
-def guarded_client(guard: AddressGuard, network: httpcore.NetworkBackend | None = None) -> httpx.Client:
+def guarded_client(
+    guard: AddressGuard,
+    network: httpcore.NetworkBackend | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> httpx.Client:
     """An ``httpx.Client`` whose every connection, redirects included, passes ``guard``.
 
     A custom transport also keeps httpx from using proxies from the environment, which would resolve
     names where the guard cannot see.
     """
-    return httpx.Client(transport=GuardedTransport(guard, network))
+    return httpx.Client(transport=GuardedTransport(guard, network, ssl_context))
