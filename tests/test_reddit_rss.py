@@ -115,6 +115,7 @@ class RedditLookalike:
 def _settings(platform: FakePlatform, **env: str) -> Settings:
     base = {"PAPERTALK_DATABASE_URL": "sqlite://", "PAPERTALK_REDDIT_AUTH_URL": platform.url}
     base |= {"PAPERTALK_REDDIT_API_URL": platform.url, "PAPERTALK_FETCH_TIMEOUT": "0.5"}
+    base |= {"PAPERTALK_FETCH_ALLOW_PRIVATE": "1"}  # the look-alikes are on 127.0.0.1
     return Settings.from_env(base | env)
 
 
