@@ -117,17 +117,6 @@ def list_sources(engine: Engine) -> list[SourceRow]:
     return [_row(tuple(r)) for r in rows]
 
 
-def due_sources(engine: Engine, now: int) -> list[SourceRow]:
-    """Enabled sources whose next run is at or before ``now``, the longest-waiting first."""
-    with engine.connect() as conn:
-        rows = for_connection(conn).all(
-            conn,
-            f"SELECT {_COLUMNS} FROM sources WHERE next_run_at <= ? AND enabled = ? ORDER BY next_run_at, id",
-            (now, True),
-        )
-    return [_row(tuple(r)) for r in rows]
-
-
 def claim_due_sources(
     engine: Engine, now: int, lease_seconds: int, skip_kinds: frozenset[str] = frozenset()
 ) -> list[SourceRow]:
