@@ -10,6 +10,9 @@ from pathlib import Path
 from papertalk.core.ranking import RankingSettings
 
 DEFAULT_DB_NAME = "papertalk.sqlite3"
+# Due sources a worker claims at a time: small enough that several workers split a backlog (a claimed
+# source waits for those before it in its worker), large enough to save claims (docs/performance.md).
+DEFAULT_WORKER_CLAIM_BATCH = 4
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -77,6 +80,7 @@ class Settings:
     database_url: str
     ranking: RankingSettings = field(default_factory=RankingSettings)
     import_batch_size: int = 20_000
+    worker_claim_batch: int = DEFAULT_WORKER_CLAIM_BATCH
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
     oai_url: str = "https://oaipmh.arxiv.org/oai"
     bluesky_appview_url: str = "https://public.api.bsky.app"
@@ -95,6 +99,9 @@ class Settings:
         batch = int(env.get("PAPERTALK_IMPORT_BATCH_SIZE", "20000"))
         if batch < 1:
             raise ValueError(f"PAPERTALK_IMPORT_BATCH_SIZE must be a positive number of lines, got {batch}")
+        claim_batch = int(env.get("PAPERTALK_WORKER_CLAIM_BATCH", DEFAULT_WORKER_CLAIM_BATCH))
+        if claim_batch < 1:
+            raise ValueError(f"PAPERTALK_WORKER_CLAIM_BATCH must be a positive number of sources, got {claim_batch}")
         api = env.get("PAPERTALK_ARXIV_API_URL", "https://export.arxiv.org/api/query")
         oai = env.get("PAPERTALK_OAI_URL", "https://oaipmh.arxiv.org/oai")
         networks = NetworkSettings.from_env(env)
@@ -102,6 +109,7 @@ class Settings:
             database_url=url,
             ranking=ranking,
             import_batch_size=batch,
+            worker_claim_batch=claim_batch,
             arxiv_api_url=api,
             oai_url=oai,
             bluesky_appview_url=env.get("PAPERTALK_BLUESKY_APPVIEW_URL", cls.bluesky_appview_url),

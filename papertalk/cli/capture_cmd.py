@@ -190,6 +190,7 @@ def fetch_cmd(
             on_reject=lambda line: app.errors.print(f"[yellow]rejected:[/] {line}", highlight=False, soft_wrap=True),
             on_done=None if as_json else lambda o: _print_outcome(app, o),
             expand=link_expander(engine, resolver_for(app.settings.networks), app.now),
+            claim_batch=app.settings.worker_claim_batch,
         )
     except (FetchError, StaleSchemaError) as exc:
         raise fail(app, str(exc)) from None
@@ -239,7 +240,18 @@ def worker_cmd(
         registry = build_registry(app.settings, stop)
         metadata = ArxivApiClient(ApiSettings(base_url=app.settings.arxiv_api_url)) if enrich else None
         try:
-            Worker(engine, registry, stop, app.clock, app.settings.ranking, tick, expand, live, metadata).run()
+            Worker(
+                engine,
+                registry,
+                stop,
+                app.clock,
+                app.settings.ranking,
+                tick,
+                expand,
+                live,
+                metadata,
+                claim_batch=app.settings.worker_claim_batch,
+            ).run()
         finally:
             if metadata is not None:
                 metadata.close()
