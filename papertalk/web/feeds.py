@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from papertalk.services.pages.trending_page import TrendingPageQuery, trending_page
-from papertalk.web.state import state_of
+from papertalk.web.state import ATOM, state_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -19,7 +19,7 @@ def trending_feed(request: Request, window: str = "week", audience: str = "every
     return state.render(
         request,
         "trending.atom",
-        media_type="application/atom+xml",
+        media_type=ATOM,
         page=result,
         base=state.web.base_url.rstrip("/"),
         title=f"papertalk: trending ({window}, {audience})",
