@@ -323,3 +323,11 @@ def test_the_preparing_worker_leaves_when_the_importing_process_is_killed() -> N
         time.sleep(0.2)
     os.kill(worker, signal.SIGKILL)
     raise AssertionError(f"worker {worker} still running 15 s after its importer was killed")
+
+
+def test_reader_links_find_their_paper(engine: Engine, tmp_path: Path) -> None:
+    """A post whose only link is a reader page (arxiv-vanity, issue 21 item 2) mentions that paper."""
+    records = [post("v1", "ada", 2, links=["https://www.arxiv-vanity.com/papers/1805.09501/"], text="worth a read")]
+    _, rejects = run_import(engine, write_lines(tmp_path / "vanity.jsonl", records))
+    assert rejects == []
+    assert table(engine, "SELECT p.arxiv_id FROM mentions m JOIN papers p ON p.id = m.paper_id") == [("1805.09501",)]

@@ -180,7 +180,7 @@ def staged_import(engine: Engine, settings: Settings, tmp_path: Path, records: l
 def test_maintained_rankings_stay_exact_as_time_passes(
     engine: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, later: int
 ) -> None:
-    monkeypatch.setattr(rank_tables, "REBASE_AFTER_HALVINGS", 1)  # rebase at nearly every advance
+    monkeypatch.setattr(rank_tables, "REBASE_AFTER_HALVINGS", 1)  # rebase at nearly every import
     records, expected = random_world(5)
     staged_import(engine, settings, tmp_path, records)
     block_accounts(engine, settings, ["bluesky:acct3"])

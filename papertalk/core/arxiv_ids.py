@@ -1,7 +1,7 @@
 """Find the arXiv papers a piece of text or a URL cites, as normalized ``ArxivRef`` values.
 
 The one job of this module: turn identifiers, arXiv URLs (every arXiv host and mirror, DOIs, readers
-such as alphaxiv, Hugging Face papers, ar5iv, arxiv-sanity, Semantic Scholar, SciRate, Papers with Code)
+such as alphaxiv, Hugging Face papers, ar5iv, arxiv-sanity, arxiv-vanity, Semantic Scholar, SciRate, Papers with Code)
 and plain-text citations into ``ArxivRef(arxiv_id, version)``, rejecting ids that cannot exist.
 
 Recognized identifiers:
@@ -57,6 +57,7 @@ _MARKED = re.compile(
           | \.                                        # 10.48550/arXiv.2101.00001 (DOI)
           | /                                         # semanticscholar, scirate, paperswithcode: /arxiv/
           | -sanity\.com/abs/
+          | -vanity\.com/papers/                         # arxiv-vanity.com/papers/1805.09501/
           | -sanity-lite\.com/[^\s#]{0,200}?[?&;]pid=
         )
       | alphaxiv\.org/(?:abs|overview)/

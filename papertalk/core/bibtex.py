@@ -1,4 +1,5 @@
-"""BibTeX for an arXiv paper (pure): an @misc entry with eprint fields, as arXiv itself suggests."""
+"""BibTeX for an arXiv paper (pure): an @misc entry with eprint fields, as arXiv itself suggests; titles,
+authors and journal references keep their TeX (see ``tex_escape``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ import time
 import unicodedata
 
 from papertalk.core.records import Paper
-
-_SPECIAL = str.maketrans({"{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_"})
+from papertalk.core.tex_escape import bibtex_value
 
 
 def _key(paper: Paper) -> str:
@@ -23,9 +23,9 @@ def bibtex(paper: Paper) -> str:
     """An @misc entry; fields that are unknown are left out."""
     fields: list[tuple[str, str]] = []
     if paper.title:
-        fields.append(("title", "{" + paper.title.translate(_SPECIAL) + "}"))
+        fields.append(("title", "{" + bibtex_value(paper.title) + "}"))
     if paper.authors:
-        fields.append(("author", " and ".join(a.translate(_SPECIAL) for a in paper.authors)))
+        fields.append(("author", " and ".join(bibtex_value(a) for a in paper.authors)))
     if paper.published_at:
         fields.append(("year", str(time.gmtime(paper.published_at).tm_year)))
     fields += [("eprint", paper.arxiv_id), ("archivePrefix", "arXiv")]
@@ -34,7 +34,7 @@ def bibtex(paper: Paper) -> str:
     if paper.doi:
         fields.append(("doi", paper.doi))
     if paper.journal_ref:
-        fields.append(("journal", paper.journal_ref.translate(_SPECIAL)))
+        fields.append(("journal", bibtex_value(paper.journal_ref)))
     fields.append(("url", f"https://arxiv.org/abs/{paper.arxiv_id}"))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{_key(paper)},\n{body}\n}}\n"

@@ -1,7 +1,8 @@
 """Search terms as token sequences, and BM25 over a set of candidate papers. Pure: no database.
 
-Tokens are what both search indexes see (SQLite FTS5 ``unicode61`` and the PostgreSQL ``simple``
-configuration over text whose non-alphanumerics became spaces): runs of letters and digits, lowercased.
+Tokens are what both search indexes see (SQLite FTS5 ``unicode61 remove_diacritics 2`` and the PostgreSQL
+``simple`` configuration over accent-folded text whose non-alphanumerics became spaces): runs of letters and
+digits, lowercased, accents folded (``core.accent_fold``).
 A term is a phrase of one or more tokens; ``GPT-4`` is the phrase ``gpt 4``.
 
 Relevance is BM25 summed over the columns a term may match, each column with its own weight and length
@@ -17,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from papertalk.core.accent_fold import fold_accents
 from papertalk.core.search_query import SearchQuery
 
 __all__ = ["COLUMN_WEIGHTS", "Candidate", "Term", "bm25_scores", "category_token", "query_terms", "tokens"]
@@ -29,8 +31,13 @@ COLUMN_WEIGHTS: Mapping[str, float] = {"title": 3.0, "authors": 2.0, "abstract":
 ANY = ("title", "authors", "abstract")
 
 
+def searchable(text: str) -> str:
+    """``text`` as the indexes compare it: lowercased, accents folded (``Balázs`` -> ``balazs``)."""
+    return fold_accents(text.lower())
+
+
 def tokens(text: str) -> tuple[str, ...]:
-    return tuple(_TOKEN.findall(text.lower()))
+    return tuple(_TOKEN.findall(searchable(text)))
 
 
 def category_token(category: str) -> str:
@@ -95,7 +102,7 @@ def bm25_scores(
         column: max(1.0, sum(len(c.texts[column]) for c in candidates) / max(1, len(candidates))) for column in ANY
     }
     scores = dict.fromkeys((c.row for c in candidates), 0.0)
-    lowered = [{column: c.texts[column].lower() for column in ANY} for c in candidates]
+    lowered = [{column: searchable(c.texts[column]) for column in ANY} for c in candidates]
     for term, matching in zip(terms, document_counts, strict=True):
         weight = idf(max(documents, matching), matching)
         pattern = term.pattern()

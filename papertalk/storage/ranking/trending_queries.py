@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from papertalk.core.ranking import RankingSettings, Window, window_start
 from papertalk.core.records import Vote
 from papertalk.storage.dialect_sql import for_connection
-from papertalk.storage.ranking.rank_tables import NOT_BLOCKED, RankTables, WindowState, contribution_sql
+from papertalk.storage.ranking.rank_tables import NOT_BLOCKED, RankTables, WindowState, contribution_sql, decay_sql
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ def score_sql(window: Window, now: int, settings: RankingSettings) -> tuple[str,
     """A paper's score over its votes ``v`` at ``now``: weights summed, halved every half-life if any."""
     if window.half_life is None:
         return f"SUM({weight_sql(settings)})", []
-    return f"SUM({weight_sql(settings)} * exp((v.first_at - ?) * ?))", [now, math.log(2.0) / window.half_life]
+    rate = math.log(2.0) / window.half_life
+    return f"SUM({weight_sql(settings)} * {decay_sql('v.first_at')})", [now, rate, now, rate]
 
 
 def _filters(
@@ -175,19 +176,20 @@ def _maintained(conn: Connection, now: int, window: Window, settings: RankingSet
     """The rank table of the window if it is built with these settings and covers ``now``; else None."""
     sql = for_connection(conn)
     state = RankTables(sql, settings).states(conn).get(window.name)
-    if state is None:
-        return None
+    if state is None or not state.readable_at(now):
+        return None  # no table, or its anchor is too far from now to scale its sums (no import for long)
     lower = window_start(window, now)
     if lower is not None and lower < state.cutoff:
         return None  # asked about a moment before the table's window: it no longer holds those votes
     contribution = contribution_sql(settings, "first_at", "kinds")
-    parts = [f"SELECT paper_id, {contribution} AS c FROM votes WHERE first_at > ? AND {NOT_BLOCKED}"]
-    params: list[object] = [state.t0, state.rate, now]
+    # Held votes placed after now, and (below) held votes that left the window since the last advance.
+    parts = [f"SELECT paper_id, {contribution} AS c FROM votes WHERE first_at > ? AND first_at <= ? AND {NOT_BLOCKED}"]
+    params: list[object] = [*state.decay_params, now, state.horizon]
     if lower is not None and lower > state.cutoff:
         parts.append(
             f"SELECT paper_id, {contribution} AS c FROM votes WHERE first_at > ? AND first_at <= ? AND {NOT_BLOCKED}"
         )
-        params += [state.t0, state.rate, state.cutoff, lower]
+        params += [*state.decay_params, state.cutoff, lower]
     # Summed here, not by GROUP BY: SQLite would answer a GROUP BY paper_id by walking the whole votes
     # table in key order instead of the few index entries the time conditions select.
     corrections: dict[int, tuple[float, int]] = {}

@@ -18,6 +18,8 @@ Categories are indexed as single tokens: ``cs.LG`` -> ``cs0lg``, ``cond-mat.stat
 
 from __future__ import annotations
 
+from papertalk.core.accent_fold import DROPPED, FOLDED_FROM, FOLDED_TO
+
 FTS_TABLE = "paper_fts"
 SOURCE_VIEW = "paper_search_source"
 SEARCH_COLUMN = "search_vector"  # PostgreSQL
@@ -30,6 +32,9 @@ CATS_SQL = (
     "replace(replace(coalesce({col}, ''), '-', '1'), '.', ' z'))"
 )
 INDEXED = "{row}.title IS NOT NULL"
+# Accents are ignored (migration 0012): FTS5 folds them itself; PostgreSQL gets the same table (core.accent_fold).
+REMOVE_DIACRITICS = 2
+PG_FOLD = f"'{FOLDED_FROM}{DROPPED}', '{FOLDED_TO}'"  # translate() drops the characters past FOLDED_TO
 
 # The insert and update triggers, by name: a bulk upsert suspends them inside its own transaction and
 # indexes its rows set-based instead (``storage.catalogue.search_bulk``).
@@ -52,18 +57,23 @@ SQLITE_WRITE_TRIGGER_SQL = {
 }
 SQLITE_WRITE_TRIGGERS = tuple(SQLITE_WRITE_TRIGGER_SQL.values())
 
-SQLITE_CREATE = (
-    f"CREATE VIEW {SOURCE_VIEW} AS SELECT id, title, authors, abstract, "
-    f"{CATS_SQL.format(col='categories')} AS cats FROM papers WHERE {INDEXED.format(row='papers')}",
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, authors, abstract, cats, "
-    f"content='{SOURCE_VIEW}', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
-    *SQLITE_WRITE_TRIGGERS,
-    f"CREATE TRIGGER papers_search_delete AFTER DELETE ON papers WHEN {INDEXED.format(row='old')} BEGIN "
-    f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, authors, abstract, cats) VALUES "
-    f"('delete', old.id, old.title, old.authors, old.abstract, {CATS_SQL.format(col='old.categories')}); END",
-    # Papers already stored (an upgrade of a filled database) are indexed once, in one pass.
-    f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')",
-)
+
+def sqlite_create(remove_diacritics: int = REMOVE_DIACRITICS) -> tuple[str, ...]:
+    """The FTS5 index with its view and triggers; ``remove_diacritics`` 0 as migration 0006 made it, 2 since 0012."""
+    return (
+        f"CREATE VIEW {SOURCE_VIEW} AS SELECT id, title, authors, abstract, "
+        f"{CATS_SQL.format(col='categories')} AS cats FROM papers WHERE {INDEXED.format(row='papers')}",
+        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, authors, abstract, cats, "
+        f"content='{SOURCE_VIEW}', content_rowid='id', tokenize='unicode61 remove_diacritics {remove_diacritics}')",
+        *SQLITE_WRITE_TRIGGERS,
+        f"CREATE TRIGGER papers_search_delete AFTER DELETE ON papers WHEN {INDEXED.format(row='old')} BEGIN "
+        f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, authors, abstract, cats) VALUES "
+        f"('delete', old.id, old.title, old.authors, old.abstract, {CATS_SQL.format(col='old.categories')}); END",
+        # Papers already stored (an upgrade of a filled database) are indexed once, in one pass.
+        f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')",
+    )
+
+
 SQLITE_DROP = (
     "DROP TRIGGER IF EXISTS papers_search_insert",
     "DROP TRIGGER IF EXISTS papers_search_update",
@@ -73,36 +83,44 @@ SQLITE_DROP = (
 )
 
 
-def pg_words(column: str) -> str:
-    """PostgreSQL: ``column`` as text whose separators are spaces (what FTS5's unicode61 splits on)."""
-    return f"regexp_replace(coalesce({column}, ''), '[^[:alnum:]]+', ' ', 'g')"
+def pg_words(column: str, folded: bool = True) -> str:
+    """PostgreSQL: ``column`` as text whose separators are spaces (what FTS5's unicode61 splits on), its
+    accents folded as FTS5's ``remove_diacritics 2`` folds them (``folded`` False: as before migration 0012)."""
+    text = f"translate(coalesce({column}, ''), {PG_FOLD})" if folded else f"coalesce({column}, '')"
+    return f"regexp_replace({text}, '[^[:alnum:]]+', ' ', 'g')"
 
 
-def pg_field_vectors(row: str = "") -> tuple[str, str, str, str]:
+def pg_field_vectors(row: str = "", folded: bool = True) -> tuple[str, str, str, str]:
     """The four weighted parts of the search vector (title A, authors B, abstract C, categories D) over the
     columns of ``row`` (``""`` for the table's own, ``"NEW."`` in a trigger); the vector is their ``||``."""
     return (
-        f"setweight(to_tsvector('simple'::regconfig, {pg_words(row + 'title')}), 'A')",
-        f"setweight(to_tsvector('simple'::regconfig, {pg_words(row + 'authors')}), 'B')",
-        f"setweight(to_tsvector('simple'::regconfig, {pg_words(row + 'abstract')}), 'C')",
+        f"setweight(to_tsvector('simple'::regconfig, {pg_words(row + 'title', folded)}), 'A')",
+        f"setweight(to_tsvector('simple'::regconfig, {pg_words(row + 'authors', folded)}), 'B')",
+        f"setweight(to_tsvector('simple'::regconfig, {pg_words(row + 'abstract', folded)}), 'C')",
         f"setweight(to_tsvector('simple'::regconfig, {CATS_SQL.format(col=row + 'categories')}), 'D')",
     )
 
 
 PG_VECTOR = " || ".join(pg_field_vectors())
+
+
 # Migration 0011 turns the generated column into a plain one kept by this trigger, so that the catalogue
 # import may supply vectors it built itself (``storage.search.pg_search_vector``). A statement that writes a
 # vector is trusted; one that changes the text without writing a vector gets it recomputed here.
-PG_VECTOR_FUNCTION = (
-    "CREATE OR REPLACE FUNCTION papers_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "IF NEW.title IS NULL THEN NEW.search_vector := NULL; "
-    "ELSIF NEW.search_vector IS NULL OR (TG_OP = 'UPDATE' "
-    "AND NEW.search_vector IS NOT DISTINCT FROM OLD.search_vector "
-    "AND (NEW.title, NEW.authors, NEW.abstract, NEW.categories) "
-    "IS DISTINCT FROM (OLD.title, OLD.authors, OLD.abstract, OLD.categories)) THEN "
-    f"NEW.search_vector := {' || '.join(pg_field_vectors('NEW.'))}; "
-    "END IF; RETURN NEW; END $$"
-)
+def pg_vector_function(folded: bool = True) -> str:
+    """The trigger function that computes a paper's vector (accents folded unless ``folded`` is False)."""
+    return (
+        "CREATE OR REPLACE FUNCTION papers_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.title IS NULL THEN NEW.search_vector := NULL; "
+        "ELSIF NEW.search_vector IS NULL OR (TG_OP = 'UPDATE' "
+        "AND NEW.search_vector IS NOT DISTINCT FROM OLD.search_vector "
+        "AND (NEW.title, NEW.authors, NEW.abstract, NEW.categories) "
+        "IS DISTINCT FROM (OLD.title, OLD.authors, OLD.abstract, OLD.categories)) THEN "
+        f"NEW.search_vector := {' || '.join(pg_field_vectors('NEW.', folded))}; "
+        "END IF; RETURN NEW; END $$"
+    )
+
+
 PG_VECTOR_TRIGGER = (
     "CREATE TRIGGER papers_search_vector BEFORE INSERT OR UPDATE OF title, authors, abstract, categories, "
     f"{SEARCH_COLUMN} ON papers FOR EACH ROW EXECUTE FUNCTION papers_search_vector()"
@@ -119,11 +137,16 @@ def pg_vector_from_parts(literals: tuple[str, str, str, str]) -> str:
     return f"CASE WHEN title IS NOT NULL THEN {' || '.join(parts)} END"
 
 
-PG_CREATE = (
-    f"ALTER TABLE papers ADD COLUMN {SEARCH_COLUMN} tsvector GENERATED ALWAYS AS "
-    f"(CASE WHEN title IS NOT NULL THEN {PG_VECTOR} END) STORED",
-    f"CREATE INDEX ix_papers_search ON papers USING gin ({SEARCH_COLUMN})",
-)
+def pg_create(folded: bool = True) -> tuple[str, ...]:
+    """The generated vector column of migration 0006 (``folded`` False there) and its GIN index."""
+    vector = " || ".join(pg_field_vectors(folded=folded))
+    return (
+        f"ALTER TABLE papers ADD COLUMN {SEARCH_COLUMN} tsvector GENERATED ALWAYS AS "
+        f"(CASE WHEN title IS NOT NULL THEN {vector} END) STORED",
+        f"CREATE INDEX ix_papers_search ON papers USING gin ({SEARCH_COLUMN})",
+    )
+
+
 PG_DROP = (
     "DROP INDEX IF EXISTS ix_papers_search",
     f"ALTER TABLE papers DROP COLUMN IF EXISTS {SEARCH_COLUMN}",

@@ -6,7 +6,7 @@ Revises: 0005
 
 from alembic import op
 
-from papertalk.storage.search.search_schema import PG_CREATE, PG_DROP, SQLITE_CREATE, SQLITE_DROP
+from papertalk.storage.search.search_schema import PG_DROP, SQLITE_DROP, pg_create, sqlite_create
 
 revision = "0006"
 down_revision = "0005"
@@ -16,7 +16,8 @@ depends_on = None
 
 def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
-    for statement in PG_CREATE if postgres else SQLITE_CREATE:
+    # As first made: accents kept (migration 0012 folds them).
+    for statement in pg_create(folded=False) if postgres else sqlite_create(remove_diacritics=0):
         op.execute(statement)
 
 

@@ -14,7 +14,7 @@ Revises: 0010
 
 from alembic import op
 
-from papertalk.storage.search.search_schema import PG_CREATE, PG_VECTOR_FUNCTION, PG_VECTOR_TRIGGER, SEARCH_COLUMN
+from papertalk.storage.search.search_schema import PG_VECTOR_TRIGGER, SEARCH_COLUMN, pg_create, pg_vector_function
 
 revision = "0011"
 down_revision = "0010"
@@ -25,7 +25,7 @@ depends_on = None
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"ALTER TABLE papers ALTER COLUMN {SEARCH_COLUMN} DROP EXPRESSION")
-        op.execute(PG_VECTOR_FUNCTION)
+        op.execute(pg_vector_function(folded=False))  # as first made: 0012 folds accents
         op.execute(PG_VECTOR_TRIGGER)
 
 
@@ -36,6 +36,6 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION papers_search_vector()")
         op.execute("DROP INDEX ix_papers_search")
         op.execute(f"ALTER TABLE papers DROP COLUMN {SEARCH_COLUMN}")
-        for statement in PG_CREATE:
+        for statement in pg_create(folded=False):
             op.execute(statement)
         op.execute(f"ALTER TABLE papers ALTER COLUMN {SEARCH_COLUMN} SET STORAGE MAIN")  # as 0010 left it
