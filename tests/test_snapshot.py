@@ -233,7 +233,7 @@ def test_version_in_the_id_is_dropped() -> None:
     ("bad", "field"),
     [
         pytest.param(b'{"id": "2101.00001", "title": ', "invalid JSON", id="invalid JSON"),
-        pytest.param(b"\xff\xfe", "invalid JSON", id="not UTF-8"),
+        pytest.param(b"\xff\xfe", "invalid UTF-8 at column 1 (byte 0xff", id="not UTF-8"),
         pytest.param(b'["2101.00001"]', "expected a JSON object", id="not an object"),
         pytest.param(b'{"title": "A title"}', "id:", id="missing id"),
         pytest.param(line(id=2101.00001), "id:", id="id not a string"),

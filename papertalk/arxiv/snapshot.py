@@ -32,6 +32,7 @@ import orjson
 
 from papertalk.core.arxiv_ids import parse_arxiv_id
 from papertalk.core.records import Paper
+from papertalk.core.utf8_position import invalid_utf8
 
 __all__ = ["MAX_LINE_BYTES", "BadSnapshotLine", "parse_snapshot_line"]
 
@@ -67,7 +68,7 @@ def parse_snapshot_line(line: bytes) -> Paper:
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        raise BadSnapshotLine(f"invalid JSON: {exc}") from None
+        raise BadSnapshotLine(invalid_utf8(line) or f"invalid JSON: {exc}") from None
     if type(data) is not dict:
         raise BadSnapshotLine(f"expected a JSON object, got {type(data).__name__}")
     get = data.get

@@ -10,6 +10,7 @@ import orjson
 import typer
 
 from papertalk.cli.context import app_context, fail
+from papertalk.cli.input_paths import path_problem
 from papertalk.cli.progress import byte_progress
 from papertalk.cli.rejects import RejectPrinter
 
@@ -33,9 +34,9 @@ def import_snapshot(
     from papertalk.services.line_files import total_size
 
     app = app_context(ctx)
-    missing = [str(f) for f in files if not f.is_file()]
-    if missing:
-        raise fail(app, f"no such file: {', '.join(missing)}")
+    problem = path_problem(files, folders="a directory; give the snapshot's JSON-lines file")
+    if problem:
+        raise fail(app, problem)
     try:
         engine = open_database(app.settings, create_if_empty=True)
     except StaleSchemaError as exc:

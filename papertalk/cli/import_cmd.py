@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from papertalk.cli.context import AppContext, app_context, fail
+from papertalk.cli.input_paths import is_pipe, path_problem
 from papertalk.cli.progress import byte_progress
 from papertalk.cli.rejects import RejectPrinter
 
@@ -50,19 +51,16 @@ def import_files(
     if fmt != "neutral":
         import_x_files(app, files, fmt, as_json)
         return
-    folders = [str(f) for f in files if f.is_dir()]
-    if folders:
-        raise fail(app, f"{', '.join(folders)}: a directory; for an X data archive add --format x-archive")
-    missing = [str(f) for f in files if str(f) != "-" and not f.is_file()]
-    if missing:
-        raise fail(app, f"no such file: {', '.join(missing)}")
+    problem = path_problem(files, folders="a directory; for an X data archive add --format x-archive", pipes=True)
+    if problem:
+        raise fail(app, problem)
     from papertalk.services.ingest.post_files import Importer
     from papertalk.services.line_files import total_size
 
     engine = open_or_fail(app)
     on_reject = RejectPrinter(app.errors)
 
-    real_files = [f for f in files if str(f) != "-"]
+    real_files = [f for f in files if str(f) != "-" and not is_pipe(f)]
     progress = byte_progress(app.errors, enabled=not as_json and app.errors.is_terminal)
     with progress:
         task = progress.add_task("importing", total=total_size(real_files) or None)
@@ -77,6 +75,9 @@ def import_files(
         for path in files:
             if str(path) == "-":
                 importer.import_stream(sys.stdin.buffer, "<stdin>")
+            elif is_pipe(path):
+                with path.open("rb") as stream:
+                    importer.import_stream(stream, str(path))
             else:
                 importer.import_path(path, restart=restart)
     engine.dispose()
@@ -98,15 +99,19 @@ def import_x_files(app: AppContext, paths: list[Path], fmt: str, as_json: bool) 
 
     if fmt not in FORMATS:
         raise fail(app, f"unknown --format {fmt!r}: use neutral, {', '.join(FORMATS)}")
-    missing = [str(p) for p in paths if not p.exists() or (fmt != "x-archive" and not p.is_file())]
-    if missing:
-        raise fail(app, f"no such file: {', '.join(missing)}")
+    folders = None if fmt == "x-archive" else f"a directory; --format {fmt} reads files of API replies"
+    problem = path_problem(paths, folders=folders)
+    if problem:
+        raise fail(app, problem)
     first = None
     if fmt == "x-archive":
         from papertalk.services.ingest.x_archive_reading import start_reading
 
         # The first archive's reading processes start now and work while this one opens the database.
-        first = start_reading(paths[0], app.settings.import_batch_size)
+        try:
+            first = start_reading(paths[0], app.settings.import_batch_size)
+        except ArchiveError as exc:
+            raise fail(app, str(exc)) from None
     engine = open_or_fail(app)
     printer = RejectPrinter(app.errors)
     progress = byte_progress(app.errors, enabled=not as_json and app.errors.is_terminal)

@@ -22,6 +22,7 @@ import orjson
 
 from papertalk.core.json_depth import TOO_DEEP, nested_too_deep
 from papertalk.core.records import LANG_MAX_CHARS, SCORE_LIMITS, Author, OriginalRef, Post, PostKind
+from papertalk.core.utf8_position import invalid_utf8
 
 MAX_LINE_BYTES = 1 << 20
 MAX_TEXT_CHARS = 100_000
@@ -67,7 +68,7 @@ def parse_line(line: bytes, now: int) -> Post:
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        raise BadRecord(f"invalid JSON: {exc}") from None
+        raise BadRecord(invalid_utf8(line) or f"invalid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise BadRecord(f"expected a JSON object, got {type(data).__name__}")
     return parse_record(data, now)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import zipfile
+import zlib
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import partial
@@ -49,12 +50,26 @@ Preamble = tuple[Author, dict[int, list[NoteText]], list[str]]  # owner, notes, 
 Producer = Callable[[str, int, "multiprocessing.Queue[Message | None]"], None]  # runs in the worker
 
 
+class ArchiveError(ValueError):
+    """An archive that cannot be read at all (not a zip, a damaged member, no tweets file, no account)."""
+
+
+# What zipfile raises for a damaged or unusual archive: bad headers or CRC, a cut-off member, a
+# compression method it lacks, an encrypted member.
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+
+
 class DataFiles:
     """The ``data/*.js`` files of an archive directory or zip, read one at a time."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.zip = zipfile.ZipFile(path) if path.is_file() else None
+        try:
+            self.zip = zipfile.ZipFile(path) if path.is_file() else None
+        except _ZIP_ERRORS as exc:
+            raise ArchiveError(
+                f"{path}: not a readable zip file ({exc}); an X archive is the .zip X sends, or its unpacked folder"
+            ) from None
         if self.zip is not None:
             names = [n for n in self.zip.namelist() if n.endswith(".js")]
             self.names = {PurePosixPath(n).name: n for n in names if "/data/" in f"/{n}"}
@@ -74,7 +89,10 @@ class DataFiles:
 
     def read(self, name: str) -> bytes:
         if self.zip is not None:
-            return self.zip.read(self.names[name])
+            try:
+                return self.zip.read(self.names[name])
+            except _ZIP_ERRORS as exc:
+                raise ArchiveError(f"{self.path}: {name} is damaged in the zip ({type(exc).__name__}: {exc})") from None
         return Path(self.names[name]).read_bytes()
 
     def size(self, name: str) -> int:
@@ -92,7 +110,7 @@ def archive_messages(path: Path, batch_size: int) -> Iterator[Message]:
     files = DataFiles(path)
     try:
         yield from _messages(files, batch_size)
-    except BadItem as exc:
+    except (BadItem, ArchiveError) as exc:
         yield ("error", str(exc))
     finally:
         files.close()
@@ -132,7 +150,7 @@ def _part(files: DataFiles, name: str, owner: Author, notes: dict[int, list[Note
     """The batches of one tweets file, then its "file" message."""
     try:
         tweets = read_archive_tweets(files.read(name), name, owner, notes)
-    except BadItem as exc:
+    except (BadItem, ArchiveError) as exc:  # this file is lost; the archive's other files are still read
         yield ("rejects", [str(exc)])
         return
     yield from batches(tweets, size)
@@ -152,7 +170,7 @@ def part_messages(path: Path, batch_size: int, name: str, first: bool) -> Iterat
         start = yield from _preamble(files, report=first)
         if start is not None:
             yield from _part(files, name, start[0], start[1], batch_size)
-    except BadItem as exc:
+    except (BadItem, ArchiveError) as exc:
         yield ("error", str(exc))
     finally:
         files.close()
@@ -162,7 +180,7 @@ def following_messages(path: Path) -> Iterator[Message]:
     files = DataFiles(path)
     try:
         yield from _following(files)
-    except BadItem as exc:
+    except (BadItem, ArchiveError) as exc:
         yield ("error", str(exc))
     finally:
         files.close()

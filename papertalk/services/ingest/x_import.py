@@ -18,19 +18,16 @@ from papertalk.core.records import Author
 from papertalk.services.bulk_gc import rare_collections
 from papertalk.services.capture.source_runs import FOLLOWING_NETWORK
 from papertalk.services.ingest.post_files import ImportSummary
-from papertalk.services.ingest.x_archive_reading import Message, batches, start_reading
+from papertalk.services.ingest.x_archive_reading import ArchiveError, Message, batches, start_reading
 from papertalk.sources.x.api_files import v1_posts, v2_posts
 from papertalk.storage.capture import account_rows
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest.ingest_store import IngestStore
 
 FORMATS = ("x-archive", "x-v1", "x-v2")
+__all__ = ["FORMATS", "ArchiveError", "XImportSummary", "XImporter"]
 RejectHandler = Callable[[str], None]  # one line: file:item: reason
 ProgressHandler = Callable[[int], None]  # bytes read since the last call
-
-
-class ArchiveError(ValueError):
-    """An archive that cannot be read at all (no tweets file, no account)."""
 
 
 @dataclass

@@ -98,6 +98,9 @@ def _original(
         return OriginalRef(ref_id)  # an unreadable original: the post still points to it by id
 
 
+PAGE_KEYS = frozenset({"data", "includes", "meta", "errors"})  # a v2 reply has at least one of these
+
+
 def page_posts(page: object, source: str) -> Iterator[Post | str]:
     """The posts of one v2 page (its ``data``), or a reject line for each unreadable tweet."""
     if not isinstance(page, dict):
@@ -105,6 +108,10 @@ def page_posts(page: object, source: str) -> Iterator[Post | str]:
         return
     if "data" not in page and "id" in page:
         yield from _flat_tweet(page, source)  # twarc's "flattened" lines: one tweet with its author inlined
+        return
+    if not PAGE_KEYS.intersection(page):
+        keys = ", ".join(sorted(map(str, page))[:5]) or "none"
+        yield reject_line(source, "page", f"not an X API v2 page (no data, includes or meta; its keys: {keys})")
         return
     data = page.get("data", [])
     if isinstance(data, dict):
