@@ -81,3 +81,13 @@ def test_web_benchmark_smoke(tmp_path: Path) -> None:
     assert report["render_trending"]["median_ms"] > 0 and report["naive_render_trending"]["median_ms"] > 0
     assert report["render_paper_hottest"]["median_ms"] > 0
     assert "skipped" in report["wrk_trending"] or report["wrk_trending"]["requests_per_s"] > 0
+
+
+def test_guarded_http_benchmark_smoke() -> None:
+    args = [sys.executable, "-m", "bench.guarded_http", "--requests", "5", "--rounds", "1"]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    for client in ("plain", "guarded"):
+        assert set(report[client]) == {"keep_alive_us_per_get", "new_connection_us_per_get", "client_build_us"}
+        assert all(value > 0 for value in report[client].values())

@@ -162,10 +162,11 @@ class GuardedTransport(httpx.HTTPTransport):
         network: httpcore.NetworkBackend | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__()
+        context = ssl_context or httpx.create_ssl_context()
+        super().__init__(verify=context)  # given a context, httpx does not build another (they are slow)
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl_context or httpx.create_ssl_context(),
+            ssl_context=context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
