@@ -81,3 +81,13 @@ def test_web_benchmark_smoke(tmp_path: Path) -> None:
     assert report["render_trending"]["median_ms"] > 0 and report["naive_render_trending"]["median_ms"] > 0
     assert report["render_paper_hottest"]["median_ms"] > 0
     assert "skipped" in report["wrk_trending"] or report["wrk_trending"]["requests_per_s"] > 0
+
+
+@pytest.mark.slow
+def test_worker_share_benchmark_smoke(tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "bench.worker_share", "--sources", "12", "--delay", "0.05", "--out", str(tmp_path)]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "worker-share-12.json").read_text())
+    assert [sum(r["runs"]) for r in report["runs"]] == [12, 12, 12]
+    assert report["runs"][2]["runs"].count(0) == 2  # one claim of everything: the other two workers idle
