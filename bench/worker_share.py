@@ -138,7 +138,7 @@ def fresh_database(backend: str, postgres_url: str | None, folder: Path) -> Iter
     """A migrated, empty database: a SQLite file in ``folder``, or a new schema on the PostgreSQL server."""
     if backend == "sqlite":
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
-        upgrade(make_engine(url))
+        _migrate(url)
         yield url
         return
     assert postgres_url
@@ -147,13 +147,19 @@ def fresh_database(backend: str, postgres_url: str | None, folder: Path) -> Iter
     with admin.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
     url = f"{postgres_url}{'&' if '?' in postgres_url else '?'}options=-csearch_path%3D{schema}"
-    upgrade(make_engine(url))
+    _migrate(url)
     try:
         yield url
     finally:
         with admin.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         admin.dispose()
+
+
+def _migrate(url: str) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
 
 
 def main() -> None:

@@ -177,6 +177,7 @@ class Recorded:
     query: dict[str, list[str]]
     headers: dict[str, str]  # lower-cased names
     at: float  # fake clock at arrival
+    received: float  # wall clock at arrival (requests from other processes run on their own clocks)
 
     @property
     def ids(self) -> list[str]:
@@ -198,7 +199,7 @@ class FakeArxiv:
         url = urlsplit(raw_path)
         query = parse_qs(url.query, keep_blank_values=True)
         with self._lock:
-            self.requests.append(Recorded(url.path, query, headers, self.clock.now))
+            self.requests.append(Recorded(url.path, query, headers, self.clock.now, time.time()))
             fault = self.script.pop(0) if self.script else None
         normal = self.normal(url.path, query, url.query)
         return fault(normal) if fault else normal

@@ -91,3 +91,13 @@ def test_guarded_http_benchmark_smoke() -> None:
     for client in ("plain", "guarded"):
         assert set(report[client]) == {"keep_alive_us_per_get", "new_connection_us_per_get", "client_build_us"}
         assert all(value > 0 for value in report[client].values())
+
+
+@pytest.mark.slow
+def test_worker_share_benchmark_smoke(tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "bench.worker_share", "--sources", "12", "--delay", "0.05", "--out", str(tmp_path)]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "worker-share-12.json").read_text())
+    assert [sum(r["runs"]) for r in report["runs"]] == [12, 12, 12]
+    assert report["runs"][2]["runs"].count(0) == 2  # one claim of everything: the other two workers idle

@@ -6,7 +6,8 @@ what a missing id or an error entry means, and storing anything, is the caller's
 
 * One GET per batch: ``id_list`` (comma-joined), ``max_results`` (= batch length: the API's default is 10),
   a User-Agent naming papertalk, a timeout. Duplicate ids are asked for once.
-* Politeness: a request never starts less than ``min_interval`` seconds after the previous one started.
+* Politeness: a request never starts less than ``min_interval`` seconds after the previous one started,
+  in this client, or in every process on the database when it is given a shared ``pace``.
 * 429 / 503 wait ``Retry-After`` (seconds or an HTTP date, read against the response's ``Date``), or back off
   when it is missing. Other 5xx, timeouts, connection errors and a 200 whose body is cut off or unreadable
   back off ``min_interval * 2**(attempt - 1)``. Every wait is capped at ``max_wait``.
@@ -24,6 +25,7 @@ from types import TracebackType
 import httpx
 
 from papertalk.arxiv.atom import AtomPage, AtomParseError, parse_feed
+from papertalk.fetching.pacing import Pace
 from papertalk.fetching.polite_http import Failure, PoliteGetter, Politeness, status_failure, tries
 
 __all__ = ["ApiSettings", "ArxivApiClient", "ArxivApiError", "BatchResult"]
@@ -71,6 +73,7 @@ class ArxivApiClient:
         http: httpx.Client | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        pace: Pace | None = None,
     ) -> None:
         self.settings = settings
         self._owns_http = http is None
@@ -78,7 +81,7 @@ class ArxivApiClient:
         rules = Politeness(
             settings.min_interval, settings.timeout, settings.max_attempts, settings.max_wait, settings.user_agent
         )
-        self._getter = PoliteGetter(self._http, rules, clock, sleep)
+        self._getter = PoliteGetter(self._http, rules, clock, sleep, pace)
 
     def fetch(self, arxiv_ids: Sequence[str]) -> Iterator[BatchResult]:
         """One ``BatchResult`` per batch of at most ``batch_size`` ids, in order; lazy (requests as you iterate)."""

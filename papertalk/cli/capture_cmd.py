@@ -211,19 +211,21 @@ def worker_cmd(
     live: bool = typer.Option(
         True,
         "--live/--no-live",
-        help="Also run the live listeners (Jetstream). With several workers on PostgreSQL, give exactly one "
-        "of them the listeners; scheduled sources are shared out among all of them.",
+        help="Also run the live listeners (Jetstream). Each listener runs in one worker only, whichever takes "
+        "its lease first; the others skip it and take over if that worker stops. Scheduled sources are shared "
+        "out among all the workers.",
     ),
     enrich: bool = typer.Option(
         True,
         "--enrich/--no-enrich",
-        help="Also fetch metadata of new papers from the arXiv API every 10 minutes (one worker should).",
+        help="Also fetch metadata of new papers from the arXiv API every 10 minutes (in one worker only, "
+        "whichever takes its lease first; arXiv's pace of one request every 3 s holds across processes).",
     ),
 ) -> None:
     """Run the schedule and the live listeners (Jetstream) until Ctrl-C; stops cleanly, loses nothing."""
-    from papertalk.arxiv.api_client import ApiSettings, ArxivApiClient
     from papertalk.services.capture.fetchers import build_registry
     from papertalk.services.capture.short_links import link_expander, resolver_for
+    from papertalk.services.catalogue.enrich import arxiv_client
     from papertalk.services.database import StaleSchemaError, open_database
     from papertalk.services.jobs.worker import Worker
 
@@ -238,7 +240,7 @@ def worker_cmd(
     try:
         expand = link_expander(engine, resolver_for(app.settings.networks), app.now)
         registry = build_registry(app.settings, stop)
-        metadata = ArxivApiClient(ApiSettings(base_url=app.settings.arxiv_api_url)) if enrich else None
+        metadata = arxiv_client(engine, app.settings.arxiv_api_url) if enrich else None
         try:
             Worker(
                 engine,

@@ -19,13 +19,14 @@ def enrich(
 ) -> None:
     """Fill in papers known only by their arXiv id, through the arXiv API.
 
-    Asks for up to 100 ids per request and at most one request every 3 seconds, as arXiv asks;
+    Asks for up to 100 ids per request and at most one request every 3 seconds, as arXiv asks, counting
+    the requests of every papertalk process on the database (a worker enriching at the same time);
     retries politely on 429/5xx/timeouts. Ids arXiv does not know are asked again later, with growing
     delays, and given up after 8 tries. Needs the network; everything else in papertalk works offline.
     """
-    from papertalk.arxiv.api_client import ApiSettings, ArxivApiClient, ArxivApiError
+    from papertalk.arxiv.api_client import ArxivApiError
+    from papertalk.services.catalogue.enrich import arxiv_client, pending_count
     from papertalk.services.catalogue.enrich import enrich as run_enrich
-    from papertalk.services.catalogue.enrich import pending_count
     from papertalk.services.database import StaleSchemaError, open_database
 
     app = app_context(ctx)
@@ -43,7 +44,7 @@ def enrich(
         console=app.errors,
         disable=as_json or not app.errors.is_terminal,
     )
-    client = ArxivApiClient(ApiSettings(base_url=app.settings.arxiv_api_url))
+    client = arxiv_client(engine, app.settings.arxiv_api_url)  # paced with the workers' enrichment
     try:
         with progress:
             task = progress.add_task("papers", total=total)

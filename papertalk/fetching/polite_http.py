@@ -4,7 +4,8 @@ Shared by the arXiv clients (export API, OAI-PMH) and every platform fetcher in 
 caller says how to read a response (``judge``: the parsed answer, or a ``Failure`` saying whether to
 try again) and how to word giving up.
 
-* A request never starts less than ``min_interval`` seconds after the previous one started.
+* A request never starts less than ``min_interval`` seconds after the previous one started (``pacing``: in
+  this process, or across processes when the caller gives a shared pace).
 * A failure with a ``wait`` (from ``Retry-After``) waits that long; other retryable failures back off
   ``min_interval * 2**(attempt - 1)``. Every wait is capped at ``max_wait``.
 * Timeouts and connection errors are retried; unsupported URLs, redirect loops and addresses the SSRF
@@ -23,6 +24,7 @@ from typing import TypeVar
 import httpx
 
 from papertalk.fetching.address_guard import AddressRefused
+from papertalk.fetching.pacing import LocalPace, Pace
 
 Answer = TypeVar("Answer")
 
@@ -57,12 +59,11 @@ class PoliteGetter:
         rules: Politeness,
         clock: Callable[[], float],
         sleep: Callable[[float], None],
+        pace: Pace | None = None,
     ) -> None:
         self.http = http
         self.rules = rules
-        self._clock = clock
-        self._sleep = sleep
-        self._next_start: float | None = None  # earliest moment (on ``clock``) the next request may start
+        self._pace = pace or LocalPace(rules.min_interval, clock, sleep)
 
     def get(
         self,
@@ -79,7 +80,7 @@ class PoliteGetter:
         rules = self.rules
         headers = {"User-Agent": rules.user_agent, **(headers or {})}
         for attempt in range(1, rules.max_attempts + 1):
-            self._wait_turn()
+            self._pace.wait_turn()
             try:
                 response = self.http.get(
                     url, params=params, headers=headers, timeout=rules.timeout, follow_redirects=True
@@ -98,18 +99,8 @@ class PoliteGetter:
             if not failure.retry or attempt == rules.max_attempts:
                 raise give_up(attempt, failure.what)
             backoff = rules.min_interval * 2 ** (attempt - 1)
-            wait = min(backoff if failure.wait is None else failure.wait, rules.max_wait)
-            assert self._next_start is not None  # set by _wait_turn
-            self._next_start = max(self._next_start, self._clock() + wait)
+            self._pace.hold_off(min(backoff if failure.wait is None else failure.wait, rules.max_wait))
         raise AssertionError("unreachable")  # pragma: no cover
-
-    def _wait_turn(self) -> None:
-        """Sleep until the next request may start, then mark that it started now."""
-        if self._next_start is not None:
-            delay = self._next_start - self._clock()
-            if delay > 0:
-                self._sleep(delay)
-        self._next_start = self._clock() + self.rules.min_interval
 
 
 def status_failure(response: httpx.Response) -> Failure:

@@ -275,3 +275,23 @@ post_tombstones = Table(
     Column("post_id", String(512), primary_key=True),
     Column("deleted_at", BigInteger, nullable=False),
 )
+
+# Jobs only one process may run at a time (a live listener, enrichment): which process holds each and
+# until when. The holder renews its lease while it runs; another process takes a lease once it has run
+# out (its holder died) or been given back (its holder stopped).
+job_leases = Table(
+    "job_leases",
+    metadata,
+    Column("job", String(500), primary_key=True),  # e.g. "enrich", "listen:bluesky:jetstream:following"
+    Column("holder", String(200), nullable=False),  # host:pid:token of the process
+    Column("expires_at", BigInteger, nullable=False),
+)
+
+# The pace of a remote service shared by every process (arXiv: one request every 3 seconds): the earliest
+# moment, in epoch milliseconds, at which the next request to it may start.
+request_pacing = Table(
+    "request_pacing",
+    metadata,
+    Column("service", String(100), primary_key=True),
+    Column("next_start_ms", BigInteger, nullable=False),
+)

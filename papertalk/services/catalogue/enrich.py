@@ -10,12 +10,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from papertalk.arxiv.api_client import BatchResult
+from papertalk.arxiv.api_client import ApiSettings, ArxivApiClient, BatchResult
 from papertalk.core.records import Paper
 from papertalk.storage.catalogue.paper_rows import count_pending, mark_unknown, pending_papers, upsert_papers
 from papertalk.storage.engine import Engine
+from papertalk.storage.jobs.request_pacing import SharedPace
 
 ProgressHandler = Callable[[int, int], None]  # (ids done, ids to do)
+ARXIV_API_SERVICE = "arxiv-api"  # its pace is shared by every process on the database
 
 
 class MetadataSource(Protocol):
@@ -28,6 +30,13 @@ class EnrichSummary:
     filled: int = 0
     unknown: int = 0
     api_errors: list[str] = field(default_factory=list)
+
+
+def arxiv_client(engine: Engine, base_url: str) -> ArxivApiClient:
+    """An export API client that keeps arXiv's pace (one request every 3 seconds) together with every
+    other process on this database: the worker's enrichment and ``papertalk enrich`` alike."""
+    settings = ApiSettings(base_url=base_url)
+    return ArxivApiClient(settings, pace=SharedPace(engine, ARXIV_API_SERVICE, settings.min_interval))
 
 
 def pending_count(engine: Engine, now: int) -> int:

@@ -3,6 +3,10 @@
 (Ctrl-C). Stopping is clean: listeners finish the page they hold (each page commits with its cursor),
 the scheduler finishes its current source.
 
+Scheduled sources are shared by every worker (each claims a few due sources at a time). Each live
+listener and enrichment run in one worker only, whichever holds the job's lease (``exclusive_jobs``);
+the others skip them, say so once, and take over when that worker stops or dies.
+
 Log lines are structured (``event=... key=value``) so they can be grepped and parsed.
 """
 
@@ -18,6 +22,7 @@ from papertalk.core.ranking import RankingSettings
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.services.capture.source_runs import CLAIM_LEASE_SECONDS, LinkExpander, RunOutcome, run_source
 from papertalk.services.catalogue.enrich import MetadataSource, enrich
+from papertalk.services.jobs.exclusive_jobs import ENRICH_JOB, ExclusiveJobs, listen_job
 from papertalk.storage.capture.source_rows import SourceRow, claim_due_sources, list_sources, release_sources
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest.ingest_store import IngestStore
@@ -66,6 +71,7 @@ class Worker:
         self.tick, self.expand, self.live = tick, expand, live
         self.metadata = metadata  # None: this worker does not enrich
         self.claim_batch = claim_batch
+        self.jobs = ExclusiveJobs(engine, clock)
         self.next_enrich = 0
         self.enrich_failures = 0
 
@@ -75,8 +81,9 @@ class Worker:
             for row in list_sources(self.engine)
             if self.live and row.kind in LIVE_KINDS and row.enabled
         ]
-        log.info("event=worker_start live=%d", len(listeners))
-        for thread in listeners:
+        keeper = threading.Thread(target=self.jobs.keep, args=(self.stop,), name="leases", daemon=True)
+        log.info("event=worker_start live=%d holder=%s", len(listeners), self.jobs.holder)
+        for thread in [keeper, *listeners]:
             thread.start()
         store = IngestStore(self.engine, self.ranking)
         while not self.stop.is_set():
@@ -86,13 +93,21 @@ class Worker:
             claimed = claim_due_sources(self.engine, now, CLAIM_LEASE_SECONDS, self.claim_batch, LIVE_KINDS)
             if self._run_claimed(claimed, now, store):
                 store.refresh_rankings(now)
-            if self.metadata is not None and now >= self.next_enrich and not self.stop.is_set():
-                self._enrich(self.metadata, now)
+            metadata = self._enrichment_turn(now)
+            if metadata is not None:
+                self._enrich(metadata, now)
             if len(claimed) < self.claim_batch:  # caught up: look again after a tick; else claim at once
                 self.stop.wait(self.tick)
-        for thread in listeners:
+        for thread in [keeper, *listeners]:
             thread.join()
+        self.jobs.release()  # after the listeners' last pages: another worker may take their jobs now
         log.info("event=worker_stop")
+
+    def _enrichment_turn(self, now: int) -> MetadataSource | None:
+        """Where to enrich from now, if this worker enriches, a round is due and it holds the job's lease."""
+        if self.metadata is None or now < self.next_enrich or self.stop.is_set():
+            return None
+        return self.metadata if self.jobs.may_run(ENRICH_JOB) else None
 
     def _run_claimed(self, claimed: list[SourceRow], now: int, store: IngestStore) -> int:
         """Run the claimed sources in turn (a stop gives the rest back); how many new posts they brought."""
@@ -133,6 +148,9 @@ class Worker:
         """Run one live source again and again (each run lasts until a quiet spell or ``stop``)."""
         store = IngestStore(self.engine, self.ranking)
         while not self.stop.is_set():
+            if not self.jobs.may_run(listen_job(name)):  # another worker listens: look again after a tick
+                self.stop.wait(self.tick)
+                continue
             row = _named(self.engine, name)
             if row is None:
                 return
