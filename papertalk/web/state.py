@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from papertalk.config import Settings
-from papertalk.core.shown_text import without_bidi_controls
+from papertalk.core.shown_text import link_target, without_bidi_controls
 from papertalk.core.xml_chars import xml_legal
 from papertalk.services.pages.trending_page import SiteFacts, site_facts
 from papertalk.storage.engine import Engine
@@ -76,6 +76,7 @@ class WebState:
             fold_authors=formatting.fold_authors,
             with_params=formatting.with_params,
             split_abstract=split_abstract,
+            link_target=link_target,
         )
 
     def now(self) -> int:
