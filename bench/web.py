@@ -4,9 +4,10 @@ Builds (once, cached under bench/data) the database of bench/trending (1,000,000
 the votes they make) and completes it with set-based SQL: a post row behind every mention (text, kind,
 link) and paper metadata (authors, an abstract with TeX math, categories). Then, in one run:
 
-- server-side render (no network: the ASGI app in process, render cache off) of ``/`` and of the paper
-  page of the most-discussed paper, median and p99, against a naive baseline that renders the same page
-  with per-paper queries (each paper's metadata, counts, chart and posts fetched one paper at a time);
+- server-side render (no network: the ASGI app in process, render cache off) of ``/``, of the paper
+  page of the most-discussed paper and of the trending feed, median and p99, against a naive baseline
+  that renders the same page with per-paper queries (each paper's metadata, counts, chart and posts
+  fetched one paper at a time);
 - ``wrk`` against ``papertalk serve`` for ``/`` (as deployed: the 15 s render cache on).
 
     python -m bench.web [--scale 1.0] [--runs 30] [--wrk-seconds 15]
@@ -213,6 +214,7 @@ def main() -> None:
         report["hottest"] = hottest
         report["render_trending"] = latency_stats(lambda: ok(client.get("/")), args.runs)
         report["render_paper_hottest"] = latency_stats(lambda: ok(client.get(f"/abs/{hottest}")), args.runs)
+        report["render_trending_feed"] = latency_stats(lambda: ok(client.get("/feeds/trending.atom")), args.runs)
         query = TrendingPageQuery()
 
         def naive_render() -> None:

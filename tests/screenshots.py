@@ -47,9 +47,13 @@ def main() -> int:
                 if outside.blocked:
                     print("requests left 127.0.0.1:", outside.blocked, file=sys.stderr)
                     return 1
-            dark = browser.new_page(viewport=DESKTOP, color_scheme="dark")
-            dark.goto(base + "/")
-            dark.screenshot(path=OUT / "trending-dark-desktop.png")
+            for name, size in (("desktop", DESKTOP), ("phone", PHONE)):  # the network picker in dark mode too
+                dark = browser.new_page(viewport=size, color_scheme="dark")
+                dark.goto(base + "/")
+                dark.screenshot(path=OUT / f"trending-dark-{name}.png")
+                dark.goto(base + "/?window=today&audience=network")
+                dark.screenshot(path=OUT / f"trending-network-today-dark-{name}.png")
+                dark.close()
     print(f"screenshots in {OUT}")
     return 0
 

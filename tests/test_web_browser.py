@@ -147,7 +147,8 @@ def test_phone_width_has_no_horizontal_scroll(browser: Browser, base: str, outsi
     phone.route("**/*", outside)
     phone.goto(base + "/")
     paper = phone.locator("a.details").first.get_attribute("href")
-    for path in ("/", "/?window=month&audience=network", str(paper), "/posts", "/about", "/search?q=learning"):
+    pages = ("/", "/?window=month&audience=network", f"/?network={OTHER_NETWORK}", str(paper), "/posts", "/about")
+    for path in (*pages, "/search?q=learning"):
         phone.goto(base + path)
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{path} scrolls sideways: {width}px wide"

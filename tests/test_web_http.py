@@ -34,8 +34,12 @@ SAMPLES = {
     "/api/v1/papers/{arxiv_id:path}": f"/api/v1/papers/{OLD_STYLE}",
     "/api/v1/posts": "/api/v1/posts",
     "/api/v1/search": "/api/v1/search?q=learning",
+    "/api/v1/about": "/api/v1/about",
     "/api/v1/openapi.json": "/api/v1/openapi.json",
     "/feeds/trending.atom": "/feeds/trending.atom",
+    "/feeds/posts.atom": "/feeds/posts.atom",
+    "/feeds/papers/{raw_id:path}.atom": f"/feeds/papers/{OLD_STYLE}.atom",
+    "/feeds/search.atom": "/feeds/search.atom?q=learning",
     "/static": "/static/style.css",
 }
 # A page and its JSON twin, with the parameters both take.

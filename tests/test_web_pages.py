@@ -144,7 +144,14 @@ def test_openapi_describes_every_api_endpoint(site: str) -> None:
         "/api/v1/papers/{arxiv_id}",
         "/api/v1/posts",
         "/api/v1/search",
+        "/api/v1/about",
+        "/feeds/trending.atom",
+        "/feeds/posts.atom",
+        "/feeds/papers/{raw_id}.atom",
+        "/feeds/search.atom",
     }
+    feed = spec["paths"]["/feeds/search.atom"]["get"]
+    assert list(feed["responses"]["200"]["content"]) == ["application/atom+xml"]
     links = get(site, "/api/v1/trending?window=week&page=2").json()["links"]
     assert links["prev"] == "/api/v1/trending?window=week&audience=everyone"
     assert links["next"] == "/api/v1/trending?window=week&audience=everyone&page=3"

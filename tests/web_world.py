@@ -66,16 +66,22 @@ def load_world(engine: Engine, directory: Path) -> None:
 
 @contextmanager
 def served(
-    settings: Settings, web: WebSettings | None = None, now: float = NOW, clock: Callable[[], float] | None = None
+    settings: Settings,
+    web: WebSettings | None = None,
+    now: float = NOW,
+    clock: Callable[[], float] | None = None,
+    render_cache_seconds: int = WebSettings.render_cache_seconds,
 ) -> Iterator[str]:
     """The app over ``settings``' database, served on 127.0.0.1 at a free port; yields its base URL. Its
-    clock says ``now``, unless ``clock`` is given (the factory's seam for a failing dependency)."""
+    clock says ``now``, unless ``clock`` is given (the factory's seam for a failing dependency or for
+    time passing)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    app = create_app(settings, web or WebSettings(base_url=base), clock=clock or (lambda: float(now)))
+    web = web or WebSettings(base_url=base, render_cache_seconds=render_cache_seconds)
+    app = create_app(settings, web, clock=clock or (lambda: float(now)))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

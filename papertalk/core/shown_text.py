@@ -30,6 +30,10 @@ def link_target(url: str | None) -> str | None:
     return url
 
 
+def has_bidi_controls(text: str) -> bool:
+    return _BIDI_CONTROLS.search(text) is not None
+
+
 def without_bidi_controls(text: str) -> str:
     """``text`` without the bidirectional embedding, override and isolate characters."""
     return _BIDI_CONTROLS.sub("", text)

@@ -17,6 +17,7 @@ from papertalk.services.pages.posts_page import posts_page
 from papertalk.services.pages.trending_page import TrendingPageQuery, trending_page
 from papertalk.services.search.paper_search import search_papers
 from papertalk.web.api_models import (
+    AboutOut,
     ChartOut,
     ContributionOut,
     ErrorOut,
@@ -30,6 +31,7 @@ from papertalk.web.api_models import (
     SearchOut,
     TrendingItemOut,
     TrendingOut,
+    WindowOut,
 )
 from papertalk.web.http_cache import etagged
 from papertalk.web.state import state_of
@@ -110,6 +112,23 @@ def trending(
             for i in result.items
         ],
         links=_links("/api/v1/trending", "/", params, page, result.pages),
+    )
+    return _json(request, out)
+
+
+@router.get("/about", response_model=AboutOut)
+def about(request: Request) -> Response:
+    """How papers are counted and ranked here: the kind weights and windows in force, and the networks."""
+    state = state_of(request)
+    ranking, facts = state.settings.ranking, state.facts()
+    windows = ranking.windows
+    out = AboutOut(
+        weights={kind.value: weight for kind, weight in ranking.weights.items()},
+        windows=[WindowOut(name=w.name, length_seconds=w.length, half_life_seconds=w.half_life) for w in windows],
+        network=state.network,
+        networks=list(facts.networks),
+        demo=state.web.demo_label or facts.demo,
+        links=Links(self="/api/v1/about", html="/about"),
     )
     return _json(request, out)
 

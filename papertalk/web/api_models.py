@@ -108,6 +108,23 @@ class TrendingOut(BaseModel):
     links: Links
 
 
+class WindowOut(BaseModel):
+    name: str
+    length_seconds: int | None  # null: all time
+    half_life_seconds: int | None  # null: no decay
+
+
+class AboutOut(BaseModel):
+    """The ranking settings this site counts with, as the about page explains them."""
+
+    weights: dict[str, float]  # by kind of post: an account's vote weighs its strongest kind's
+    windows: list[WindowOut]
+    network: str | None  # the site's own network (``audience=network``), null when there is none
+    networks: list[str]  # the public networks ``network=`` may name
+    demo: str | None
+    links: Links
+
+
 class ContributionOut(BaseModel):
     account: str
     first_at: str

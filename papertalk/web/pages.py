@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from papertalk.core.page_limits import page_number_problem
 from papertalk.services.pages.network_choice import requested_network
 from papertalk.services.pages.page_request import PageRequestError
-from papertalk.services.pages.paper_page import PaperNotFound, normalize_id, paper_page
+from papertalk.services.pages.paper_page import PaperNotFound, PaperPage, normalize_id, paper_page
 from papertalk.services.pages.posts_page import posts_page
 from papertalk.services.pages.trending_page import TrendingPageQuery, trending_page
 from papertalk.services.search.paper_search import SearchQueryError, search_papers
-from papertalk.web.state import state_of
+from papertalk.web.state import WebState, state_of
 
 router = APIRouter(include_in_schema=False)
 SEARCH_PAGE_SIZE = 20
@@ -55,6 +57,14 @@ def trending_query(
     )
 
 
+def known_platform(state: WebState, platform: str | None) -> str | None:
+    """The ``platform`` parameter of the posts page and its feed: one papertalk has posts from, or None."""
+    known = state.facts().platforms
+    if platform and platform not in known:
+        raise PageRequestError(f"platform: unknown platform {platform[:40]!r}, choose one of {', '.join(known)}")
+    return platform or None
+
+
 @router.get("/")
 def trending(
     request: Request,
@@ -71,14 +81,22 @@ def trending(
     return state.render(request, "trending.html", page=result, title="Trending papers")
 
 
+def paper_or_redirect(state: WebState, raw_id: str, url_of: Callable[[str], str]) -> PaperPage | RedirectResponse:
+    """The page of the paper ``raw_id`` names, or a permanent redirect to ``url_of`` its canonical id
+    (a versioned or ``arXiv:`` form)."""
+    arxiv_id = normalize_id(raw_id)
+    if arxiv_id != raw_id:
+        return RedirectResponse(url_of(arxiv_id), status_code=301)
+    return paper_page(state.engine, state.settings, state.now(), arxiv_id)
+
+
 @router.get("/abs/{raw_id:path}")
 def paper(request: Request, raw_id: str) -> Response:
     state = state_of(request)
-    arxiv_id = normalize_id(raw_id)
-    if arxiv_id != raw_id:
-        return RedirectResponse(f"/abs/{arxiv_id}", status_code=301)
-    result = paper_page(state.engine, state.settings, state.now(), arxiv_id)
-    title = result.paper.title or f"arXiv:{arxiv_id}"
+    result = paper_or_redirect(state, raw_id, lambda arxiv_id: f"/abs/{arxiv_id}")
+    if isinstance(result, Response):
+        return result
+    title = result.paper.title or f"arXiv:{result.arxiv_id}"
     return state.render(request, "paper.html", page=result, title=title)
 
 
@@ -86,10 +104,7 @@ def paper(request: Request, raw_id: str) -> Response:
 def posts(request: Request, platform: str | None = None, page: str | None = None) -> Response:
     state = state_of(request)
     number = page_param(page)
-    known = state.facts().platforms
-    if platform and platform not in known:
-        raise PageRequestError(f"platform: unknown platform {platform[:40]!r}, choose one of {', '.join(known)}")
-    result = posts_page(state.engine, state.now(), platform or None, number)
+    result = posts_page(state.engine, state.now(), known_platform(state, platform), number)
     return state.render(request, "posts.html", page=result, title="Newest posts")
 
 

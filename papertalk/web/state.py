@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from papertalk.config import Settings
-from papertalk.core.shown_text import without_bidi_controls
+from papertalk.core.shown_text import has_bidi_controls, link_target, without_bidi_controls
 from papertalk.core.xml_chars import xml_legal
 from papertalk.services.pages.trending_page import SiteFacts, site_facts
 from papertalk.storage.engine import Engine
@@ -76,6 +76,7 @@ class WebState:
             fold_authors=formatting.fold_authors,
             with_params=formatting.with_params,
             split_abstract=split_abstract,
+            link_target=link_target,
         )
 
     def now(self) -> int:
@@ -124,11 +125,11 @@ class WebState:
 def shown_value(value: Any) -> Any:
     """Every value a template writes out, without bidirectional controls: whatever captured or fetched
     text it comes from (a name, a title, a query), it cannot reverse the page around it."""
+    if not isinstance(value, str) or not has_bidi_controls(value):  # nearly always: no copy, no new Markup
+        return value
     if isinstance(value, Markup):  # already escaped HTML: dropping characters cannot create markup
         return Markup(without_bidi_controls(value))
-    if isinstance(value, str):
-        return without_bidi_controls(value)
-    return value
+    return without_bidi_controls(value)
 
 
 def state_of(request: Request) -> WebState:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from papertalk.services.pages.page_request import PageRequestError
-from papertalk.storage.capture.account_rows import list_networks, network_id
+from papertalk.storage.capture.account_rows import network_id, network_names
 from papertalk.storage.engine import Connection
 
 AUDIENCES = ("network", "everyone")
@@ -42,7 +42,7 @@ def requested_network(audience: str | None, network: str | None, home: str | Non
 
 def public_networks(conn: Connection) -> tuple[str, ...]:
     """The networks any reader may pick, by name (today every network: they are the site's)."""
-    return tuple(name for name, _size in list_networks(conn))
+    return tuple(network_names(conn))
 
 
 def counted_network(conn: Connection, name: str | None) -> CountedNetwork:

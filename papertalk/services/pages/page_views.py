@@ -21,6 +21,7 @@ class PostView:
     created_at: int
     author: str  # @handle, or the display name when there is no handle
     display_name: str | None
+    post_row: int  # the stored post's row id: a stable key, e.g. for a feed entry's id
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,8 @@ class DayChart:
 def post_view(row: PostRow) -> PostView:
     author = without_bidi_controls(row.handle or row.display_name or "") or "unknown account"
     name = without_bidi_controls(row.display_name) if row.display_name else None
-    return PostView(row.platform, row.kind, without_bidi_controls(row.text), row.url, row.created_at, author, name)
+    text = without_bidi_controls(row.text)
+    return PostView(row.platform, row.kind, text, row.url, row.created_at, author, name, row.post_row)
 
 
 def day_chart(per_day: dict[int, int], first_day: int, last_day: int) -> DayChart:

@@ -10,7 +10,7 @@ from papertalk.config import Settings
 from papertalk.core.page_limits import page_number_problem
 from papertalk.core.ranking import KIND_BITS, Window, window_start
 from papertalk.core.records import Paper, PostKind
-from papertalk.services.pages.network_choice import counted_network
+from papertalk.services.pages.network_choice import counted_network, public_networks
 from papertalk.services.pages.page_request import PageRequestError
 from papertalk.services.pages.page_views import DayChart, PostView, chart_days, day_chart, post_view
 from papertalk.storage.capture.account_rows import list_networks, network_id
@@ -139,13 +139,16 @@ def trending_page(
 
 @dataclass(frozen=True)
 class SiteFacts:
-    """Slow-changing facts the page chrome shows: categories for the filter, platforms, demo marking."""
+    """Slow-changing facts the page chrome shows: categories for the filter, platforms, demo marking, and
+    the public networks (for the about page; the trending page reads them fresh)."""
 
     categories: tuple[str, ...]
     platforms: tuple[str, ...]
     demo: str | None
+    networks: tuple[str, ...] = ()
 
 
 def site_facts(engine: Engine) -> SiteFacts:
     with engine.connect() as conn:
-        return SiteFacts(tuple(primary_categories(conn)), tuple(platforms(conn)), get_meta(conn, DEMO_KEY))
+        categories, known = tuple(primary_categories(conn)), tuple(platforms(conn))
+        return SiteFacts(categories, known, get_meta(conn, DEMO_KEY), public_networks(conn))

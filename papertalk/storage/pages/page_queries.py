@@ -336,3 +336,19 @@ def vote_breakdown(
     )
     top = [(f"{platform}:{handle}", int(at), int(kinds)) for platform, handle, at, kinds in rows]
     return float(total[0][0]), int(total[0][1]), top
+
+
+def last_mentions(conn: Connection, arxiv_ids: Sequence[str], now: int, network_id: int | None) -> dict[str, int]:
+    """Per arXiv id, when its attention last changed: its newest mention up to ``now`` by an account of the
+    audience (a feed's <updated>). One index walk per paper, newest first, stopping at the first match."""
+    if not arxiv_ids:
+        return {}
+    sql = for_connection(conn)
+    where, params = _audience_sql(None, now, network_id)
+    rows = sql.all(
+        conn,
+        f"SELECT pa.arxiv_id, (SELECT m.created_at FROM mentions m WHERE m.paper_id = pa.id AND {where} "
+        "ORDER BY m.created_at DESC LIMIT 1) FROM papers pa WHERE " + sql.in_list("pa.arxiv_id"),
+        [*params, sql.list_param(list(arxiv_ids))],
+    )
+    return {str(arxiv_id): int(at) for arxiv_id, at in rows if at is not None}
