@@ -13,6 +13,10 @@ from rich.markup import escape
 from papertalk.config import Settings
 
 
+def error_console() -> Console:
+    return Console(stderr=True, emoji=False)
+
+
 @dataclass
 class AppContext:
     settings: Settings
@@ -20,7 +24,7 @@ class AppContext:
     # No emoji codes: a reject at line 100 of a file prints "posts.jsonl:100:", which Rich would turn into 💯,
     # and titles may hold such codes too.
     console: Console = field(default_factory=lambda: Console(emoji=False))
-    errors: Console = field(default_factory=lambda: Console(stderr=True, emoji=False))
+    errors: Console = field(default_factory=error_console)
 
     def now(self) -> int:
         return int(self.clock())
@@ -34,5 +38,11 @@ def app_context(ctx: typer.Context) -> AppContext:
 
 def fail(app: AppContext, message: str, code: int = 2) -> typer.Exit:
     """Print a one-line error that says what to do, and return the exit to raise."""
-    app.errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    return fail_on(app.errors, message, code)
+
+
+def fail_on(errors: Console, message: str, code: int = 2) -> typer.Exit:
+    """``fail`` before the context exists; each line of ``message`` (one per problem) is one error line."""
+    for line in message.splitlines() or [message]:
+        errors.print(f"[bold red]error:[/] {escape(line)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)

@@ -23,8 +23,9 @@ from papertalk.cli import (
     serve_cmd,
     trending_cmd,
 )
-from papertalk.cli.context import AppContext
-from papertalk.config import Settings
+from papertalk.cli.context import AppContext, error_console, fail_on
+from papertalk.cli.one_line_errors import OneLineErrors
+from papertalk.config import Settings, SettingsError
 
 app = typer.Typer(
     name="papertalk",
@@ -32,6 +33,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="markdown",
+    cls=OneLineErrors,
 )
 
 
@@ -48,9 +50,12 @@ def main(
     ),
 ) -> None:
     """papertalk: which arXiv papers are people talking about?"""
-    settings = Settings.from_env()
-    if database:
-        settings = settings.with_database(database)
+    try:
+        settings = Settings.from_env()
+        if database:
+            settings = settings.with_database(database)
+    except SettingsError as error:
+        raise fail_on(error_console(), str(error)) from None
     ctx.obj = AppContext(settings=settings)
 
 
