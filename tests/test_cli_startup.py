@@ -56,6 +56,7 @@ COMMANDS = [
     "demo",
     "search",
     "follow",
+    "unfollow",
     "follows",
     "sources",
     "fetch",

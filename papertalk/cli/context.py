@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import orjson
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -46,3 +48,8 @@ def fail_on(errors: Console, message: str, code: int = 2) -> typer.Exit:
     for line in message.splitlines() or [message]:
         errors.print(f"[bold red]error:[/] {escape(line)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def print_json(value: object) -> None:
+    """``--json`` output: indented, one document, on stdout (never wrapped or styled by Rich)."""
+    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
