@@ -52,6 +52,7 @@ COMMANDS = [
     "enrich",
     "harvest",
     "trending",
+    "posts",
     "block",
     "demo",
     "search",

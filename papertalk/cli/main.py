@@ -19,6 +19,7 @@ from papertalk.cli import (
     harvest_cmd,
     import_cmd,
     network_cmd,
+    posts_cmd,
     search_cmd,
     serve_cmd,
     trending_cmd,
@@ -66,6 +67,7 @@ app.command("import")(import_cmd.import_files)
 app.command("enrich")(enrich_cmd.enrich)
 app.command("harvest")(harvest_cmd.harvest)
 app.command("trending")(trending_cmd.trending)
+app.command("posts")(posts_cmd.posts)
 app.command("block")(network_cmd.block)
 app.command("demo")(demo_cmd.demo)
 app.command("search")(search_cmd.search)
