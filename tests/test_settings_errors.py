@@ -158,6 +158,12 @@ def test_serve_on_an_unreachable_postgresql_is_one_line(tmp_path: Path) -> None:
     assert_one_line(done, "cannot reach PostgreSQL at 127.0.0.1:1")
 
 
+@pytest.mark.parametrize("command", [["db", "status"], ["serve", "--port", "1"], ["worker", "--no-live"]])
+def test_a_closed_port_is_one_line_without_any_server(command: list[str], tmp_path: Path) -> None:
+    done = run(command, {"PAPERTALK_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/test"}, tmp_path)
+    assert_one_line(done, "cannot reach PostgreSQL at 127.0.0.1:1", "the connection was refused")
+
+
 def test_an_unknown_host_is_one_line(tmp_path: Path) -> None:
     # .invalid never resolves (RFC 2606): the look-up fails without leaving the machine's resolver.
     done = run(["db", "status"], {"PAPERTALK_DATABASE_URL": "postgresql+psycopg://u@db.invalid/x"}, tmp_path)
