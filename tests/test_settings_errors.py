@@ -114,6 +114,8 @@ def test_good_values_and_empty_ones_are_read() -> None:
     assert settings.web.cache_seconds == 0 and settings.web.network is None
     defaults = Settings.from_env({"HOME": "/home/ada"})
     assert defaults.database_url == "sqlite:////home/ada/.local/share/papertalk/papertalk.sqlite3"
+    home = Settings.from_env({"HOME": "/home/ada", "PAPERTALK_HOME": "/srv/papertalk"}).database_url
+    assert home == "sqlite:////srv/papertalk/papertalk.sqlite3"
     assert defaults.web.render_cache_seconds == 15 and defaults.import_batch_size == 20_000
     with pytest.raises(SettingsError) as caught:
         Settings.from_env({"PAPERTALK_IMPORT_BATCH_SIZE": "-3"})

@@ -20,10 +20,11 @@ __all__ = ["NetworkSettings", "Settings", "SettingsError", "WebConfig", "default
 DEFAULT_DB_NAME = "papertalk.sqlite3"
 
 
-def default_data_dir(environ: Mapping[str, str]) -> Path:
-    """Where papertalk keeps its SQLite file when no database URL is given (XDG data home)."""
-    if environ.get("PAPERTALK_HOME"):
-        return Path(environ["PAPERTALK_HOME"]).expanduser()
+def default_data_dir(environ: Mapping[str, str], home: str | None = None) -> Path:
+    """Where papertalk keeps its SQLite file when no database URL is given: ``home`` (PAPERTALK_HOME),
+    else the XDG data home."""
+    if home:
+        return Path(home).expanduser()
     base = environ.get("XDG_DATA_HOME") or str(Path(environ.get("HOME", ".")) / ".local" / "share")
     return Path(base).expanduser() / "papertalk"
 
@@ -104,7 +105,7 @@ class Settings:
         env = os.environ if environ is None else environ
         values = read(env)
         return cls(
-            database_url=values.database_url or sqlite_url(default_data_dir(env) / DEFAULT_DB_NAME),
+            database_url=values.database_url or sqlite_url(default_data_dir(env, values.home) / DEFAULT_DB_NAME),
             ranking=ranking_settings(values),
             import_batch_size=values.import_batch_size,
             arxiv_api_url=values.arxiv_api_url,
