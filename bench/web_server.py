@@ -18,7 +18,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
     now = float(os.environ["PAPERTALK_FIXED_NOW"])
-    app = create_app(Settings.from_env(), web_settings_from(dict(os.environ)), clock=lambda: now)
+    settings = Settings.from_env()
+    app = create_app(settings, web_settings_from(settings.web), clock=lambda: now)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from papertalk.config import Settings, SettingsError
 from papertalk.core.ranking import (
     DAY,
     HOUR,
@@ -93,16 +94,19 @@ def test_ties_break_by_people_then_id() -> None:
     assert [r.arxiv_id for r in rank(votes, NOW, WEEK, S)] == ["Y", "X", "Z"]
 
 
-def test_settings_from_environment_style_mapping() -> None:
-    custom = RankingSettings.from_mapping({"weight_repost": "0", "half_life_week": "36h", "length_today": "12h"})
+def test_settings_from_the_ranking_variables() -> None:
+    env = {"PAPERTALK_RANKING_WEIGHT_REPOST": "0", "PAPERTALK_RANKING_HALF_LIFE_WEEK": "36h"}
+    custom = Settings.from_env({**env, "PAPERTALK_RANKING_LENGTH_TODAY": "12h"}).ranking
     assert custom.weights[PostKind.REPOST] == 0.0
     assert custom.window("week").half_life == 36 * HOUR
     assert custom.window("today").length == 12 * HOUR
     assert custom.weight_of(KIND_BITS[PostKind.REPOST] | KIND_BITS[PostKind.REPLY]) == 0.5
-    with pytest.raises(ValueError, match="unknown window"):
-        RankingSettings.from_mapping({"half_life_year": "3d"})
-    with pytest.raises(ValueError, match="unknown ranking setting"):
-        RankingSettings.from_mapping({"speed": "1"})
+    assert Settings.from_env({"PAPERTALK_RANKING_HALF_LIFE_TODAY": "none"}).ranking.window("today").half_life is None
+    assert Settings.from_env({}).ranking == RankingSettings()
+    with pytest.raises(SettingsError, match="PAPERTALK_RANKING_HALF_LIFE_YEAR is not a ranking setting"):
+        Settings.from_env({"PAPERTALK_RANKING_HALF_LIFE_YEAR": "3d"})
+    with pytest.raises(SettingsError, match="PAPERTALK_RANKING_SPEED is not a ranking setting"):
+        Settings.from_env({"PAPERTALK_RANKING_SPEED": "1"})
     with pytest.raises(ValueError, match="unknown window"):
         S.window("decade")
     assert parse_duration("90m") == 5400

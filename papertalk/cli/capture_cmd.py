@@ -14,19 +14,22 @@ import threading
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-import orjson
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
-from papertalk.cli.context import AppContext, app_context, fail
+from papertalk.cli.context import AppContext, app_context, fail, print_json
 from papertalk.core.records import DEFAULT_NETWORK
 
 if TYPE_CHECKING:
     from papertalk.services.capture.source_runs import RunOutcome
     from papertalk.storage.capture.source_rows import SourceRow
 
-sources_app = typer.Typer(help="Capture sources: list them, add one.", invoke_without_command=True)
+sources_app = typer.Typer(
+    help="Capture sources: list them (no sub-command), add, disable, enable or remove them.",
+    invoke_without_command=True,
+)
+JSON_HELP = "Print JSON for scripts."
 follows_app = typer.Typer(help="Import follow graphs.", no_args_is_help=True)
 
 _EVERY = re.compile(r"^(\d+)\s*([smhd]?)$")
@@ -45,6 +48,7 @@ def follow_cmd(
     ctx: typer.Context,
     account: str = typer.Argument(..., help="PLATFORM:HANDLE, e.g. bluesky:alice.bsky.social"),
     network: str = typer.Option(DEFAULT_NETWORK, "--network", help="Network to add the account to."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Follow an account: store it, add it to a network, and capture its posts from now on."""
     from papertalk.fetching.pages import FetchError
@@ -59,6 +63,10 @@ def follow_cmd(
         author, done = follow(engine, build_registry(app.settings), account, app.now(), network)
     except (AccountError, FetchError, StaleSchemaError) as exc:
         raise fail(app, str(exc)) from None
+    if as_json:
+        followed = {"platform": author.platform, "platform_id": author.platform_id, "handle": author.handle}
+        print_json({"account": followed, **vars(done)})
+        return
     app.console.print(
         f"following {author.platform}:{author.handle or author.platform_id} ({author.platform_id}); "
         f"network {done.network}: {done.network_size} accounts; "
@@ -66,11 +74,36 @@ def follow_cmd(
     )
 
 
+def unfollow_cmd(
+    ctx: typer.Context,
+    account: str = typer.Argument(..., help="PLATFORM:HANDLE (or PLATFORM:ID) of a followed account"),
+    network: str = typer.Option(DEFAULT_NETWORK, "--network", help="Network to take the account out of."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Stop following an account: take it out of the network and delete the source capturing its posts
+    (the posts captured so far stay and keep counting)."""
+    from papertalk.services.capture.accounts import AccountError
+    from papertalk.services.capture.following import unfollow
+    from papertalk.services.database import StaleSchemaError, open_database
+
+    app = app_context(ctx)
+    try:
+        done = unfollow(open_database(app.settings), account, network)
+    except (AccountError, StaleSchemaError) as exc:
+        raise fail(app, str(exc)) from None
+    if as_json:
+        print_json({"account": account, **vars(done)})
+        return
+    removed = f"; source {done.source_removed} removed" if done.source_removed else ""
+    app.console.print(f"unfollowed {account}; network {done.network}: {done.network_size} accounts{removed}")
+
+
 @follows_app.command("import")
 def follows_import(
     ctx: typer.Context,
     account: str = typer.Argument(..., help="PLATFORM:HANDLE whose follows to import"),
     network: str = typer.Option(DEFAULT_NETWORK, "--network", help="Network to add the accounts to."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Follow everyone an account follows (paged, with progress)."""
     from papertalk.fetching.pages import FetchError
@@ -94,6 +127,9 @@ def follows_import(
             )
     except (AccountError, FetchError, StaleSchemaError) as exc:
         raise fail(app, str(exc)) from None
+    if as_json:
+        print_json({"account": account, **vars(done)})
+        return
     app.console.print(
         f"{done.accounts} accounts followed ({done.sources_new} new sources); "
         f"network {done.network}: {done.network_size} accounts"
@@ -101,10 +137,9 @@ def follows_import(
 
 
 @sources_app.callback()
-def sources_list(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts.")
-) -> None:
-    """List every source: state, last and next run, cursor, posts captured, last error."""
+def sources_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """List every source: state, last and next run, cursor, posts captured, last error. Names are shown
+    whole however narrow the terminal (they are what disable, enable, remove and fetch take)."""
     if ctx.invoked_subcommand is not None:
         return
     from papertalk.services.capture import sources as source_service
@@ -116,14 +151,15 @@ def sources_list(
     except StaleSchemaError as exc:
         raise fail(app, str(exc)) from None
     if as_json:
-        sys.stdout.write(orjson.dumps([_row_json(r) for r in rows], option=orjson.OPT_INDENT_2).decode() + "\n")
+        print_json([_row_json(r) for r in rows])
         return
     if not rows:
         app.console.print(
             "no sources yet: papertalk follow bluesky:HANDLE, or papertalk sources add bluesky:search arxiv.org"
         )
         return
-    table = Table("name", "state", "last run", "next run", "cursor", "posts", "last error")
+    # The name folds onto more lines rather than being cut: it is what the other commands take.
+    table = Table(Column("name", overflow="fold"), "state", "last run", "next run", "cursor", "posts", "last error")
     for r in rows:
         table.add_row(
             r.name,
@@ -166,6 +202,44 @@ def sources_add(
     app.console.print(f"{'added' if created else 'updated'} {row.name} (every {row.interval_seconds // 60} min)")
 
 
+def _change_sources(ctx: typer.Context, names: list[str], action: str) -> None:
+    from papertalk.services.capture import sources as source_service
+    from papertalk.services.database import StaleSchemaError, open_database
+
+    app = app_context(ctx)
+    try:
+        engine = open_database(app.settings)
+        if action == "removed":
+            source_service.remove(engine, names)
+        else:
+            source_service.set_enabled_by_name(engine, names, enabled=action == "enabled")
+    except (source_service.UnknownSource, StaleSchemaError) as exc:
+        raise fail(app, str(exc)) from None
+    for name in names:
+        app.console.print(f"{action} {name}", highlight=False, soft_wrap=True)
+
+
+SOURCE_NAMES = typer.Argument(..., help="Source names as `papertalk sources` lists them, e.g. rss:feed:https://…")
+
+
+@sources_app.command("disable")
+def sources_disable(ctx: typer.Context, names: list[str] = SOURCE_NAMES) -> None:
+    """Stop running sources (kept, with their cursors; `papertalk sources enable` resumes them)."""
+    _change_sources(ctx, names, "disabled")
+
+
+@sources_app.command("enable")
+def sources_enable(ctx: typer.Context, names: list[str] = SOURCE_NAMES) -> None:
+    """Run disabled sources again, from where they stopped."""
+    _change_sources(ctx, names, "enabled")
+
+
+@sources_app.command("remove")
+def sources_remove(ctx: typer.Context, names: list[str] = SOURCE_NAMES) -> None:
+    """Delete sources and their cursors (the posts they captured stay and keep counting)."""
+    _change_sources(ctx, names, "removed")
+
+
 def fetch_cmd(
     ctx: typer.Context,
     names: list[str] | None = typer.Argument(None, help="Source names to run now (default: every due source)."),
@@ -195,10 +269,7 @@ def fetch_cmd(
     except (FetchError, StaleSchemaError) as exc:
         raise fail(app, str(exc)) from None
     if as_json:
-        runs = [vars(r) for r in summary.runs]
-        sys.stdout.write(
-            orjson.dumps({"runs": runs, "posts_new": summary.posts_new}, option=orjson.OPT_INDENT_2).decode() + "\n"
-        )
+        print_json({"runs": [vars(r) for r in summary.runs], "posts_new": summary.posts_new})
     elif not summary.runs:
         app.console.print("nothing is due (see `papertalk sources`)")
     if summary.failed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from papertalk.cli.context import app_context, fail
+from papertalk.cli.context import app_context, fail, print_json
 
 app = typer.Typer(help="Create, migrate and inspect the database schema.", no_args_is_help=True)
 
@@ -23,12 +23,15 @@ def upgrade(ctx: typer.Context) -> None:
 
 
 @app.command()
-def status(ctx: typer.Context) -> None:
+def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts.")) -> None:
     """Show the schema version of the database and the version this papertalk needs."""
     from papertalk.services.database import schema_status
 
     app = app_context(ctx)
     current, head = schema_status(app.settings)
+    if as_json:
+        print_json({"schema": current, "needed": head, "current": current == head})
+        return
     state = "current" if current == head else "needs `papertalk db upgrade`"
     # soft_wrap: one line however long the revision names are, so the command in it stays copyable
     app.console.print(f"database schema: {current or 'none'}; papertalk needs: {head} ({state})", soft_wrap=True)

@@ -19,12 +19,14 @@ from papertalk.cli import (
     harvest_cmd,
     import_cmd,
     network_cmd,
+    posts_cmd,
     search_cmd,
     serve_cmd,
     trending_cmd,
 )
-from papertalk.cli.context import AppContext
-from papertalk.config import Settings
+from papertalk.cli.context import AppContext, error_console, fail_on
+from papertalk.cli.one_line_errors import OneLineErrors
+from papertalk.config import Settings, SettingsError
 
 app = typer.Typer(
     name="papertalk",
@@ -32,6 +34,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="markdown",
+    cls=OneLineErrors,
 )
 
 
@@ -48,9 +51,12 @@ def main(
     ),
 ) -> None:
     """papertalk: which arXiv papers are people talking about?"""
-    settings = Settings.from_env()
-    if database:
-        settings = settings.with_database(database)
+    try:
+        settings = Settings.from_env()
+        if database:
+            settings = settings.with_database(database)
+    except SettingsError as error:
+        raise fail_on(error_console(), str(error)) from None
     ctx.obj = AppContext(settings=settings)
 
 
@@ -61,10 +67,12 @@ app.command("import")(import_cmd.import_files)
 app.command("enrich")(enrich_cmd.enrich)
 app.command("harvest")(harvest_cmd.harvest)
 app.command("trending")(trending_cmd.trending)
+app.command("posts")(posts_cmd.posts)
 app.command("block")(network_cmd.block)
 app.command("demo")(demo_cmd.demo)
 app.command("search")(search_cmd.search)
 app.command("follow")(capture_cmd.follow_cmd)
+app.command("unfollow")(capture_cmd.unfollow_cmd)
 app.add_typer(capture_cmd.follows_app, name="follows")
 app.add_typer(capture_cmd.sources_app, name="sources")
 app.command("fetch")(capture_cmd.fetch_cmd)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import typer
@@ -25,7 +24,7 @@ def run_server(app_ctx: AppContext, settings: Settings, host: str, port: int, wo
 
     address = f"http://{host}:{port}"
     try:
-        web = web_settings_from(dict(os.environ), base_url=address)
+        web = web_settings_from(settings.web, base_url=address)
         app = create_app(settings, web, app_ctx.clock)
     except (StaleSchemaError, ValueError) as error:
         raise fail(app_ctx, str(error)) from None

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from papertalk.cli.context import app_context, fail
+from papertalk.cli.context import app_context, fail, print_json
 
 if TYPE_CHECKING:
     from papertalk.services.ranking.trending import TrendingResult
@@ -25,13 +23,20 @@ def trending(
     network: str | None = typer.Option(
         None, "--network", help="Count only this network's accounts (default: everyone)."
     ),
+    category: str | None = typer.Option(
+        None, "--category", "-c", help="Only papers of this primary arXiv category, e.g. cs.LG (as the web's filter)."
+    ),
+    new_only: bool = typer.Option(
+        False, "--new", help="Only papers first submitted within the window (the web's 'new papers only')."
+    ),
     explain: bool = typer.Option(False, "--explain", help="Show who counted, when, and with which weight."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Show the papers people are talking about, best first.
 
     Score = sum over accounts of weight x 2^(-age/half-life), one vote per account per paper
-    (see docs/ranking.md). Example: papertalk trending --window today --limit 10
+    (see docs/ranking.md). Examples: papertalk trending --window today --limit 10 ·
+    papertalk trending --category cs.LG --new
     """
     from papertalk.services.database import StaleSchemaError, open_database
     from papertalk.services.ranking.trending import TrendingQuery, UnknownNetwork
@@ -45,12 +50,20 @@ def trending(
             engine,
             app.settings,
             app.now(),
-            TrendingQuery(window=window, network=network, limit=limit, offset=(page - 1) * limit, explain=explain),
+            TrendingQuery(
+                window=window,
+                network=network,
+                limit=limit,
+                offset=(page - 1) * limit,
+                explain=explain,
+                new_only=new_only,
+                category=category,
+            ),
         )
     except (StaleSchemaError, UnknownNetwork, ValueError) as exc:
         raise fail(app, str(exc)) from None
     if as_json:
-        sys.stdout.write(orjson.dumps(result_json(result), option=orjson.OPT_INDENT_2).decode() + "\n")
+        print_json(result_json(result))
     else:
         print_table(app.console, result, explain)
 
@@ -63,6 +76,8 @@ def result_json(result: TrendingResult) -> dict[str, Any]:
     return {
         "window": result.window.name,
         "audience": result.audience,
+        "new_only": result.new_only,
+        "category": result.category,
         "now": _iso(result.now),
         "demo": result.demo,
         "papers": [
@@ -94,6 +109,10 @@ def result_json(result: TrendingResult) -> dict[str, Any]:
 
 def print_table(console: Console, result: TrendingResult, explain: bool) -> None:
     title = f"Trending on arXiv · {result.window.name} · {result.audience}"
+    if result.new_only:
+        title += " · new papers only"
+    if result.category:
+        title += f" · {result.category}"
     if result.demo:
         title = f"[yellow]DEMO DATA[/] · {title}"
     table = Table(title=title, title_justify="left", expand=False)

@@ -68,39 +68,6 @@ class RankingSettings:
     weights: Mapping[PostKind, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     windows: tuple[Window, ...] = DEFAULT_WINDOWS
 
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, str]) -> RankingSettings:
-        """Build from keys like ``weight_reply=0.4``, ``half_life_week=2d``, ``length_month=28d``."""
-        weights = dict(DEFAULT_WEIGHTS)
-        windows = {w.name: w for w in DEFAULT_WINDOWS}
-        for key, raw in values.items():
-            if key.startswith("weight_"):
-                kind = PostKind(key.removeprefix("weight_"))
-                weights[kind] = float(raw)
-                if not 0 <= weights[kind] <= 100:
-                    raise ValueError(f"weight for {kind} must be between 0 and 100, got {raw}")
-            elif key.startswith(("half_life_", "length_")):
-                attr, name = (
-                    ("half_life", key.removeprefix("half_life_"))
-                    if key.startswith("half_life_")
-                    else (
-                        "length",
-                        key.removeprefix("length_"),
-                    )
-                )
-                if name not in windows:
-                    raise ValueError(f"unknown window {name!r} in ranking setting {key}")
-                seconds = None if raw.strip().lower() in ("", "none", "off") else parse_duration(raw)
-                old = windows[name]
-                windows[name] = Window(
-                    name,
-                    seconds if attr == "length" else old.length,
-                    seconds if attr == "half_life" else old.half_life,
-                )
-            else:
-                raise ValueError(f"unknown ranking setting {key!r}")
-        return cls(weights=weights, windows=tuple(windows.values()))
-
     def window(self, name: str) -> Window:
         for window in self.windows:
             if window.name == name:

@@ -11,6 +11,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 __all__ = ["Connection", "Engine", "is_sqlite", "make_engine", "missing_sqlite_file"]
 from sqlalchemy.engine import make_url
 
+from papertalk.storage.unreachable import DatabaseUnreachableError, describe, watch_connects
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -48,13 +50,19 @@ def missing_sqlite_file(url: str) -> Path | None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; creates the SQLite file's folder when needed."""
+    """An engine for ``url``; creates the SQLite file's folder when needed. A failed connection raises
+    DatabaseUnreachableError (storage.unreachable)."""
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise DatabaseUnreachableError(describe(url, str(error))) from None
         # Python's sqlite3 opens implicit transactions in its own way; let SQLAlchemy drive them.
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _configure_sqlite)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    watch_connects(engine)
+    return engine

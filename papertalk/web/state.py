@@ -13,7 +13,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
-from papertalk.config import Settings
+from papertalk.config import Settings, WebConfig
 from papertalk.core.shown_text import has_bidi_controls, link_target, without_bidi_controls
 from papertalk.core.xml_chars import xml_legal
 from papertalk.services.pages.trending_page import SiteFacts, site_facts
@@ -138,14 +138,11 @@ def state_of(request: Request) -> WebState:
     return found
 
 
-def web_settings_from(environ: dict[str, str], base_url: str | None = None) -> WebSettings:
-    """``PAPERTALK_WEB_NETWORK``, ``PAPERTALK_WEB_BASE_URL``, ``PAPERTALK_WEB_CACHE_SECONDS``."""
-    cache = environ.get("PAPERTALK_WEB_CACHE_SECONDS", "60")
-    if not cache.isdigit():
-        raise ValueError(f"PAPERTALK_WEB_CACHE_SECONDS must be a whole number of seconds, got {cache!r}")
+def web_settings_from(config: WebConfig, base_url: str | None = None) -> WebSettings:
+    """The web app's settings from the checked ``PAPERTALK_WEB_*`` values; ``base_url`` is the address served on."""
     return WebSettings(
-        network=environ.get("PAPERTALK_WEB_NETWORK") or None,
-        base_url=environ.get("PAPERTALK_WEB_BASE_URL") or base_url or WebSettings.base_url,
-        cache_seconds=int(cache),
-        render_cache_seconds=int(environ.get("PAPERTALK_WEB_RENDER_CACHE_SECONDS", "15")),
+        network=config.network,
+        base_url=config.base_url or base_url or WebSettings.base_url,
+        cache_seconds=config.cache_seconds,
+        render_cache_seconds=config.render_cache_seconds,
     )

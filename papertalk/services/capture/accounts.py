@@ -1,4 +1,4 @@
-"""Account use cases: networks of accounts and blocking, named as PLATFORM:HANDLE by people."""
+"""Account use cases: networks of accounts (adding, removing) and blocking, named as PLATFORM:HANDLE by people."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from papertalk.config import Settings
 from papertalk.storage.capture import account_rows
-from papertalk.storage.engine import Engine
+from papertalk.storage.engine import Connection, Engine
 
 
 class AccountError(ValueError):
@@ -20,7 +20,8 @@ def parse_account(ref: str) -> tuple[str, str]:
     return platform.lower(), handle
 
 
-def _resolve(engine: Engine, refs: Iterable[str]) -> list[int]:
+def resolve_accounts(engine: Engine, refs: Iterable[str]) -> list[int]:
+    """Row ids of captured accounts named ``PLATFORM:HANDLE`` or ``PLATFORM:ID``; AccountError names an unknown one."""
     parsed = [parse_account(r) for r in refs]
     with engine.connect() as conn:
         try:
@@ -30,7 +31,7 @@ def _resolve(engine: Engine, refs: Iterable[str]) -> list[int]:
 
 
 def add_to_network(engine: Engine, name: str, refs: Iterable[str]) -> int:
-    ids = _resolve(engine, refs)
+    ids = resolve_accounts(engine, refs)
     with engine.begin() as conn:
         network = account_rows.network_id(conn, name, create=True)
         assert network is not None
@@ -46,8 +47,34 @@ def add_ids_to_network(engine: Engine, name: str, account_ids: Iterable[int]) ->
         return account_rows.network_size(conn, network)
 
 
+def _existing_network(conn: Connection, name: str) -> int:
+    network = account_rows.network_id(conn, name)
+    if network is None:
+        known = ", ".join(n for n, _ in account_rows.list_networks(conn)) or "none yet"
+        raise AccountError(f"no network {name!r} (networks: {known}; see `papertalk network list`)")
+    return network
+
+
+def remove_from_network(engine: Engine, name: str, refs: Iterable[str]) -> int:
+    """Take accounts out of a network; returns its size after."""
+    ids = resolve_accounts(engine, refs)
+    with engine.begin() as conn:
+        network = _existing_network(conn, name)
+        account_rows.remove_from_network(conn, network, ids)
+        return account_rows.network_size(conn, network)
+
+
+def remove_network(engine: Engine, name: str) -> int:
+    """Delete a network (its accounts and their posts stay); returns how many accounts it had."""
+    with engine.begin() as conn:
+        network = _existing_network(conn, name)
+        size = account_rows.network_size(conn, network)
+        account_rows.delete_network(conn, network)
+        return size
+
+
 def block_accounts(engine: Engine, settings: Settings, refs: Iterable[str], blocked: bool = True) -> None:
-    ids = _resolve(engine, refs)
+    ids = resolve_accounts(engine, refs)
     with engine.begin() as conn:
         account_rows.set_blocked(conn, ids, blocked, settings.ranking)
 

@@ -1,6 +1,6 @@
 """Following accounts on any platform: look the account up through the platform's ``AccountDirectory``,
 store it, put it in a network (default ``following``, the one ``trending --network following`` uses),
-and add the source that captures its posts (``PLATFORM:feed:ACCOUNT_ID``)."""
+and add the source that captures its posts (``PLATFORM:feed:ACCOUNT_ID``); unfollowing undoes both."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from papertalk.core.records import DEFAULT_NETWORK, Author
 from papertalk.fetching.pages import FetcherRegistry, FetchError
-from papertalk.services.capture.accounts import parse_account
+from papertalk.services.capture.accounts import AccountError, parse_account, resolve_accounts
 from papertalk.services.capture.sources import DEFAULT_INTERVAL_SECONDS, source_name
 from papertalk.storage.capture import account_rows
-from papertalk.storage.capture.source_rows import NewSource, add_sources
+from papertalk.storage.capture.source_rows import NewSource, add_sources, remove_sources
 from papertalk.storage.engine import Engine
 
 FEED_KIND = "feed"  # the kind of source that reads one account's own posts, on every platform
@@ -34,6 +34,31 @@ def follow(
     platform, handle = parse_account(ref)
     author = registry.directory(platform).lookup(handle)
     return author, _store(engine, [author], now, network)
+
+
+@dataclass(frozen=True)
+class Unfollowed:
+    network: str
+    network_size: int
+    source_removed: str | None  # the name of the deleted feed source, if there was one
+
+
+def unfollow(engine: Engine, ref: str, network: str = DEFAULT_NETWORK) -> Unfollowed:
+    """Undo ``follow``: take the captured account ``PLATFORM:HANDLE`` out of ``network`` and delete the
+    source that captures its posts (its posts so far stay). AccountError when it was not followed."""
+    platform, _handle = parse_account(ref)
+    (account,) = resolve_accounts(engine, [ref])
+    with engine.begin() as conn:
+        feed = source_name(platform, FEED_KIND, account_rows.platform_id_of(conn, account))
+        network_id = account_rows.network_id(conn, network)
+        member = network_id is not None and account in account_rows.network_members(conn, network_id)
+        if network_id is not None:
+            account_rows.remove_from_network(conn, network_id, [account])
+        size = 0 if network_id is None else account_rows.network_size(conn, network_id)
+    removed = not remove_sources(engine, [feed])
+    if not member and not removed:
+        raise AccountError(f"{ref} is not followed (not in network {network!r}, no source {feed})")
+    return Unfollowed(network, size, feed if removed else None)
 
 
 def import_follows(

@@ -161,6 +161,9 @@ def run_due(
         missing = wanted - {r.name for r in rows}
         if missing:
             raise FetchError(f"no such source: {', '.join(sorted(missing))} (see `papertalk sources`)")
+        disabled = sorted(r.name for r in rows if not r.enabled)
+        if disabled:
+            raise FetchError(f"disabled: {', '.join(disabled)} (`papertalk sources enable NAME` first)")
         run_rows(rows)
     else:
         while True:

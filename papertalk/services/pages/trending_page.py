@@ -3,7 +3,6 @@ counts, day chart and best commentaries, read in a handful of set-based queries 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from papertalk.config import Settings
@@ -13,6 +12,7 @@ from papertalk.core.records import Paper, PostKind
 from papertalk.services.pages.network_choice import counted_network, public_networks
 from papertalk.services.pages.page_request import PageRequestError
 from papertalk.services.pages.page_views import DayChart, PostView, chart_days, day_chart, post_view
+from papertalk.services.ranking.trending import category_problem
 from papertalk.storage.capture.account_rows import list_networks, network_id
 from papertalk.storage.catalogue.paper_rows import papers_by_row
 from papertalk.storage.engine import Engine
@@ -23,7 +23,6 @@ from papertalk.storage.ranking.trending_queries import Audience, count_ranked, t
 
 PAGE_SIZE = 20
 COMMENTARIES_SHOWN = 3
-_CATEGORY = re.compile(r"^[A-Za-z][A-Za-z.-]{0,39}$")
 REPOST_BIT = KIND_BITS[PostKind.REPOST]
 
 
@@ -77,8 +76,9 @@ def validate(settings: Settings, query: TrendingPageQuery) -> Window:
     names = [w.name for w in settings.ranking.windows]
     if query.window not in names:
         raise PageRequestError(f"window: unknown window {query.window[:40]!r}, choose one of {', '.join(names)}")
-    if query.category is not None and not _CATEGORY.match(query.category):
-        raise PageRequestError(f"category: not an arXiv category: {query.category[:40]!r}")
+    category = category_problem(query.category)
+    if category:
+        raise PageRequestError(f"category: {category}")
     problem = page_number_problem(query.page)
     if problem:
         raise PageRequestError(problem)

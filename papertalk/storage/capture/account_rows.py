@@ -48,6 +48,31 @@ def add_to_network(conn: Connection, network: int, account_ids: Iterable[int]) -
     )
 
 
+def remove_from_network(conn: Connection, network: int, account_ids: Iterable[int]) -> None:
+    sql = for_connection(conn)
+    sql.many(
+        conn,
+        "DELETE FROM network_accounts WHERE network_id = ? AND account_id = ?",
+        [(network, a) for a in account_ids],
+    )
+
+
+def network_members(conn: Connection, network: int) -> set[int]:
+    sql = for_connection(conn)
+    rows = sql.all(conn, "SELECT account_id FROM network_accounts WHERE network_id = ?", (network,))
+    return {int(r[0]) for r in rows}
+
+
+def delete_network(conn: Connection, network: int) -> None:
+    """The network and its memberships (the accounts and their posts stay)."""
+    for_connection(conn).execute(conn, "DELETE FROM networks WHERE id = ?", (network,))
+
+
+def platform_id_of(conn: Connection, account_id: int) -> str:
+    sql = for_connection(conn)
+    return str(sql.all(conn, "SELECT platform_id FROM accounts WHERE id = ?", (account_id,))[0][0])
+
+
 def network_size(conn: Connection, network: int) -> int:
     sql = for_connection(conn)
     return int(sql.all(conn, "SELECT COUNT(*) FROM network_accounts WHERE network_id = ?", (network,))[0][0])

@@ -1,4 +1,5 @@
-"""The sources table: adding and listing sources, finding the due ones, and recording each run.
+"""The sources table: adding, listing, enabling, disabling and removing sources, finding the due ones,
+and recording each run.
 
 A page's cursor is saved by ``save_progress`` inside the transaction that stores the page's posts
 (see ``ingest_store.IngestStore.write_batch``), so the stored cursor never runs ahead of the data.
@@ -240,3 +241,32 @@ def add_sources(engine: Engine, wanted: list[NewSource], now: int) -> int:
             [(s.name, s.platform, s.kind, s.target, "{}", s.interval_seconds, True, now, now) for s in wanted],
         )
         return int(sql.all(conn, "SELECT COUNT(*) FROM sources", ())[0][0]) - before
+
+
+def set_enabled(engine: Engine, names: Sequence[str], enabled: bool) -> list[str]:
+    """Enable or disable the named sources (a disabled one is never claimed); returns the names not found.
+
+    Nothing changes when a name is unknown: the whole command is refused, not half done.
+    """
+    with engine.begin() as conn:
+        sql = for_connection(conn)
+        missing = _missing(conn, names)
+        if not missing:
+            sql.many(conn, "UPDATE sources SET enabled = ? WHERE name = ?", [(enabled, n) for n in names])
+    return missing
+
+
+def remove_sources(engine: Engine, names: Sequence[str]) -> list[str]:
+    """Delete the named sources (their captured posts stay); returns the names not found, deleting none then."""
+    with engine.begin() as conn:
+        sql = for_connection(conn)
+        missing = _missing(conn, names)
+        if not missing:
+            sql.many(conn, "DELETE FROM sources WHERE name = ?", [(n,) for n in names])
+    return missing
+
+
+def _missing(conn: Connection, names: Sequence[str]) -> list[str]:
+    sql = for_connection(conn)
+    rows = sql.all(conn, "SELECT name FROM sources WHERE " + sql.in_list("name"), (sql.list_param(list(names)),))
+    return sorted(set(names) - {str(r[0]) for r in rows})

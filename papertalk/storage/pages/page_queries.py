@@ -254,19 +254,39 @@ def first_mention(conn: Connection, paper_row: int) -> int | None:
     return int(rows[0][0]) if rows and rows[0][0] is not None else None
 
 
+@dataclass(frozen=True)
+class PostFilter:
+    """Which posts a listing keeps (every one given must hold): row ids, resolved by the caller."""
+
+    platform: str | None = None
+    paper_row: int | None = None  # posts citing this paper
+    account_row: int | None = None  # posts by this account
+    network_row: int | None = None  # posts by the accounts of this network
+
+
 def newest_posts(
-    conn: Connection, now: int, platform: str | None, limit: int, offset: int
+    conn: Connection, now: int, only: PostFilter, limit: int, offset: int
 ) -> tuple[list[PostRow], dict[int, list[str]]]:
-    """The newest captured posts that cite a paper (optionally on one platform), and the arXiv ids each
+    """The newest captured posts that cite a paper, of those ``only`` keeps, and the arXiv ids each
     cites, in two queries."""
     sql = for_connection(conn)
-    clause = "AND p.platform = ? " if platform else ""
-    params: list[object] = [now, False, *([platform] if platform else []), limit, offset]
+    clauses: list[str] = []
+    params: list[object] = [now, False]
+    for condition, value in (
+        ("p.platform = ?", only.platform),
+        ("p.account_id = ?", only.account_row),
+        ("p.account_id IN (SELECT na.account_id FROM network_accounts na WHERE na.network_id = ?)", only.network_row),
+    ):
+        if value is not None:
+            clauses.append(f"AND {condition} ")
+            params.append(value)
+    cites = "AND m.paper_id = ?" if only.paper_row is not None else ""
+    params += [*([only.paper_row] if only.paper_row is not None else []), limit, offset]
     rows = sql.all(
         conn,
         f"SELECT {_POST_COLUMNS} FROM posts p JOIN accounts a ON a.id = p.account_id "
-        f"WHERE p.created_at <= ? AND a.blocked = ? {clause}"
-        "AND EXISTS (SELECT 1 FROM mentions m WHERE m.post_id = p.id) "
+        f"WHERE p.created_at <= ? AND a.blocked = ? {''.join(clauses)}"
+        f"AND EXISTS (SELECT 1 FROM mentions m WHERE m.post_id = p.id {cites}) "
         "ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?",
         params,
     )

@@ -1,0 +1,142 @@
+"""Settings, built once at the entry point from the environment and passed down (no import-time globals).
+
+The values here are plain frozen dataclasses; ``config.environment`` reads and checks the variables
+(pydantic-settings), so a bad one stops the command with a line naming it (``SettingsError``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from papertalk.config.environment import DEFAULT_WORKER_CLAIM_BATCH, EnvironmentSettings, SettingsError, database_url_problem, read
+from papertalk.core.ranking import RankingSettings, Window
+from papertalk.core.records import PostKind
+
+__all__ = ["DEFAULT_WORKER_CLAIM_BATCH", "NetworkSettings", "Settings", "SettingsError", "WebConfig", "default_data_dir", "sqlite_url"]
+
+DEFAULT_DB_NAME = "papertalk.sqlite3"
+
+
+def default_data_dir(environ: Mapping[str, str], home: str | None = None) -> Path:
+    """Where papertalk keeps its SQLite file when no database URL is given: ``home`` (PAPERTALK_HOME),
+    else the XDG data home."""
+    if home:
+        return Path(home).expanduser()
+    base = environ.get("XDG_DATA_HOME") or str(Path(environ.get("HOME", ".")) / ".local" / "share")
+    return Path(base).expanduser() / "papertalk"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """Where the Mastodon, X, Hacker News, Reddit and RSS fetchers go, with which credentials, how politely.
+
+    Base URLs are settings so tests (and mirrors) can point them elsewhere; credentials are optional
+    (a fetcher that needs a missing one says so when it runs). See docs/settings.md.
+    """
+
+    mastodon_url_template: str = "https://{instance}"
+    mastodon_access_token: str | None = None
+    mastodon_token_instance: str | None = None  # the one instance the token is sent to
+    x_api_url: str = "https://api.x.com"
+    x_bearer_token: str | None = None
+    hn_search_url: str = "https://hn.algolia.com/api/v1"
+    reddit_auth_url: str = "https://www.reddit.com"
+    reddit_api_url: str = "https://oauth.reddit.com"
+    reddit_client_id: str | None = None
+    reddit_client_secret: str | None = None
+    min_interval: float = 1.0
+    timeout: float = 20.0
+    max_attempts: int = 4
+    max_wait: float = 900.0
+    user_agent: str = "papertalk/0.1 (+https://github.com/papertalk; research paper tracker)"
+    allow_private: bool = False  # let fetchers reach loopback and private addresses (tests, local mirrors)
+
+    @classmethod
+    def from_environment(cls, env: EnvironmentSettings) -> NetworkSettings:
+        return cls(
+            mastodon_url_template=env.mastodon_url_template,
+            mastodon_access_token=env.mastodon_access_token or None,
+            mastodon_token_instance=env.mastodon_token_instance or None,
+            x_api_url=env.x_api_url,
+            x_bearer_token=env.x_bearer_token or None,
+            hn_search_url=env.hn_search_url,
+            reddit_auth_url=env.reddit_auth_url,
+            reddit_api_url=env.reddit_api_url,
+            reddit_client_id=env.reddit_client_id or None,
+            reddit_client_secret=env.reddit_client_secret or None,
+            min_interval=env.fetch_min_interval,
+            timeout=env.fetch_timeout,
+            user_agent=env.fetch_user_agent,
+            allow_private=env.fetch_allow_private,
+        )
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """The ``PAPERTALK_WEB_*`` values as set; ``web.state`` turns them into the web app's settings."""
+
+    network: str | None = None  # the network "my network" means; None: the first one defined
+    base_url: str | None = None  # None: the address served on
+    cache_seconds: int = 60
+    render_cache_seconds: int = 15
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. ``database_url`` is a SQLAlchemy URL (sqlite:/// or postgresql+psycopg://)."""
+
+    database_url: str
+    ranking: RankingSettings = field(default_factory=RankingSettings)
+    import_batch_size: int = 20_000
+    worker_claim_batch: int = DEFAULT_WORKER_CLAIM_BATCH
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    oai_url: str = "https://oaipmh.arxiv.org/oai"
+    bluesky_appview_url: str = "https://public.api.bsky.app"
+    jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
+    networks: NetworkSettings = field(default_factory=NetworkSettings)
+
+    web: WebConfig = field(default_factory=WebConfig)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and check every ``PAPERTALK_*`` variable; raises SettingsError naming each bad one."""
+        env = os.environ if environ is None else environ
+        values = read(env)
+        return cls(
+            database_url=values.database_url or sqlite_url(default_data_dir(env, values.home) / DEFAULT_DB_NAME),
+            ranking=ranking_settings(values),
+            import_batch_size=values.import_batch_size,
+            worker_claim_batch=values.worker_claim_batch,
+            arxiv_api_url=values.arxiv_api_url,
+            oai_url=values.oai_url,
+            bluesky_appview_url=values.bluesky_appview_url,
+            jetstream_url=values.jetstream_url,
+            networks=NetworkSettings.from_environment(values),
+            web=WebConfig(
+                network=values.web_network or None,
+                base_url=values.web_base_url or None,
+                cache_seconds=values.web_cache_seconds,
+                render_cache_seconds=values.web_render_cache_seconds,
+            ),
+        )
+
+    def with_database(self, url: str) -> Settings:
+        """These settings on the database ``url`` (``--database``); raises SettingsError for a bad URL."""
+        problem = database_url_problem(url)
+        if problem:
+            raise SettingsError([f"--database {url!r} is not valid: it {problem}"])
+        return replace(self, database_url=url)
+
+
+def ranking_settings(values: EnvironmentSettings) -> RankingSettings:
+    """Kind weights and windows from the checked ``PAPERTALK_RANKING_*`` values."""
+    weights = {kind: values.weight(kind) for kind in PostKind}
+    windows = tuple(Window(w.name, *values.window_seconds(w.name)) for w in RankingSettings().windows)
+    return RankingSettings(weights=weights, windows=windows)
