@@ -90,6 +90,7 @@ def drain(db_url: str, base_url: str, workers: int, sources: int, claim_batch: i
         "PAPERTALK_DATABASE_URL": db_url,
         "PAPERTALK_WORKER_CLAIM_BATCH": str(claim_batch),
         "PAPERTALK_FETCH_MIN_INTERVAL": "0",
+        "PAPERTALK_FETCH_ALLOW_PRIVATE": "1",  # the slow feed server is on 127.0.0.1: opt in past the SSRF guard
     }
     logs = [log_dir / f"worker-{n}.log" for n in range(workers)]
     command = [PAPERTALK, "worker", "--no-live", "--no-enrich", "--tick", "0.1"]

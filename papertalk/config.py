@@ -37,6 +37,7 @@ class NetworkSettings:
 
     mastodon_url_template: str = "https://{instance}"
     mastodon_access_token: str | None = None
+    mastodon_token_instance: str | None = None  # the one instance the token is sent to
     x_api_url: str = "https://api.x.com"
     x_bearer_token: str | None = None
     hn_search_url: str = "https://hn.algolia.com/api/v1"
@@ -49,6 +50,7 @@ class NetworkSettings:
     max_attempts: int = 4
     max_wait: float = 900.0
     user_agent: str = "papertalk/0.1 (+https://github.com/papertalk; research paper tracker)"
+    allow_private: bool = False  # let fetchers reach loopback and private addresses (tests, local mirrors)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> NetworkSettings:
@@ -56,6 +58,7 @@ class NetworkSettings:
         return cls(
             mastodon_url_template=env.get("PAPERTALK_MASTODON_URL_TEMPLATE", d.mastodon_url_template),
             mastodon_access_token=env.get("PAPERTALK_MASTODON_ACCESS_TOKEN") or None,
+            mastodon_token_instance=env.get("PAPERTALK_MASTODON_TOKEN_INSTANCE") or None,
             x_api_url=env.get("PAPERTALK_X_API_URL", d.x_api_url),
             x_bearer_token=env.get("PAPERTALK_X_BEARER_TOKEN") or None,
             hn_search_url=env.get("PAPERTALK_HN_SEARCH_URL", d.hn_search_url),
@@ -66,6 +69,7 @@ class NetworkSettings:
             min_interval=float(env.get("PAPERTALK_FETCH_MIN_INTERVAL", d.min_interval)),
             timeout=float(env.get("PAPERTALK_FETCH_TIMEOUT", d.timeout)),
             user_agent=env.get("PAPERTALK_FETCH_USER_AGENT", d.user_agent),
+            allow_private=env.get("PAPERTALK_FETCH_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"),
         )
 
 
