@@ -11,11 +11,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from papertalk.config.environment import DEFAULT_WORKER_CLAIM_BATCH, EnvironmentSettings, SettingsError, database_url_problem, read
+from papertalk.config.environment import (
+    DEFAULT_WORKER_CLAIM_BATCH,
+    EnvironmentSettings,
+    SettingsError,
+    database_url_problem,
+    read,
+)
 from papertalk.core.ranking import RankingSettings, Window
 from papertalk.core.records import PostKind
 
-__all__ = ["DEFAULT_WORKER_CLAIM_BATCH", "NetworkSettings", "Settings", "SettingsError", "WebConfig", "default_data_dir", "sqlite_url"]
+__all__ = [
+    "DEFAULT_WORKER_CLAIM_BATCH",
+    "NetworkSettings",
+    "Settings",
+    "SettingsError",
+    "WebConfig",
+    "default_data_dir",
+    "sqlite_url",
+]
 
 DEFAULT_DB_NAME = "papertalk.sqlite3"
 
