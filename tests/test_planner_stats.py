@@ -32,7 +32,8 @@ def test_an_import_leaves_statistics_for_the_planner(engine: Engine, tmp_path: P
     assert planner_rows(engine) == 120
     stats = table(
         engine,
-        "SELECT attname FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'papers' AND attname = 'search_vector'",
+        "SELECT attname FROM pg_stats WHERE schemaname = current_schema()"
+        " AND tablename = 'papers' AND attname = 'search_vector'",
     )
     assert stats == [("search_vector",)]
 
