@@ -63,3 +63,28 @@ def test_a_long_line_in_a_file_is_skipped_in_blocks_and_the_next_lines_imported(
     )
     assert done.returncode == 1 and json.loads(done.stdout)["posts_new"] == 2
     assert done.stderr.decode().strip() == f"{path}:2: line is {5 * MiB + 13:,} bytes, over the {MiB:,}-byte limit"
+
+
+def test_a_zip_bomb_tweets_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """A few MB of zip holding a 600 MiB tweets.js: refused by its size, memory flat, part1 still read."""
+    import zipfile
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("data/account.js", b'window.YTD.account.part0 = [{"account": {"accountId": "42"}}]')
+        with zf.open("data/tweets.js", "w", force_zip64=True) as member:  # streamed: never in memory
+            member.write(b"window.YTD.tweets.part0 = [")
+            for _ in range(600):
+                member.write(b" " * MiB)
+            member.write(b"]")
+        tweet = {"tweet": {"id_str": "7", "created_at": "Wed Oct 19 20:07:01 +0000 2022", "full_text": "hi"}}
+        zf.writestr("data/tweets-part1.js", b"window.YTD.tweets.part1 = " + orjson.dumps([tweet]))
+    assert bomb.stat().st_size < 5 * MiB
+    db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    peak, out, err = peak_rss_mib([PAPERTALK, "--database", db, "import", "--format", "x-archive", str(bomb), "--json"])
+    assert (
+        err.strip()
+        == f"{bomb}: tweets.js is {600 * MiB + 28:,} bytes, over the {512 * MiB:,}-byte limit for one archive file"
+    )
+    assert json.loads(out)["posts_new"] == 1
+    assert peak < 250, f"peak {peak:.0f} MiB"
