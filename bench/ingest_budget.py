@@ -41,9 +41,10 @@ def prepared_batches(path: Path) -> tuple[list[bytes], dict[str, float]]:
     """Each batch prepared and pickled as the worker sends it; CPU seconds of both steps."""
     from papertalk.services.ingest.post_files import prepare
     from papertalk.services.line_files import read_chunks
+    from papertalk.sources.neutral import MAX_LINE_BYTES
 
     with path.open("rb") as handle:
-        chunks = list(read_chunks(handle, 1, 0, 20_000))
+        chunks = list(read_chunks(handle, 1, 0, 20_000, MAX_LINE_BYTES))
     start = time.process_time()
     prepared = [prepare(chunk, NOW) for chunk in chunks]
     middle = time.process_time()

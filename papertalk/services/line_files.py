@@ -13,7 +13,8 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -28,27 +29,55 @@ IN_FLIGHT = 3  # chunks prepared ahead of the writer: bounds memory
 Prepared = TypeVar("Prepared")
 
 
+SKIP_BLOCK = 1 << 20  # how much of an over-long line is read (and dropped) at a time
+
+
 @dataclass(frozen=True)
 class RawChunk:
-    """Consecutive lines of one file and where they end."""
+    """Consecutive lines of one file and where they end. A line over the reader's limit is not kept: it
+    stands in ``lines`` as an empty line, and its length in bytes in ``too_long``, by line number."""
 
     first_line: int
     lines: list[bytes]
     end_offset: int
+    too_long: dict[int, int] = field(default_factory=dict)
 
 
-def read_chunks(handle: BinaryIO, first_line: int, offset: int, size: int) -> Iterator[RawChunk]:
+def too_long_reason(size: int, limit: int) -> str:
+    return f"line is {size:,} bytes, over the {limit:,}-byte limit"
+
+
+def read_chunks(handle: BinaryIO, first_line: int, offset: int, size: int, max_line: int) -> Iterator[RawChunk]:
+    """Chunks of ``size`` lines. No line is held past ``max_line`` bytes while reading: the rest of a
+    longer one is read in blocks and dropped, so a 3 GB line without a newline costs a few MiB."""
     lines: list[bytes] = []
+    too_long: dict[int, int] = {}
     start = first_line
-    for raw in handle:
-        lines.append(raw)
-        offset += len(raw)
+    for raw in iter(partial(handle.readline, max_line + 1), b""):
+        if len(raw) > max_line and not raw.endswith(b"\n"):
+            length = len(raw) + _skip_line(handle)
+            too_long[start + len(lines)] = length
+            offset += length
+            lines.append(b"")
+        else:
+            lines.append(raw)
+            offset += len(raw)
         if len(lines) >= size:
-            yield RawChunk(start, lines, offset)
+            yield RawChunk(start, lines, offset, too_long)
             start += len(lines)
-            lines = []
+            lines, too_long = [], {}
     if lines:
-        yield RawChunk(start, lines, offset)
+        yield RawChunk(start, lines, offset, too_long)
+
+
+def _skip_line(handle: BinaryIO) -> int:
+    """Read the rest of a line without keeping it; its length in bytes (with the newline)."""
+    skipped = 0
+    while True:
+        block = handle.readline(SKIP_BLOCK)
+        skipped += len(block)
+        if not block or block.endswith(b"\n"):
+            return skipped
 
 
 def file_key(path: Path) -> str:

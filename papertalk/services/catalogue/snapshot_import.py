@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from papertalk.arxiv.snapshot import BadSnapshotLine, parse_snapshot_line
-from papertalk.services.line_files import RawChunk, prepared_in_order, read_chunks, resume_point
+from papertalk.arxiv.snapshot import MAX_LINE_BYTES, BadSnapshotLine, parse_snapshot_line
+from papertalk.services.line_files import RawChunk, prepared_in_order, read_chunks, resume_point, too_long_reason
 from papertalk.storage.catalogue.paper_rows import PaperRow, paper_row
 from papertalk.storage.catalogue.search_bulk import tune_search_index, upsert_papers_indexed
 from papertalk.storage.engine import Engine
@@ -54,6 +54,8 @@ def parse_chunk(chunk: RawChunk, now: int, with_vectors: bool = False) -> Parsed
     for number, raw in enumerate(chunk.lines, start=chunk.first_line):
         line = raw.strip()
         if not line:
+            if number in chunk.too_long:
+                rejects.append((number, too_long_reason(chunk.too_long[number], MAX_LINE_BYTES)))
             continue
         try:
             rows.append(paper_row(parse_snapshot_line(line), now))
@@ -93,7 +95,7 @@ class CatalogueImporter:
             tune_search_index(conn)
         with path.open("rb") as handle:
             handle.seek(offset)
-            chunks: Iterator[RawChunk] = read_chunks(handle, start.next_line, offset, self.batch_size)
+            chunks: Iterator[RawChunk] = read_chunks(handle, start.next_line, offset, self.batch_size, MAX_LINE_BYTES)
             prepare = partial(parse_chunk, with_vectors=self.engine.dialect.name == "postgresql")
             for parsed in prepared_in_order(chunks, prepare, self.now, start.parallel):
                 for line, reason in parsed.rejects:

@@ -17,8 +17,15 @@ from typing import BinaryIO
 from papertalk.core.citing import citing
 from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import CitingPost
-from papertalk.services.line_files import HEAD_BYTES, RawChunk, prepared_in_order, read_chunks, resume_point
-from papertalk.sources.neutral import BadRecord, json_array_reason, json_array_start, parse_line_fast
+from papertalk.services.line_files import (
+    HEAD_BYTES,
+    RawChunk,
+    prepared_in_order,
+    read_chunks,
+    resume_point,
+    too_long_reason,
+)
+from papertalk.sources.neutral import MAX_LINE_BYTES, BadRecord, json_array_reason, json_array_start, parse_line_fast
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest.batch_staging import StagedBatch, stage_batch
 from papertalk.storage.ingest.checkpoints import Checkpoint
@@ -69,6 +76,8 @@ def prepare(chunk: RawChunk, now: int) -> PreparedChunk:
     for number, raw in enumerate(chunk.lines, start=chunk.first_line):
         line = raw.strip()
         if not line:
+            if number in chunk.too_long:
+                rejects.append((number, too_long_reason(chunk.too_long[number], MAX_LINE_BYTES)))
             continue
         try:
             post = parse_line_fast(line, now)
@@ -113,14 +122,14 @@ class Importer:
         self.on_progress(start.offset)
         with path.open("rb") as handle:
             handle.seek(start.offset)
-            chunks = read_chunks(handle, start.next_line, start.offset, self.batch_size)
+            chunks = read_chunks(handle, start.next_line, start.offset, self.batch_size, MAX_LINE_BYTES)
             self._write_all(chunks, str(path), start.key, start.offset, start.rejected, start.parallel)
         self.store.refresh_rankings(self.now)
         self.summary.files += 1
 
     def import_stream(self, handle: BinaryIO, name: str) -> None:
         """Import from a stream that cannot be resumed (standard input)."""
-        chunks = read_chunks(handle, 1, 0, self.batch_size)
+        chunks = read_chunks(handle, 1, 0, self.batch_size, MAX_LINE_BYTES)
         first = next(chunks, None)
         if first is not None and first.lines and json_array_start(first.lines[0]):
             self._reject_file(name)

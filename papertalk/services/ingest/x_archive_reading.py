@@ -39,6 +39,7 @@ from papertalk.storage.ingest.batch_staging import StagedBatch, stage_batch
 
 TWEET_TABLES = ("tweets", "tweet")
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+MAX_MEMBER_BYTES = 512 * 1024 * 1024  # one data/*.js file; X splits big archives into tweets-partN.js
 IN_FLIGHT = 3  # batches the reader may be ahead of the writer: bounds memory
 READERS = max(1, min(4, os.cpu_count() or 1))  # tweets files read at once, each in its own process
 WORKER_POLL_SECONDS = 1.0  # how often a waiting writer checks that the reading process is still alive
@@ -88,9 +89,17 @@ class DataFiles:
         return sorted((n for n in self.names if table_and_part(n)[0] in wanted), key=table_and_part)
 
     def read(self, name: str) -> bytes:
+        """The whole file, refused past ``MAX_MEMBER_BYTES`` before any of it is read (a zip of a few MB
+        can hold GBs of zeros: its declared size is checked, then no more than that is read)."""
+        size = self.size(name)
+        if size > MAX_MEMBER_BYTES:
+            raise ArchiveError(
+                f"{self.path}: {name} is {size:,} bytes, over the {MAX_MEMBER_BYTES:,}-byte limit for one archive file"
+            )
         if self.zip is not None:
             try:
-                return self.zip.read(self.names[name])
+                with self.zip.open(self.names[name]) as member:
+                    return member.read(MAX_MEMBER_BYTES + 1)
             except _ZIP_ERRORS as exc:
                 raise ArchiveError(f"{self.path}: {name} is damaged in the zip ({type(exc).__name__}: {exc})") from None
         return Path(self.names[name]).read_bytes()

@@ -1,0 +1,90 @@
+"""Size limits enforced while reading, so peak memory stays flat whatever the input (issue 22 item 3).
+Big inputs are made on the fly and streamed; peak memory is read with getrusage in a child process."""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+
+from tests.helpers import post
+
+PAPERTALK = str(Path(sys.executable).parent / "papertalk")
+MiB = 1 << 20
+
+
+def peak_rss_mib(args: list[str], stdin_bytes: int = 0, stdin_line: bytes = b"x") -> tuple[float, str, str]:
+    """Run the console script in a child, feeding it ``stdin_bytes`` of ``stdin_line`` repeated; its peak
+    resident memory (MiB), standard output and error."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdin is not None
+    block = stdin_line * (MiB // len(stdin_line))
+    try:
+        for _ in range(stdin_bytes // len(block)):
+            child.stdin.write(block)
+    except BrokenPipeError:
+        pass
+    child.stdin.close()
+    out, err = child.stdout.read(), child.stderr.read()  # type: ignore[union-attr]
+    child.wait(timeout=600)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert peak >= before  # ru_maxrss of children is the largest child so far: the first test's child is here
+    return peak / 1024, out.decode(), err.decode()
+
+
+def test_a_huge_line_on_standard_input_is_rejected_without_holding_it(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    peak, out, err = peak_rss_mib([PAPERTALK, "--database", db, "import", "-", "--json"], stdin_bytes=400 * MiB)
+    assert err.strip() == f"<stdin>:1: line is {400 * MiB:,} bytes, over the {MiB:,}-byte limit"
+    assert json.loads(out)["rejected"] == 1
+    assert peak < 200, f"peak {peak:.0f} MiB for a 400 MiB line (the whole line was held before)"
+
+
+def test_a_long_line_in_a_file_is_skipped_in_blocks_and_the_next_lines_imported(tmp_path: Path) -> None:
+    from papertalk.services.line_files import read_chunks
+
+    path = tmp_path / "long.jsonl"
+    with path.open("wb") as out:
+        out.write(orjson.dumps(post("g1", "ada", 1)) + b"\n")
+        out.write(b'{"text": "' + b"x" * (5 * MiB) + b'"}\n')
+        out.write(orjson.dumps(post("g2", "ada", 1)) + b"\n")
+    with path.open("rb") as handle:
+        [chunk] = read_chunks(handle, 1, 0, 10, MiB)
+    assert chunk.lines[1] == b"" and chunk.too_long == {2: 5 * MiB + 13}
+    assert chunk.lines[2].startswith(b'{"platform"') and chunk.end_offset == path.stat().st_size
+    db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    done = subprocess.run(
+        [PAPERTALK, "--database", db, "import", str(path), "--json"], capture_output=True, check=False
+    )
+    assert done.returncode == 1 and json.loads(done.stdout)["posts_new"] == 2
+    assert done.stderr.decode().strip() == f"{path}:2: line is {5 * MiB + 13:,} bytes, over the {MiB:,}-byte limit"
+
+
+def test_a_zip_bomb_tweets_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """A few MB of zip holding a 600 MiB tweets.js: refused by its size, memory flat, part1 still read."""
+    import zipfile
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("data/account.js", b'window.YTD.account.part0 = [{"account": {"accountId": "42"}}]')
+        with zf.open("data/tweets.js", "w", force_zip64=True) as member:  # streamed: never in memory
+            member.write(b"window.YTD.tweets.part0 = [")
+            for _ in range(600):
+                member.write(b" " * MiB)
+            member.write(b"]")
+        tweet = {"tweet": {"id_str": "7", "created_at": "Wed Oct 19 20:07:01 +0000 2022", "full_text": "hi"}}
+        zf.writestr("data/tweets-part1.js", b"window.YTD.tweets.part1 = " + orjson.dumps([tweet]))
+    assert bomb.stat().st_size < 5 * MiB
+    db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    peak, out, err = peak_rss_mib([PAPERTALK, "--database", db, "import", "--format", "x-archive", str(bomb), "--json"])
+    assert (
+        err.strip()
+        == f"{bomb}: tweets.js is {600 * MiB + 28:,} bytes, over the {512 * MiB:,}-byte limit for one archive file"
+    )
+    assert json.loads(out)["posts_new"] == 1
+    assert peak < 250, f"peak {peak:.0f} MiB"
