@@ -110,8 +110,11 @@ def assert_scores_are_the_formula(
     for paper in got:
         assert math.isfinite(paper.score), paper
         assert paper.people == want[paper.arxiv_id].people
-        # Factors under exp(-600) (~865 half-lives) count as 0 in SQL: hence the absolute tolerance.
-        assert math.isclose(paper.score, want[paper.arxiv_id].score, rel_tol=1e-9, abs_tol=1e-250), paper
+        # The absolute tolerance: a vote whose first_at moves earlier is taken out of the stored sum and put
+        # back with its new factor, and that subtraction leaves up to a few ulps of the old contribution
+        # (at most the vote's weight, so ~1e-16 each) however small the new one is; it also covers the
+        # factors under exp(-600) (~865 half-lives) that count as 0 in SQL.
+        assert math.isclose(paper.score, want[paper.arxiv_id].score, rel_tol=1e-9, abs_tol=1e-12), paper
     assert [p.score for p in got] == sorted((p.score for p in got), reverse=True)
 
 
