@@ -88,3 +88,46 @@ def test_a_zip_bomb_tweets_file_is_refused_before_it_is_read(tmp_path: Path) -> 
     )
     assert json.loads(out)["posts_new"] == 1
     assert peak < 250, f"peak {peak:.0f} MiB"
+
+
+def test_an_http_body_is_refused_while_it_streams_past_the_limit() -> None:
+    """A reply of 200 MiB from a local server (made by a generator, never whole in memory): the getter
+    stops reading once past its limit, so the server could not send more than a few socket buffers."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import httpx
+
+    from papertalk.fetching.polite_http import PoliteGetter, Politeness
+
+    sent = [0]
+
+    class Endless(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.end_headers()
+            try:
+                for _ in range(200):
+                    self.wfile.write(b"<rss>" + b" " * (MiB - 5))
+                    sent[0] += MiB
+            except OSError:
+                pass  # the client hung up: what this test expects
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rules = Politeness(0.0, 5.0, 3, 1.0, "papertalk-tests", max_body_bytes=2 * MiB)
+    with httpx.Client() as http:
+        getter = PoliteGetter(http, rules, lambda: 0.0, lambda _s: None)
+        url = f"http://127.0.0.1:{server.server_address[1]}/feed"
+        try:
+            getter.get(url, {}, lambda r: r.content, lambda n, what: RuntimeError(f"{n}: {what}"))
+        except RuntimeError as exc:
+            assert str(exc) == f"1: the reply is over the {2 * MiB:,}-byte limit"  # one attempt: not retried
+        else:
+            raise AssertionError("a 200 MiB reply was accepted")
+    server.shutdown()
+    assert sent[0] < 50 * MiB
