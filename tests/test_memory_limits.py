@@ -131,3 +131,33 @@ def test_an_http_body_is_refused_while_it_streams_past_the_limit() -> None:
             raise AssertionError("a 200 MiB reply was accepted")
     server.shutdown()
     assert sent[0] < 50 * MiB
+
+
+def v1_line(n: int) -> bytes:
+    tweet = {
+        "id_str": str(n),
+        "created_at": "Thu Apr 06 15:28:43 +0000 2023",
+        "full_text": f"tweet {n} https://arxiv.org/abs/2305.{n:05d}",
+        "user": {"id_str": "9", "screen_name": "bo"},
+    }
+    return orjson.dumps(tweet) + b"\n"
+
+
+def test_x_api_lines_are_capped_in_small_and_in_big_files(tmp_path: Path) -> None:
+    small = tmp_path / "small.jsonl"
+    small.write_bytes(v1_line(1) + b"[" + b" " * (17 * MiB) + b"]\n" + v1_line(2))
+    big = tmp_path / "big.jsonl"  # over 64 MiB: read line by line, the long line never held whole
+    with big.open("wb") as out:
+        out.write(v1_line(3))
+        for _ in range(70):
+            out.write(b" " * MiB)
+        out.write(b"\n" + v1_line(4))
+    db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    args = [PAPERTALK, "--database", db, "import", "--format", "x-v1", str(small), str(big), "--json"]
+    peak, out, err = peak_rss_mib(args)
+    assert err.strip().splitlines() == [
+        f"{small}:2: line is {17 * MiB + 2:,} bytes, over the {16 * MiB:,}-byte limit",
+        f"{big}:2: line is {70 * MiB + 1:,} bytes, over the {16 * MiB:,}-byte limit",
+    ]
+    assert json.loads(out)["posts_new"] == 4
+    assert peak < 250, f"peak {peak:.0f} MiB"
