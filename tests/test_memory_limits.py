@@ -4,9 +4,10 @@ Big inputs are made on the fly and streamed; peak memory is read with getrusage 
 from __future__ import annotations
 
 import json
-import resource
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import orjson
@@ -19,22 +20,23 @@ MiB = 1 << 20
 
 def peak_rss_mib(args: list[str], stdin_bytes: int = 0, stdin_line: bytes = b"x") -> tuple[float, str, str]:
     """Run the console script in a child, feeding it ``stdin_bytes`` of ``stdin_line`` repeated; its peak
-    resident memory (MiB), standard output and error."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert child.stdin is not None
-    block = stdin_line * (MiB // len(stdin_line))
-    try:
-        for _ in range(stdin_bytes // len(block)):
-            child.stdin.write(block)
-    except BrokenPipeError:
-        pass
-    child.stdin.close()
-    out, err = child.stdout.read(), child.stderr.read()  # type: ignore[union-attr]
-    child.wait(timeout=600)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    assert peak >= before  # ru_maxrss of children is the largest child so far: the first test's child is here
-    return peak / 1024, out.decode(), err.decode()
+    resident memory (MiB, from wait4: this child's own, not the largest of every child so far), standard
+    output and error."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=out, stderr=err)
+        assert child.stdin is not None
+        block = stdin_line * (MiB // len(stdin_line))
+        try:
+            for _ in range(stdin_bytes // len(block)):
+                child.stdin.write(block)
+        except BrokenPipeError:
+            pass
+        child.stdin.close()
+        _, _, usage = os.wait4(child.pid, 0)
+        child.returncode = 0  # reaped above: keep Popen from waiting for it again
+        out.seek(0)
+        err.seek(0)
+        return usage.ru_maxrss / 1024, out.read().decode(), err.read().decode()
 
 
 def test_a_huge_line_on_standard_input_is_rejected_without_holding_it(tmp_path: Path) -> None:
