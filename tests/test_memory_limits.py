@@ -4,9 +4,10 @@ Big inputs are made on the fly and streamed; peak memory is read with getrusage 
 from __future__ import annotations
 
 import json
-import resource
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import orjson
@@ -19,22 +20,23 @@ MiB = 1 << 20
 
 def peak_rss_mib(args: list[str], stdin_bytes: int = 0, stdin_line: bytes = b"x") -> tuple[float, str, str]:
     """Run the console script in a child, feeding it ``stdin_bytes`` of ``stdin_line`` repeated; its peak
-    resident memory (MiB), standard output and error."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert child.stdin is not None
-    block = stdin_line * (MiB // len(stdin_line))
-    try:
-        for _ in range(stdin_bytes // len(block)):
-            child.stdin.write(block)
-    except BrokenPipeError:
-        pass
-    child.stdin.close()
-    out, err = child.stdout.read(), child.stderr.read()  # type: ignore[union-attr]
-    child.wait(timeout=600)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    assert peak >= before  # ru_maxrss of children is the largest child so far: the first test's child is here
-    return peak / 1024, out.decode(), err.decode()
+    resident memory (MiB, from wait4: this child's own, not the largest of every child so far), standard
+    output and error."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=out, stderr=err)
+        assert child.stdin is not None
+        block = stdin_line * (MiB // len(stdin_line))
+        try:
+            for _ in range(stdin_bytes // len(block)):
+                child.stdin.write(block)
+        except BrokenPipeError:
+            pass
+        child.stdin.close()
+        _, _, usage = os.wait4(child.pid, 0)
+        child.returncode = 0  # reaped above: keep Popen from waiting for it again
+        out.seek(0)
+        err.seek(0)
+        return usage.ru_maxrss / 1024, out.read().decode(), err.read().decode()
 
 
 def test_a_huge_line_on_standard_input_is_rejected_without_holding_it(tmp_path: Path) -> None:
@@ -87,4 +89,77 @@ def test_a_zip_bomb_tweets_file_is_refused_before_it_is_read(tmp_path: Path) -> 
         == f"{bomb}: tweets.js is {600 * MiB + 28:,} bytes, over the {512 * MiB:,}-byte limit for one archive file"
     )
     assert json.loads(out)["posts_new"] == 1
+    assert peak < 250, f"peak {peak:.0f} MiB"
+
+
+def test_an_http_body_is_refused_while_it_streams_past_the_limit() -> None:
+    """A reply of 200 MiB from a local server (made by a generator, never whole in memory): the getter
+    stops reading once past its limit, so the server could not send more than a few socket buffers."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import httpx
+
+    from papertalk.fetching.polite_http import PoliteGetter, Politeness
+
+    sent = [0]
+
+    class Endless(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.end_headers()
+            try:
+                for _ in range(200):
+                    self.wfile.write(b"<rss>" + b" " * (MiB - 5))
+                    sent[0] += MiB
+            except OSError:
+                pass  # the client hung up: what this test expects
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rules = Politeness(0.0, 5.0, 3, 1.0, "papertalk-tests", max_body_bytes=2 * MiB)
+    with httpx.Client() as http:
+        getter = PoliteGetter(http, rules, lambda: 0.0, lambda _s: None)
+        url = f"http://127.0.0.1:{server.server_address[1]}/feed"
+        try:
+            getter.get(url, {}, lambda r: r.content, lambda n, what: RuntimeError(f"{n}: {what}"))
+        except RuntimeError as exc:
+            assert str(exc) == f"1: the reply is over the {2 * MiB:,}-byte limit"  # one attempt: not retried
+        else:
+            raise AssertionError("a 200 MiB reply was accepted")
+    server.shutdown()
+    assert sent[0] < 50 * MiB
+
+
+def v1_line(n: int) -> bytes:
+    tweet = {
+        "id_str": str(n),
+        "created_at": "Thu Apr 06 15:28:43 +0000 2023",
+        "full_text": f"tweet {n} https://arxiv.org/abs/2305.{n:05d}",
+        "user": {"id_str": "9", "screen_name": "bo"},
+    }
+    return orjson.dumps(tweet) + b"\n"
+
+
+def test_x_api_lines_are_capped_in_small_and_in_big_files(tmp_path: Path) -> None:
+    small = tmp_path / "small.jsonl"
+    small.write_bytes(v1_line(1) + b"[" + b" " * (17 * MiB) + b"]\n" + v1_line(2))
+    big = tmp_path / "big.jsonl"  # over 64 MiB: read line by line, the long line never held whole
+    with big.open("wb") as out:
+        out.write(v1_line(3))
+        for _ in range(70):
+            out.write(b" " * MiB)
+        out.write(b"\n" + v1_line(4))
+    db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    args = [PAPERTALK, "--database", db, "import", "--format", "x-v1", str(small), str(big), "--json"]
+    peak, out, err = peak_rss_mib(args)
+    assert err.strip().splitlines() == [
+        f"{small}:2: line is {17 * MiB + 2:,} bytes, over the {16 * MiB:,}-byte limit",
+        f"{big}:2: line is {70 * MiB + 1:,} bytes, over the {16 * MiB:,}-byte limit",
+    ]
+    assert json.loads(out)["posts_new"] == 4
     assert peak < 250, f"peak {peak:.0f} MiB"

@@ -10,6 +10,8 @@ try again) and how to word giving up.
   ``min_interval * 2**(attempt - 1)``. Every wait is capped at ``max_wait``.
 * Timeouts and connection errors are retried; unsupported URLs, redirect loops and addresses the SSRF
   guard refuses (``fetching.address_guard``) are not.
+* A body is read as it streams in and refused past ``max_body_bytes`` (decoded size, so a gzip bomb is
+  caught too): no reply holds more than that in memory.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class Politeness:
     max_attempts: int
     max_wait: float
     user_agent: str
+    max_body_bytes: int = 64 * 1024 * 1024  # far above any feed, API page or OAI-PMH reply
 
 
 class PoliteGetter:
@@ -82,9 +85,7 @@ class PoliteGetter:
         for attempt in range(1, rules.max_attempts + 1):
             self._pace.wait_turn()
             try:
-                response = self.http.get(
-                    url, params=params, headers=headers, timeout=rules.timeout, follow_redirects=True
-                )
+                response = self._capped_get(url, params, headers)
             except httpx.TimeoutException as exc:
                 failure = Failure(f"timed out after {rules.timeout:g} s ({type(exc).__name__})", retry=True)
             except (httpx.UnsupportedProtocol, httpx.TooManyRedirects, AddressRefused) as exc:
@@ -92,7 +93,7 @@ class PoliteGetter:
             except httpx.RequestError as exc:
                 failure = Failure(f"connection error ({type(exc).__name__}: {one_line(exc)})", retry=True)
             else:
-                outcome = judge(response)
+                outcome = judge(response) if isinstance(response, httpx.Response) else response
                 if not isinstance(outcome, Failure):
                     return outcome, attempt
                 failure = outcome
@@ -101,6 +102,21 @@ class PoliteGetter:
             backoff = rules.min_interval * 2 ** (attempt - 1)
             self._pace.hold_off(min(backoff if failure.wait is None else failure.wait, rules.max_wait))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _capped_get(self, url: str, params: dict[str, str], headers: dict[str, str]) -> httpx.Response | Failure:
+        """GET ``url``, reading its body as it comes; a Failure (not retried) once it passes the limit."""
+        limit = self.rules.max_body_bytes
+        with self.http.stream(
+            "GET", url, params=params, headers=headers, timeout=self.rules.timeout, follow_redirects=True
+        ) as streamed:
+            body = bytearray()
+            for block in streamed.iter_bytes():
+                body += block
+                if len(body) > limit:
+                    return Failure(f"the reply is over the {limit:,}-byte limit", retry=False)
+            # The body is decoded already: the new response must not decode it again.
+            kept = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() != "content-encoding"]
+            return httpx.Response(streamed.status_code, headers=kept, content=bytes(body), request=streamed.request)
 
 
 def status_failure(response: httpx.Response) -> Failure:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import Author
@@ -19,7 +20,8 @@ from papertalk.services.bulk_gc import rare_collections
 from papertalk.services.capture.source_runs import FOLLOWING_NETWORK
 from papertalk.services.ingest.post_files import ImportSummary
 from papertalk.services.ingest.x_archive_reading import ArchiveError, Message, batches, start_reading
-from papertalk.sources.x.api_files import v1_posts, v2_posts
+from papertalk.services.line_files import read_chunks
+from papertalk.sources.x.api_files import MAX_DOCUMENT_BYTES, MAX_LINE_BYTES, Line, v1_posts, v2_posts
 from papertalk.storage.capture import account_rows
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest.ingest_store import IngestStore
@@ -28,6 +30,7 @@ FORMATS = ("x-archive", "x-v1", "x-v2")
 __all__ = ["FORMATS", "ArchiveError", "XImportSummary", "XImporter"]
 RejectHandler = Callable[[str], None]  # one line: file:item: reason
 ProgressHandler = Callable[[int], None]  # bytes read since the last call
+LINES_PER_READ = 1_000  # lines of a big API file read at a time
 
 
 @dataclass
@@ -65,11 +68,17 @@ class XImporter:
         self.store.refresh_rankings(self.now)
 
     def import_api_file(self, path: Path, fmt: str) -> None:
-        raw = path.read_bytes()
+        """A file of API replies: read whole up to ``MAX_DOCUMENT_BYTES`` (it may be one document), else
+        line by line with each line capped while it is read, so memory stays flat."""
         read = v1_posts if fmt == "x-v1" else v2_posts
-        self._write(batches(read(raw, str(path)), self.batch_size))
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            if size <= MAX_DOCUMENT_BYTES:
+                self._write(batches(read(handle.read(), str(path)), self.batch_size))
+            else:
+                self._write(batches(read(_capped_lines(handle), str(path)), self.batch_size))
         self.summary.files += 1
-        self.on_progress(len(raw))
+        self.on_progress(size)
         self.store.refresh_rankings(self.now)
 
     def _write(self, messages: Iterator[Message]) -> None:
@@ -109,3 +118,10 @@ class XImporter:
             account_rows.add_to_network(conn, network, ids)
             self.summary.following += len(ids)
             self.summary.following_network_size = account_rows.network_size(conn, network)
+
+
+def _capped_lines(handle: BinaryIO) -> Iterator[Line]:
+    """Numbered lines of a big API file, an over-long one as its length (``line_files.read_chunks``)."""
+    for chunk in read_chunks(handle, 1, 0, LINES_PER_READ, MAX_LINE_BYTES):
+        for number, line in enumerate(chunk.lines, start=chunk.first_line):
+            yield number, chunk.too_long.get(number, line)

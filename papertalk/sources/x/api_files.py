@@ -3,7 +3,7 @@ or JSON lines of any of these) and v2 pages (one page, or JSON lines of pages as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -13,6 +13,11 @@ from papertalk.fetching.payload import BadItem, NestedTooDeep, item_label, loads
 from papertalk.sources.x.tweet_v1 import parse_v1_tweet
 from papertalk.sources.x.tweet_v2 import page_posts
 
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # a file read as one document; a bigger one is read as JSON lines
+MAX_LINE_BYTES = 16 * 1024 * 1024  # one line of API replies (a page of 100 tweets is well under 1 MiB)
+
+Line = tuple[int, bytes | int]  # (line number, the line, or its length when it was over MAX_LINE_BYTES)
+
 
 def json_documents(raw: bytes, source: str) -> Iterator[tuple[str, Any] | str]:
     """``(where, document)`` for a whole-file JSON document or each JSON line; a reject line per bad line."""
@@ -21,7 +26,16 @@ def json_documents(raw: bytes, source: str) -> Iterator[tuple[str, Any] | str]:
         return
     except (orjson.JSONDecodeError, NestedTooDeep):
         pass  # not one readable document: read it as JSON lines
-    for number, line in enumerate(raw.splitlines(), start=1):
+    yield from line_documents(enumerate(raw.splitlines(), start=1), source)
+
+
+def line_documents(lines: Iterable[Line], source: str) -> Iterator[tuple[str, Any] | str]:
+    """``(where, document)`` for each JSON line; a reject line per bad or over-long line."""
+    for number, line in lines:
+        if isinstance(line, int) or len(line) > MAX_LINE_BYTES:
+            size = line if isinstance(line, int) else len(line)
+            yield reject_line(source, number, f"line is {size:,} bytes, over the {MAX_LINE_BYTES:,}-byte limit")
+            continue
         if not line.strip():
             continue
         try:
@@ -32,16 +46,20 @@ def json_documents(raw: bytes, source: str) -> Iterator[tuple[str, Any] | str]:
             yield reject_line(source, number, f"unreadable JSON ({exc})")
 
 
-def v1_posts(raw: bytes, source: str) -> Iterator[Post | str]:
+def v1_posts(raw: bytes | Iterable[Line], source: str) -> Iterator[Post | str]:
+    """The posts of a whole file's bytes, or of its lines as a big file is read (``Line``)."""
     return _each_document(raw, source, _v1_document)
 
 
-def v2_posts(raw: bytes, source: str) -> Iterator[Post | str]:
+def v2_posts(raw: bytes | Iterable[Line], source: str) -> Iterator[Post | str]:
     return _each_document(raw, source, page_posts)
 
 
-def _each_document(raw: bytes, source: str, read: Callable[[Any, str], Iterator[Post | str]]) -> Iterator[Post | str]:
-    for doc in json_documents(raw, source):
+def _each_document(
+    raw: bytes | Iterable[Line], source: str, read: Callable[[Any, str], Iterator[Post | str]]
+) -> Iterator[Post | str]:
+    documents = json_documents(raw, source) if isinstance(raw, bytes) else line_documents(raw, source)
+    for doc in documents:
         if isinstance(doc, str):
             yield doc
         else:
