@@ -66,6 +66,42 @@ class NetworkSettings:
         )
 
 
+REGISTRATION_MODES = ("closed", "invite", "open")
+
+
+@dataclass(frozen=True)
+class PeopleSettings:
+    """Who may sign up, where links point, how long a sign-in lasts (see docs/people.md)."""
+
+    registration: str = "closed"  # closed: admins invite; invite: every user may invite; open: anyone signs up
+    public_base_url: str = "http://127.0.0.1:8000"  # invitation links; https here makes the cookie Secure
+    session_days: float = 30.0  # a sign-in ends this long after it began
+    session_idle_days: float = 7.0  # or this long after its last use
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> PeopleSettings:
+        d = cls()
+        registration = env.get("PAPERTALK_REGISTRATION", d.registration)
+        if registration not in REGISTRATION_MODES:
+            choices = ", ".join(REGISTRATION_MODES)
+            raise ValueError(f"PAPERTALK_REGISTRATION must be one of {choices}, got {registration!r}")
+        days = {}
+        for name, default in (("SESSION_DAYS", d.session_days), ("SESSION_IDLE_DAYS", d.session_idle_days)):
+            raw = env.get(f"PAPERTALK_{name}", str(default))
+            try:
+                days[name] = float(raw)
+            except ValueError:
+                days[name] = -1.0
+            if not days[name] > 0:
+                raise ValueError(f"PAPERTALK_{name} must be a positive number of days, got {raw!r}")
+        return cls(
+            registration=registration,
+            public_base_url=env.get("PAPERTALK_PUBLIC_BASE_URL", d.public_base_url).rstrip("/"),
+            session_days=days["SESSION_DAYS"],
+            session_idle_days=days["SESSION_IDLE_DAYS"],
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. ``database_url`` is a SQLAlchemy URL (sqlite:/// or postgresql+psycopg://)."""
@@ -78,6 +114,7 @@ class Settings:
     bluesky_appview_url: str = "https://public.api.bsky.app"
     jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
     networks: NetworkSettings = field(default_factory=NetworkSettings)
+    people: PeopleSettings = field(default_factory=PeopleSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -103,6 +140,7 @@ class Settings:
             bluesky_appview_url=env.get("PAPERTALK_BLUESKY_APPVIEW_URL", cls.bluesky_appview_url),
             jetstream_url=env.get("PAPERTALK_JETSTREAM_URL", cls.jetstream_url),
             networks=networks,
+            people=PeopleSettings.from_env(env),
         )
 
     def with_database(self, url: str) -> Settings:

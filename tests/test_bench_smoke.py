@@ -81,3 +81,13 @@ def test_web_benchmark_smoke(tmp_path: Path) -> None:
     assert report["render_trending"]["median_ms"] > 0 and report["naive_render_trending"]["median_ms"] > 0
     assert report["render_paper_hottest"]["median_ms"] > 0
     assert "skipped" in report["wrk_trending"] or report["wrk_trending"]["requests_per_s"] > 0
+
+
+def test_signin_benchmark_smoke() -> None:
+    args = [sys.executable, "-m", "bench.signin", "--runs", "1"]
+    done = subprocess.run(args, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    chosen = [r for r in report["verify"] if r["chosen"]]
+    assert len(chosen) == 1 and chosen[0]["cpu_ms"] > 10
+    assert report["unknown_name"]["cpu_ms"] > 10

@@ -22,6 +22,7 @@ from papertalk.cli import (
     search_cmd,
     serve_cmd,
     trending_cmd,
+    users_cmd,
 )
 from papertalk.cli.context import AppContext
 from papertalk.config import Settings
@@ -48,7 +49,11 @@ def main(
     ),
 ) -> None:
     """papertalk: which arXiv papers are people talking about?"""
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:  # a malformed PAPERTALK_* setting: one line, not a traceback
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     if database:
         settings = settings.with_database(database)
     ctx.obj = AppContext(settings=settings)
@@ -56,6 +61,7 @@ def main(
 
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(network_cmd.app, name="network")
+app.add_typer(users_cmd.app, name="users")
 app.add_typer(catalogue_cmd.app, name="catalogue")
 app.command("import")(import_cmd.import_files)
 app.command("enrich")(enrich_cmd.enrich)
