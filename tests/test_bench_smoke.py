@@ -101,3 +101,13 @@ def test_worker_share_benchmark_smoke(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "worker-share-12.json").read_text())
     assert [sum(r["runs"]) for r in report["runs"]] == [12, 12, 12]
     assert report["runs"][2]["runs"].count(0) == 2  # one claim of everything: the other two workers idle
+
+
+def test_signin_benchmark_smoke() -> None:
+    args = [sys.executable, "-m", "bench.signin", "--runs", "1"]
+    done = subprocess.run(args, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    chosen = [r for r in report["verify"] if r["chosen"]]
+    assert len(chosen) == 1 and chosen[0]["cpu_ms"] > 10
+    assert report["unknown_name"]["cpu_ms"] > 10

@@ -23,6 +23,7 @@ from papertalk.cli import (
     search_cmd,
     serve_cmd,
     trending_cmd,
+    users_cmd,
 )
 from papertalk.cli.context import AppContext, error_console, fail_on
 from papertalk.cli.one_line_errors import OneLineErrors
@@ -62,6 +63,7 @@ def main(
 
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(network_cmd.app, name="network")
+app.add_typer(users_cmd.app, name="users")
 app.add_typer(catalogue_cmd.app, name="catalogue")
 app.command("import")(import_cmd.import_files)
 app.command("enrich")(enrich_cmd.enrich)

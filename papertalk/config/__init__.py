@@ -24,6 +24,7 @@ from papertalk.core.records import PostKind
 __all__ = [
     "DEFAULT_WORKER_CLAIM_BATCH",
     "NetworkSettings",
+    "PeopleSettings",
     "Settings",
     "SettingsError",
     "WebConfig",
@@ -93,6 +94,25 @@ class NetworkSettings:
 
 
 @dataclass(frozen=True)
+class PeopleSettings:
+    """Who may sign up, where links point, how long a sign-in lasts (see docs/people.md)."""
+
+    registration: str = "closed"  # closed: admins invite; invite: every user may invite; open: anyone signs up
+    public_base_url: str = "http://127.0.0.1:8000"  # invitation links; https here makes the cookie Secure
+    session_days: float = 30.0  # a sign-in ends this long after it began
+    session_idle_days: float = 7.0  # or this long after its last use
+
+    @classmethod
+    def from_environment(cls, env: EnvironmentSettings) -> PeopleSettings:
+        return cls(
+            registration=env.registration,
+            public_base_url=env.public_base_url.rstrip("/"),
+            session_days=env.session_days,
+            session_idle_days=env.session_idle_days,
+        )
+
+
+@dataclass(frozen=True)
 class WebConfig:
     """The ``PAPERTALK_WEB_*`` values as set; ``web.state`` turns them into the web app's settings."""
 
@@ -115,6 +135,7 @@ class Settings:
     bluesky_appview_url: str = "https://public.api.bsky.app"
     jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
     networks: NetworkSettings = field(default_factory=NetworkSettings)
+    people: PeopleSettings = field(default_factory=PeopleSettings)
 
     web: WebConfig = field(default_factory=WebConfig)
 
@@ -133,6 +154,7 @@ class Settings:
             bluesky_appview_url=values.bluesky_appview_url,
             jetstream_url=values.jetstream_url,
             networks=NetworkSettings.from_environment(values),
+            people=PeopleSettings.from_environment(values),
             web=WebConfig(
                 network=values.web_network or None,
                 base_url=values.web_base_url or None,

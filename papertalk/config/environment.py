@@ -9,7 +9,7 @@ prints them and exits 2, never a traceback). Only the entry point calls this, th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
@@ -129,6 +129,12 @@ class EnvironmentSettings(BaseSettings):
         min_length=1,
         description="a non-empty User-Agent",
     )
+
+    # People (docs/people.md): who may sign up, where links point, how long a sign-in lasts.
+    registration: Literal["closed", "invite", "open"] = Field("closed", description="closed, invite or open")
+    public_base_url: HttpUrl = "http://127.0.0.1:8000"
+    session_days: float = Field(30.0, gt=0, description="a positive number of days")
+    session_idle_days: float = Field(7.0, gt=0, description="a positive number of days")
 
     web_network: str | None = None
     web_base_url: HttpUrl | None = None

@@ -295,3 +295,57 @@ request_pacing = Table(
     Column("service", String(100), primary_key=True),
     Column("next_start_ms", BigInteger, nullable=False),
 )
+
+# People who sign in to papertalk (not the platform `accounts` that write posts). ``name_key`` is the
+# name after NFKC and case folding: "Ada" and "ａｄａ" are one name (core.people_rules).
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("name_key", String(64), nullable=False, unique=True),
+    Column("email", String(254), nullable=False),
+    Column("password_hash", String(256), nullable=False),  # argon2id, PHC string with its parameters
+    Column("is_admin", Boolean, nullable=False, server_default=false()),
+    Column("disabled", Boolean, nullable=False, server_default=false()),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# Server-side sign-in sessions: the cookie holds a random token, this table only its SHA-256 (a copy of
+# the table signs nobody in). Every web process reads the same rows.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("last_seen_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("revoked_at", BigInteger),
+    Index("ix_sessions_user_id", "user_id"),
+)
+
+# Single-use invitation links (the token's SHA-256 only); created_by NULL: made from the command line.
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("used_at", BigInteger),
+    Column("used_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+)
+
+# Failed sign-ins per name key and per client address, counted here so the limit holds across processes.
+signin_throttle = Table(
+    "signin_throttle",
+    metadata,
+    Column("scope", String(16), primary_key=True),  # "name" or "address"
+    Column("subject", String(128), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("first_failure_at", BigInteger, nullable=False),
+    Column("last_failure_at", BigInteger, nullable=False),
+)

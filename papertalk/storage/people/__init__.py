@@ -1,0 +1,1 @@
+"""People who sign in: users, sessions, invitations, sign-in throttle counters (SQL)."""
