@@ -1,10 +1,10 @@
 """Size limits enforced while reading, so peak memory stays flat whatever the input (issue 22 item 3).
-Big inputs are made on the fly and streamed; peak memory is read with getrusage in a child process."""
+Big inputs are made on the fly and streamed; peak memory is read with wait4 in a small parent of the
+measured process."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -18,12 +18,22 @@ PAPERTALK = str(Path(sys.executable).parent / "papertalk")
 MiB = 1 << 20
 
 
+# Linux carries a process's peak RSS over fork and exec, so a child forked straight from this pytest worker
+# (hundreds of MiB after a few hundred tests) would report the worker's size, not its own. A small Python
+# in between runs the command as its own child, forked from a fresh interpreter, and writes its peak.
+_MEASURER = (
+    "import os, subprocess, sys; child = subprocess.Popen(sys.argv[2:]); usage = os.wait4(child.pid, 0)[2]; "
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))"
+)
+
+
 def peak_rss_mib(args: list[str], stdin_bytes: int = 0, stdin_line: bytes = b"x") -> tuple[float, str, str]:
-    """Run the console script in a child, feeding it ``stdin_bytes`` of ``stdin_line`` repeated; its peak
-    resident memory (MiB, from wait4: this child's own, not the largest of every child so far), standard
-    output and error."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=out, stderr=err)
+    """Run the console script in a grandchild, feeding it ``stdin_bytes`` of ``stdin_line`` repeated; its
+    peak resident memory (MiB, from wait4 in a small parent of its own), standard output and error."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "maxrss"
+        measured = [sys.executable, "-c", _MEASURER, str(report), *args]
+        child = subprocess.Popen(measured, stdin=subprocess.PIPE, stdout=out, stderr=err)
         assert child.stdin is not None
         block = stdin_line * (MiB // len(stdin_line))
         try:
@@ -32,11 +42,10 @@ def peak_rss_mib(args: list[str], stdin_bytes: int = 0, stdin_line: bytes = b"x"
         except BrokenPipeError:
             pass
         child.stdin.close()
-        _, _, usage = os.wait4(child.pid, 0)
-        child.returncode = 0  # reaped above: keep Popen from waiting for it again
+        child.wait()
         out.seek(0)
         err.seek(0)
-        return usage.ru_maxrss / 1024, out.read().decode(), err.read().decode()
+        return int(report.read_text()) / 1024, out.read().decode(), err.read().decode()
 
 
 def test_a_huge_line_on_standard_input_is_rejected_without_holding_it(tmp_path: Path) -> None:

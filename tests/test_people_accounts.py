@@ -161,4 +161,7 @@ def test_the_password_is_never_an_argument_and_a_bad_setting_is_one_line(tmp_pat
         check=False, capture_output=True, text=True, env={"PAPERTALK_REGISTRATION": "sometimes", "PATH": "/usr/bin"},
     )  # fmt: skip
     assert run.returncode == 2 and "Traceback" not in run.stderr
-    assert run.stderr.strip() == "error: PAPERTALK_REGISTRATION must be one of closed, invite, open, got 'sometimes'"
+    assert run.stderr.strip() == (
+        "error: PAPERTALK_REGISTRATION='sometimes' is not valid: input should be 'closed', 'invite' or 'open';"
+        " expected closed, invite or open (see docs/settings.md)"
+    )
