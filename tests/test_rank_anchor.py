@@ -110,10 +110,10 @@ def assert_scores_are_the_formula(
     for paper in got:
         assert math.isfinite(paper.score), paper
         assert paper.people == want[paper.arxiv_id].people
-        # The absolute tolerance: a vote whose first_at moves earlier is taken out of the stored sum and put
-        # back with its new factor, and that subtraction leaves up to a few ulps of the old contribution
-        # (at most the vote's weight, so ~1e-16 each) however small the new one is; it also covers the
-        # factors under exp(-600) (~865 half-lives) that count as 0 in SQL.
+        # Absolute tolerance: a vote whose first mention moves earlier is taken out at its old, larger factor,
+        # so a stored sum keeps ~1e-16 of the largest factor it ever held (at most a weight, 1, scaled to now):
+        # a score far below its votes' weights is exact to ~1e-12, not to 1e-9 of itself. Factors under
+        # exp(-600) count as 0 in SQL; both are far below any difference a ranking shows.
         assert math.isclose(paper.score, want[paper.arxiv_id].score, rel_tol=1e-9, abs_tol=1e-12), paper
     assert [p.score for p in got] == sorted((p.score for p in got), reverse=True)
 
