@@ -10,6 +10,9 @@ from pathlib import Path
 from papertalk.core.ranking import RankingSettings
 
 DEFAULT_DB_NAME = "papertalk.sqlite3"
+# Due sources a worker claims at a time: small enough that several workers split a backlog (a claimed
+# source waits for those before it in its worker), large enough to save claims (docs/performance.md).
+DEFAULT_WORKER_CLAIM_BATCH = 4
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -34,6 +37,7 @@ class NetworkSettings:
 
     mastodon_url_template: str = "https://{instance}"
     mastodon_access_token: str | None = None
+    mastodon_token_instance: str | None = None  # the one instance the token is sent to
     x_api_url: str = "https://api.x.com"
     x_bearer_token: str | None = None
     hn_search_url: str = "https://hn.algolia.com/api/v1"
@@ -46,6 +50,7 @@ class NetworkSettings:
     max_attempts: int = 4
     max_wait: float = 900.0
     user_agent: str = "papertalk/0.1 (+https://github.com/papertalk; research paper tracker)"
+    allow_private: bool = False  # let fetchers reach loopback and private addresses (tests, local mirrors)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> NetworkSettings:
@@ -53,6 +58,7 @@ class NetworkSettings:
         return cls(
             mastodon_url_template=env.get("PAPERTALK_MASTODON_URL_TEMPLATE", d.mastodon_url_template),
             mastodon_access_token=env.get("PAPERTALK_MASTODON_ACCESS_TOKEN") or None,
+            mastodon_token_instance=env.get("PAPERTALK_MASTODON_TOKEN_INSTANCE") or None,
             x_api_url=env.get("PAPERTALK_X_API_URL", d.x_api_url),
             x_bearer_token=env.get("PAPERTALK_X_BEARER_TOKEN") or None,
             hn_search_url=env.get("PAPERTALK_HN_SEARCH_URL", d.hn_search_url),
@@ -63,6 +69,7 @@ class NetworkSettings:
             min_interval=float(env.get("PAPERTALK_FETCH_MIN_INTERVAL", d.min_interval)),
             timeout=float(env.get("PAPERTALK_FETCH_TIMEOUT", d.timeout)),
             user_agent=env.get("PAPERTALK_FETCH_USER_AGENT", d.user_agent),
+            allow_private=env.get("PAPERTALK_FETCH_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"),
         )
 
 
@@ -109,6 +116,7 @@ class Settings:
     database_url: str
     ranking: RankingSettings = field(default_factory=RankingSettings)
     import_batch_size: int = 20_000
+    worker_claim_batch: int = DEFAULT_WORKER_CLAIM_BATCH
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
     oai_url: str = "https://oaipmh.arxiv.org/oai"
     bluesky_appview_url: str = "https://public.api.bsky.app"
@@ -128,6 +136,9 @@ class Settings:
         batch = int(env.get("PAPERTALK_IMPORT_BATCH_SIZE", "20000"))
         if batch < 1:
             raise ValueError(f"PAPERTALK_IMPORT_BATCH_SIZE must be a positive number of lines, got {batch}")
+        claim_batch = int(env.get("PAPERTALK_WORKER_CLAIM_BATCH", DEFAULT_WORKER_CLAIM_BATCH))
+        if claim_batch < 1:
+            raise ValueError(f"PAPERTALK_WORKER_CLAIM_BATCH must be a positive number of sources, got {claim_batch}")
         api = env.get("PAPERTALK_ARXIV_API_URL", "https://export.arxiv.org/api/query")
         oai = env.get("PAPERTALK_OAI_URL", "https://oaipmh.arxiv.org/oai")
         networks = NetworkSettings.from_env(env)
@@ -135,6 +146,7 @@ class Settings:
             database_url=url,
             ranking=ranking,
             import_batch_size=batch,
+            worker_claim_batch=claim_batch,
             arxiv_api_url=api,
             oai_url=oai,
             bluesky_appview_url=env.get("PAPERTALK_BLUESKY_APPVIEW_URL", cls.bluesky_appview_url),

@@ -7,14 +7,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-import httpx
 import orjson
 import pytest
 
+from papertalk.fetching.address_guard import AddressGuard, guarded_client
 from papertalk.fetching.polite_http import PoliteGetter, Politeness
 from tests.fake_arxiv import FakeClock
 
@@ -47,17 +48,22 @@ PASS = Reply(status=0)  # in a fault script: answer this request normally
 
 
 class FakePlatform:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host = host
         self.route: Route = lambda _r: Reply(404, b"no route")
         self.faults: list[Reply] = []
         self.requests: list[Request] = []
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = ThreadingHTTPServer((host, port), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"http://{self.host}:{self.port}"
 
     def fail_next(self, *faults: Reply) -> None:
         self.faults.extend(faults)
@@ -124,18 +130,27 @@ class FakePlatform:
 
 @pytest.fixture
 def platform() -> Iterator[FakePlatform]:
-    fake = FakePlatform()
+    with running(FakePlatform()) as fake:
+        yield fake
+
+
+@contextmanager
+def running(fake: FakePlatform) -> Iterator[FakePlatform]:
+    """Serve ``fake`` for the duration of the block."""
     fake.thread.start()
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
+    try:
+        yield fake
+    finally:
+        fake.server.shutdown()
+        fake.server.server_close()
 
 
 @pytest.fixture
 def polite(platform: FakePlatform) -> Iterator[tuple[PoliteGetter, FakeClock]]:
-    """A PoliteGetter on a fake clock (waits are recorded, not slept) with a short real timeout."""
+    """A PoliteGetter on a fake clock (waits are recorded, not slept) with a short real timeout, connecting
+    through the SSRF guard opted in to loopback, as the product does with PAPERTALK_FETCH_ALLOW_PRIVATE=1."""
     clock = FakeClock()
-    http = httpx.Client()
+    http = guarded_client(AddressGuard(allow_private=True))
     rules = Politeness(min_interval=1.0, timeout=0.5, max_attempts=4, max_wait=120.0, user_agent="papertalk-tests")
     yield PoliteGetter(http, rules, clock, clock.sleep), clock
     http.close()

@@ -124,17 +124,17 @@ def test_two_workers_claim_each_due_source_once(engine: Engine) -> None:
     for n in range(5):
         sources.add(engine, "bluesky", "feed", f"did:plc:w{n}", NOW)
     sources.add(engine, "bluesky", "jetstream", "following", NOW)
-    first = claim_due_sources(engine, NOW, 1800, frozenset({"jetstream"}))
-    second = claim_due_sources(engine, NOW, 1800, frozenset({"jetstream"}))
+    first = claim_due_sources(engine, NOW, 1800, 10, frozenset({"jetstream"}))
+    second = claim_due_sources(engine, NOW, 1800, 10, frozenset({"jetstream"}))
     assert len(first) == 5 and second == []  # the lease keeps the other worker off them
     assert all(r.next_run_at == NOW + 1800 for r in first)
     # A run's end sets the real next run; a stopping worker gives back what it did not run.
     run_source(engine, _registry(ListedPages(pages=1)), first[0], NOW)
     release_sources(engine, [r.id for r in first[1:]], NOW)
-    again = claim_due_sources(engine, NOW, 1800, frozenset({"jetstream"}))
+    again = claim_due_sources(engine, NOW, 1800, 10, frozenset({"jetstream"}))
     assert sorted(r.name for r in again) == sorted(r.name for r in first[1:])
     # The lease runs out (a worker died): the source is due again for anyone.
-    late = claim_due_sources(engine, NOW + 1801, 1800)
+    late = claim_due_sources(engine, NOW + 1801, 1800, 10)
     assert {r.kind for r in late} == {"feed", "jetstream"} and len(late) == 6
 
 
@@ -143,7 +143,7 @@ def test_concurrent_claims_never_overlap(db_url: str, engine: Engine) -> None:
         sources.add(engine, "bluesky", "feed", f"did:plc:c{n}", NOW)
     engines = [make_engine(db_url) for _ in range(4)]
     with ThreadPoolExecutor(4) as pool:
-        claims = list(pool.map(lambda e: [r.id for r in claim_due_sources(e, NOW, 600)], engines))
+        claims = list(pool.map(lambda e: [r.id for r in claim_due_sources(e, NOW, 600, 40)], engines))
     for e in engines:
         e.dispose()
     every = [i for claim in claims for i in claim]

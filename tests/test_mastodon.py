@@ -251,7 +251,11 @@ def test_directory_looks_up_and_pages_following(platform: FakePlatform, polite: 
 def test_register_more_reads_the_settings(platform: FakePlatform) -> None:
     Instance(platform, 3)
     settings = Settings.from_env(
-        {"PAPERTALK_DATABASE_URL": "sqlite://", "PAPERTALK_MASTODON_URL_TEMPLATE": platform.url}
+        {
+            "PAPERTALK_DATABASE_URL": "sqlite://",
+            "PAPERTALK_MASTODON_URL_TEMPLATE": platform.url,
+            "PAPERTALK_FETCH_ALLOW_PRIVATE": "1",  # the look-alike is on 127.0.0.1
+        }
     )
     clock = FakeClock()
     registry = register_more(FetcherRegistry(), settings, clock=clock, sleep=clock.sleep)
@@ -280,7 +284,11 @@ def test_unknown_attachments_and_card_types_do_not_lose_the_status() -> None:
 def test_a_followed_account_is_captured_by_the_registered_fetchers(engine: Engine, platform: FakePlatform) -> None:
     Instance(platform, 6)
     settings = Settings.from_env(
-        {"PAPERTALK_DATABASE_URL": "sqlite://", "PAPERTALK_MASTODON_URL_TEMPLATE": platform.url}
+        {
+            "PAPERTALK_DATABASE_URL": "sqlite://",
+            "PAPERTALK_MASTODON_URL_TEMPLATE": platform.url,
+            "PAPERTALK_FETCH_ALLOW_PRIVATE": "1",  # the look-alike is on 127.0.0.1
+        }
     )
     clock = FakeClock()
     registry = register_more(FetcherRegistry(), settings, clock=clock, sleep=clock.sleep)

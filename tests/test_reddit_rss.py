@@ -115,6 +115,7 @@ class RedditLookalike:
 def _settings(platform: FakePlatform, **env: str) -> Settings:
     base = {"PAPERTALK_DATABASE_URL": "sqlite://", "PAPERTALK_REDDIT_AUTH_URL": platform.url}
     base |= {"PAPERTALK_REDDIT_API_URL": platform.url, "PAPERTALK_FETCH_TIMEOUT": "0.5"}
+    base |= {"PAPERTALK_FETCH_ALLOW_PRIVATE": "1"}  # the look-alikes are on 127.0.0.1
     return Settings.from_env(base | env)
 
 
@@ -213,3 +214,14 @@ def test_feed_gone_is_a_recorded_error(engine: Engine, platform: FakePlatform, s
         outcome.error
         == f"rss:feed:{platform.url}/feed.xml: HTTP {status} {'Not Found' if status == 404 else 'Gone'} (1 attempt)"
     )
+
+
+def test_a_reddit_token_reply_nested_too_deep_is_a_one_line_error(engine: Engine, platform: FakePlatform) -> None:
+    """The token reply was read by the standard json module, which raised RecursionError (issue 22 item 1)."""
+    platform.route = lambda _r: Reply(200, b"[" * 100_000 + b"]" * 100_000, {"Content-Type": "application/json"})
+    clock = FakeClock()
+    env = {"PAPERTALK_REDDIT_CLIENT_ID": "id", "PAPERTALK_REDDIT_CLIENT_SECRET": "secret"}
+    registry = register_more(FetcherRegistry(), _settings(platform, **env), clock=clock, sleep=clock.sleep)
+    row, _ = sources.add(engine, "reddit", "new", "MachineLearning", NOW)
+    outcome = run_source(engine, registry, row, NOW)
+    assert outcome.error is not None and outcome.error.startswith("reddit: cannot get an access token")

@@ -13,7 +13,7 @@ from papertalk.config import Settings
 from papertalk.storage.engine import make_engine
 from papertalk.storage.schema import upgrade
 from tests.browser import DESKTOP, PHONE, OutsideRequests, chromium, chromium_path
-from tests.web_world import MATH_TITLE, load_world, served
+from tests.web_world import MATH_TITLE, NETWORK, OTHER_NETWORK, load_world, served
 
 pytestmark = [
     pytest.mark.slow,
@@ -80,9 +80,13 @@ def test_switching_window_and_audience_changes_the_list(page: Page, base: str) -
     expect(page).to_have_url(base + "/?window=today")
     today = titles(page)
     assert today and today != week
-    page.get_by_role("link", name="My network").click()
-    expect(page).to_have_url(base + "/?window=today&audience=network")
-    assert titles(page) != today
+    page.get_by_role("link", name=f"{NETWORK} (my network)").click()
+    expect(page).to_have_url(base + f"/?window=today&network={NETWORK}")
+    mine = titles(page)
+    assert mine != today
+    page.get_by_role("link", name=OTHER_NETWORK, exact=True).click()
+    expect(page).to_have_url(base + f"/?window=today&network={OTHER_NETWORK}")
+    assert titles(page) not in (today, mine)
     page.get_by_role("link", name="Everyone").click()
     expect(page).to_have_url(base + "/?window=today")
     assert titles(page) == today

@@ -28,7 +28,8 @@ from tests.helpers import NOW, post, write_lines
 
 SIZE = WorldSize(papers=400, accounts=80, posts=4000, days=40)
 SEED = 7
-NETWORK = "test-lab"
+NETWORK = "test-lab"  # the site's network ("my network": the first by name)
+OTHER_NETWORK = "zeta-lab"
 OLD_STYLE = "hep-th/9901001"
 NO_METADATA = "2611.99999"
 MATH_TITLE = r"Lower bounds of $\Theta(k^3)$ queries for sparse recovery"
@@ -36,7 +37,7 @@ MATH_TITLE = r"Lower bounds of $\Theta(k^3)$ queries for sparse recovery"
 
 def load_world(engine: Engine, directory: Path) -> None:
     """The synthetic world (seed 7) plus an old-style paper, a paper with math in its title, and one known
-    only by its id, all cited by posts; a network of 25 accounts; the demo marking."""
+    only by its id, all cited by posts; two networks of 25 accounts each; the demo marking."""
     papers = list(generate_papers(SEED, NOW, SIZE))
     papers.append(Paper(OLD_STYLE, "Old style: strings on branes", ("A. Physicist",), "An old abstract.", ("hep-th",)))
     first = papers[0]
@@ -60,6 +61,7 @@ def load_world(engine: Engine, directory: Path) -> None:
     with engine.connect() as conn:
         people = sorted(account_ids_by_platform_id(conn).values())
     add_ids_to_network(engine, NETWORK, people[::3][:25])
+    add_ids_to_network(engine, OTHER_NETWORK, people[1::3][:25])
 
 
 @contextmanager

@@ -173,9 +173,8 @@ def fetch_cmd(
 ) -> None:
     """Run every due source once (cron-friendly), or the named ones now."""
     from papertalk.fetching.pages import FetchError
-    from papertalk.fetching.short_links import ShortLinkResolver
     from papertalk.services.capture.fetchers import build_registry
-    from papertalk.services.capture.short_links import link_expander
+    from papertalk.services.capture.short_links import link_expander, resolver_for
     from papertalk.services.capture.source_runs import run_due
     from papertalk.services.database import StaleSchemaError, open_database
 
@@ -190,7 +189,8 @@ def fetch_cmd(
             names=names or None,
             on_reject=lambda line: app.errors.print(f"[yellow]rejected:[/] {line}", highlight=False, soft_wrap=True),
             on_done=None if as_json else lambda o: _print_outcome(app, o),
-            expand=link_expander(engine, ShortLinkResolver(), app.now),
+            expand=link_expander(engine, resolver_for(app.settings.networks), app.now),
+            claim_batch=app.settings.worker_claim_batch,
         )
     except (FetchError, StaleSchemaError) as exc:
         raise fail(app, str(exc)) from None
@@ -222,9 +222,8 @@ def worker_cmd(
 ) -> None:
     """Run the schedule and the live listeners (Jetstream) until Ctrl-C; stops cleanly, loses nothing."""
     from papertalk.arxiv.api_client import ApiSettings, ArxivApiClient
-    from papertalk.fetching.short_links import ShortLinkResolver
     from papertalk.services.capture.fetchers import build_registry
-    from papertalk.services.capture.short_links import link_expander
+    from papertalk.services.capture.short_links import link_expander, resolver_for
     from papertalk.services.database import StaleSchemaError, open_database
     from papertalk.services.jobs.worker import Worker
 
@@ -237,11 +236,22 @@ def worker_cmd(
         raise fail(app, str(exc)) from None
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        expand = link_expander(engine, ShortLinkResolver(), app.now)
+        expand = link_expander(engine, resolver_for(app.settings.networks), app.now)
         registry = build_registry(app.settings, stop)
         metadata = ArxivApiClient(ApiSettings(base_url=app.settings.arxiv_api_url)) if enrich else None
         try:
-            Worker(engine, registry, stop, app.clock, app.settings.ranking, tick, expand, live, metadata).run()
+            Worker(
+                engine,
+                registry,
+                stop,
+                app.clock,
+                app.settings.ranking,
+                tick,
+                expand,
+                live,
+                metadata,
+                claim_batch=app.settings.worker_claim_batch,
+            ).run()
         finally:
             if metadata is not None:
                 metadata.close()

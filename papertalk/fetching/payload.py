@@ -13,13 +13,25 @@ from typing import Any
 
 import orjson
 
+from papertalk.core.json_depth import TOO_DEEP, nested_too_deep
+
 MAX_TEXT_CHARS = 100_000
+
+
+class NestedTooDeep(ValueError):
+    """A JSON document whose arrays and objects nest deeper than any reader here accepts."""
+
+    def __init__(self) -> None:
+        super().__init__(TOO_DEEP)
 
 
 def loads_json(raw: bytes) -> Any:
     """``orjson.loads`` that also reads a UTF-8 byte-order mark and stray invalid UTF-8 bytes (replaced
-    by U+FFFD, so one bad byte does not cost a whole file); raises ``orjson.JSONDecodeError`` otherwise."""
+    by U+FFFD, so one bad byte does not cost a whole file); raises ``NestedTooDeep`` for a document
+    nested deeper than ``core.json_depth`` allows, ``orjson.JSONDecodeError`` for other bad JSON."""
     raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if nested_too_deep(raw):
+        raise NestedTooDeep
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

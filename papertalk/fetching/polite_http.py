@@ -7,7 +7,8 @@ try again) and how to word giving up.
 * A request never starts less than ``min_interval`` seconds after the previous one started.
 * A failure with a ``wait`` (from ``Retry-After``) waits that long; other retryable failures back off
   ``min_interval * 2**(attempt - 1)``. Every wait is capped at ``max_wait``.
-* Timeouts and connection errors are retried; unsupported URLs and redirect loops are not.
+* Timeouts and connection errors are retried; unsupported URLs, redirect loops and addresses the SSRF
+  guard refuses (``fetching.address_guard``) are not.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
 import httpx
+
+from papertalk.fetching.address_guard import AddressRefused
 
 Answer = TypeVar("Answer")
 
@@ -83,7 +86,7 @@ class PoliteGetter:
                 )
             except httpx.TimeoutException as exc:
                 failure = Failure(f"timed out after {rules.timeout:g} s ({type(exc).__name__})", retry=True)
-            except (httpx.UnsupportedProtocol, httpx.TooManyRedirects) as exc:
+            except (httpx.UnsupportedProtocol, httpx.TooManyRedirects, AddressRefused) as exc:
                 failure = Failure(f"{type(exc).__name__}: {one_line(exc)}", retry=False)
             except httpx.RequestError as exc:
                 failure = Failure(f"connection error ({type(exc).__name__}: {one_line(exc)})", retry=True)

@@ -20,6 +20,7 @@ from typing import Any
 import msgspec
 import orjson
 
+from papertalk.core.json_depth import TOO_DEEP, nested_too_deep
 from papertalk.core.records import LANG_MAX_CHARS, SCORE_LIMITS, Author, OriginalRef, Post, PostKind
 
 MAX_LINE_BYTES = 1 << 20
@@ -39,6 +40,20 @@ def _show(value: object) -> str:
     return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
+def json_array_start(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is one JSON array (as many tools export posts), not JSON
+    lines: a line of this format is an object, so no file of it starts with ``[``."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+
+
+def json_array_reason(name: str) -> str:
+    """The one line said, once, for a file that ``json_array_start``: what it is and how to convert it."""
+    return (
+        "the file is one JSON array, not JSON lines (one post object per line); "
+        f"convert it with: jq -c '.[]' {name} > posts.jsonl"
+    )
+
+
 class BadRecord(ValueError):
     """A line that cannot become a post; the message names the field and what is wrong with it."""
 
@@ -47,6 +62,8 @@ def parse_line(line: bytes, now: int) -> Post:
     """Parse one line of the neutral format. ``now`` bounds dates from the future."""
     if len(line) > MAX_LINE_BYTES:
         raise BadRecord(f"line is {len(line):,} bytes, over the {MAX_LINE_BYTES:,}-byte limit")
+    if nested_too_deep(line):
+        raise BadRecord(TOO_DEEP)
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
@@ -215,7 +232,7 @@ class _Unusual(Exception):
 
 def parse_line_fast(line: bytes, now: int) -> Post:
     """Same result as ``parse_line`` (the same Post, or the same BadRecord), faster."""
-    if len(line) <= MAX_LINE_BYTES:
+    if len(line) <= MAX_LINE_BYTES and not nested_too_deep(line):  # msgspec recurses: too deep would crash it
         try:
             return _fast_post(_DECODER.decode(line), now)
         except (msgspec.DecodeError, _Unusual):

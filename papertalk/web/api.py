@@ -10,9 +10,11 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from papertalk.core.page_limits import MAX_PAGE_NUMBER, MAX_QUERY_CHARS
+from papertalk.services.pages.network_choice import MAX_NAME_CHARS, requested_network
+from papertalk.services.pages.page_request import PageRequestError
 from papertalk.services.pages.paper_page import PaperNotFound, normalize_id, paper_page
 from papertalk.services.pages.posts_page import posts_page
-from papertalk.services.pages.trending_page import PageRequestError, TrendingPageQuery, trending_page
+from papertalk.services.pages.trending_page import TrendingPageQuery, trending_page
 from papertalk.services.search.paper_search import search_papers
 from papertalk.web.api_models import (
     ChartOut,
@@ -65,21 +67,28 @@ def _links(path: str, html_path: str, params: dict[str, object], page: int, last
 def trending(
     request: Request,
     window: Literal["today", "week", "month", "all"] = "week",
-    audience: Literal["network", "everyone"] = "everyone",
+    audience: Literal["network", "everyone"] | None = None,
+    network: Annotated[
+        str | None,
+        Query(max_length=MAX_NAME_CHARS, description="count only this public network (see `networks`)"),
+    ] = None,
     new: bool = False,
     category: Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z][A-Za-z.-]*$")] = None,
     page: Page = 1,
 ) -> Response:
-    """The trending papers of a window and audience, 20 a page, as on the trending page."""
+    """The trending papers of a window and audience (everyone, or a network by name), 20 a page, as on the
+    trending page. ``audience=network`` without a name counts the site's own network."""
     state = state_of(request)
-    query = TrendingPageQuery(window, audience, new, category, page)
+    query = TrendingPageQuery(window, requested_network(audience, network, state.network), new, category, page)
     result = trending_page(state.engine, state.settings, state.now(), query, state.network)
-    params: dict[str, object] = {"window": window, "audience": audience, "new": "1" if new else None}
-    params["category"] = category
+    counted = "everyone" if result.network is None else "network"
+    params: dict[str, object] = {"window": window, "audience": counted, "network": result.network}
+    params |= {"new": "1" if new else None, "category": category}
     out = TrendingOut(
         window=window,
-        audience=audience,
+        audience=counted,
         network=result.network,
+        networks=list(result.networks),
         new_only=new,
         category=category,
         page=page,

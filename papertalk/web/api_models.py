@@ -95,8 +95,9 @@ class TrendingItemOut(BaseModel):
 
 class TrendingOut(BaseModel):
     window: str
-    audience: str
-    network: str | None
+    audience: str  # "everyone", or "network" when one network is counted
+    network: str | None  # the network counted (null: everyone)
+    networks: list[str]  # the public networks one may name in ``network=``
     new_only: bool
     category: str | None
     page: int

@@ -13,8 +13,9 @@ from starlette.staticfiles import StaticFiles
 
 from papertalk.config import Settings
 from papertalk.services.database import open_database
+from papertalk.services.pages.page_request import PageRequestError
 from papertalk.services.pages.paper_page import PaperNotFound
-from papertalk.services.pages.trending_page import PageRequestError, default_network
+from papertalk.services.pages.trending_page import default_network
 from papertalk.services.search.paper_search import SearchQueryError
 from papertalk.web import api, feeds, pages
 from papertalk.web.head_requests import HeadAsGet

@@ -6,9 +6,11 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from papertalk.core.page_limits import page_number_problem
+from papertalk.services.pages.network_choice import requested_network
+from papertalk.services.pages.page_request import PageRequestError
 from papertalk.services.pages.paper_page import PaperNotFound, normalize_id, paper_page
 from papertalk.services.pages.posts_page import posts_page
-from papertalk.services.pages.trending_page import PageRequestError, TrendingPageQuery, trending_page
+from papertalk.services.pages.trending_page import TrendingPageQuery, trending_page
 from papertalk.services.search.paper_search import SearchQueryError, search_papers
 from papertalk.web.state import state_of
 
@@ -35,11 +37,18 @@ def page_param(raw: str | None) -> int:
 
 
 def trending_query(
-    window: str | None, audience: str | None, new: str | None, category: str | None, page: str | None
+    window: str | None,
+    audience: str | None,
+    network: str | None,
+    new: str | None,
+    category: str | None,
+    page: str | None,
+    home: str | None,
 ) -> TrendingPageQuery:
+    """The trending page's parameters (the page's and its feed's), ``home`` being the site's network."""
     return TrendingPageQuery(
         window=window or "week",
-        audience=audience or "everyone",
+        network=requested_network(audience, network, home),
         new_only=new in ("1", "true", "on", "yes"),
         category=category or None,
         page=page_param(page),
@@ -51,12 +60,13 @@ def trending(
     request: Request,
     window: str | None = None,
     audience: str | None = None,
+    network: str | None = None,
     new: str | None = None,
     category: str | None = None,
     page: str | None = None,
 ) -> Response:
     state = state_of(request)
-    query = trending_query(window, audience, new, category, page)
+    query = trending_query(window, audience, network, new, category, page, state.network)
     result = trending_page(state.engine, state.settings, state.now(), query, state.network)
     return state.render(request, "trending.html", page=result, title="Trending papers")
 

@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
 from papertalk.config import Settings
+from papertalk.core.shown_text import without_bidi_controls
+from papertalk.core.xml_chars import xml_legal
 from papertalk.services.pages.trending_page import SiteFacts, site_facts
 from papertalk.storage.engine import Engine
 from papertalk.web import formatting
@@ -24,6 +27,7 @@ from papertalk.web.render_cache import RenderCache, etag_of
 HERE = Path(__file__).parent
 FACTS_SECONDS = 300
 HTML = "text/html; charset=utf-8"  # spelled out: the render cache repeats it as given, Starlette would add it
+ATOM = "application/atom+xml; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class WebState:
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=False,  # the templates ship with the package: no stat() of each file per render
+            finalize=shown_value,
         )
         self.env.filters.update(
             math=math_html,
@@ -109,9 +114,21 @@ class WebState:
             now=self.now(),
             **context,
         )
+        if media_type == ATOM:  # one forbidden character (from any captured text) would break the whole feed
+            page = xml_legal(page)
         body = page.encode()
         tag = self.remember(request, body, media_type, status_code)
         return etagged(request, body, media_type, self.web.cache_seconds, status_code, tag)
+
+
+def shown_value(value: Any) -> Any:
+    """Every value a template writes out, without bidirectional controls: whatever captured or fetched
+    text it comes from (a name, a title, a query), it cannot reverse the page around it."""
+    if isinstance(value, Markup):  # already escaped HTML: dropping characters cannot create markup
+        return Markup(without_bidi_controls(value))
+    if isinstance(value, str):
+        return without_bidi_controls(value)
+    return value
 
 
 def state_of(request: Request) -> WebState:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from papertalk.core.records import DEFAULT_NETWORK, Author
-from papertalk.fetching.pages import FetcherRegistry
+from papertalk.fetching.pages import FetcherRegistry, FetchError
 from papertalk.services.capture.accounts import parse_account
 from papertalk.services.capture.sources import DEFAULT_INTERVAL_SECONDS, source_name
 from papertalk.storage.capture import account_rows
@@ -44,18 +44,23 @@ def import_follows(
     network: str = DEFAULT_NETWORK,
     on_account: Callable[[int], None] | None = None,
 ) -> Followed:
-    """Follow everyone ``PLATFORM:HANDLE`` follows, stored in chunks as the pages arrive."""
+    """Follow everyone ``PLATFORM:HANDLE`` follows, stored in chunks as the pages arrive (a ``FetchError``
+    midway still stores the accounts read before it, then is raised)."""
     platform, handle = parse_account(ref)
     directory = registry.directory(platform)
     total = Followed(0, 0, network, 0)
     chunk: list[Author] = []
-    for author in directory.following(handle):
-        chunk.append(author)
-        if on_account is not None:
-            on_account(1)
-        if len(chunk) >= IMPORT_CHUNK:
-            total = _add(total, _store(engine, chunk, now, network))
-            chunk = []
+    try:
+        for author in directory.following(handle):
+            chunk.append(author)
+            if on_account is not None:
+                on_account(1)
+            if len(chunk) >= IMPORT_CHUNK:
+                total = _add(total, _store(engine, chunk, now, network))
+                chunk = []
+    except FetchError:
+        _store(engine, chunk, now, network)  # the accounts read before a page failed are kept
+        raise
     return _add(total, _store(engine, chunk, now, network))
 
 

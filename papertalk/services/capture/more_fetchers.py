@@ -1,6 +1,10 @@
 """Registering the Mastodon, X, Hacker News, Reddit and RSS fetchers (``register_more``), built from the
 settings; ``services.capture.fetchers.build_registry`` calls it. Tests pass a fake clock and sleep.
 
+Every one of them connects through the SSRF guard (``fetching.address_guard``): feed URLs and Mastodon
+instances come from users, redirects and next-page links from remote servers. Loopback and private
+addresses are reached only with ``PAPERTALK_FETCH_ALLOW_PRIVATE=1`` (tests, local mirrors).
+
 Source kinds (``papertalk.services.capture.sources.add(engine, PLATFORM, KIND, TARGET, now)``):
 
 =============  ===========  =====================================================
@@ -24,6 +28,7 @@ from collections.abc import Callable
 import httpx
 
 from papertalk.config import NetworkSettings, Settings
+from papertalk.fetching.address_guard import AddressGuard, guarded_client
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.fetching.polite_http import PoliteGetter, Politeness
 from papertalk.sources.hackernews.fetcher import AlgoliaSearch
@@ -50,12 +55,12 @@ def register_more(
 ) -> FetcherRegistry:
     """Add this module's fetchers and directories to ``registry`` (and return it)."""
     net = settings.networks
-    http = http or httpx.Client()
+    http = http or guarded_client(AddressGuard(allow_private=net.allow_private))
 
     def getter() -> PoliteGetter:  # one per platform: each keeps its own spacing
         return polite_getter(net, http, clock, sleep)
 
-    mastodon = MastodonApi(getter(), net.mastodon_url_template, net.mastodon_access_token)
+    mastodon = MastodonApi(getter(), net.mastodon_url_template, net.mastodon_access_token, net.mastodon_token_instance)
     statuses = MastodonStatuses(mastodon)
     registry.add("mastodon", "statuses", statuses)
     registry.add("mastodon", "feed", statuses)  # what `papertalk follow` adds: the account's own statuses

@@ -1,7 +1,8 @@
 """Expanding the short links of captured posts before they are stored, through the ``short_links`` cache.
 
 A post keeps its short link and gains the resolved one, so ``core.arxiv_ids`` sees where it really
-points. Answers (and failures) are cached: a success for ``SUCCESS_TTL``, a failure for ``FAILURE_TTL``.
+points. The resolver connects through the SSRF guard (``resolver_for``). Answers (and failures) are
+cached: a success for ``SUCCESS_TTL``, a failure for ``FAILURE_TTL``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from papertalk.config import NetworkSettings
 from papertalk.core.records import Post
+from papertalk.fetching.address_guard import AddressGuard, guarded_client
 from papertalk.fetching.short_links import ShortLinkError, ShortLinkResolver
 from papertalk.storage.capture.short_link_rows import cached_links, save_links
 from papertalk.storage.engine import Engine
@@ -17,6 +20,11 @@ from papertalk.storage.engine import Engine
 SUCCESS_TTL = 365 * 86400
 FAILURE_TTL = 86400
 MAX_NEW_PER_PAGE = 200  # at most this many network look-ups for one page; the rest wait for the cache
+
+
+def resolver_for(net: NetworkSettings) -> ShortLinkResolver:
+    """The resolver for these settings: guarded, reaching private addresses only with the opt-in."""
+    return ShortLinkResolver(guarded_client(AddressGuard(allow_private=net.allow_private)))
 
 
 def link_expander(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from papertalk.config import DEFAULT_WORKER_CLAIM_BATCH
 from papertalk.core.citing import citing
 from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import Post
@@ -136,23 +137,37 @@ def run_due(
     on_reject: RejectHandler | None = None,
     on_done: Callable[[RunOutcome], None] | None = None,
     expand: LinkExpander | None = None,
+    claim_batch: int = DEFAULT_WORKER_CLAIM_BATCH,
 ) -> CaptureSummary:
-    """Run every due source once (or, with ``names``, those sources whether due or not)."""
+    """Run every due source once (or, with ``names``, those sources whether due or not).
+
+    Due sources are claimed ``claim_batch`` at a time, as the worker does, so a ``fetch`` beside running
+    workers takes its share rather than the whole schedule. Each source it runs is due again only after
+    ``now``, so the claims end once the sources due at ``now`` are taken.
+    """
     store = IngestStore(engine, ranking or RankingSettings())
+    summary = CaptureSummary()
+
+    def run_rows(rows: list[SourceRow]) -> None:
+        for row in rows:
+            outcome = run_source(engine, registry, row, now, on_reject=on_reject, store=store, expand=expand)
+            summary.runs.append(outcome)
+            if on_done is not None:
+                on_done(outcome)
+
     if names:
         wanted = set(names)
         rows = [r for r in list_sources(engine) if r.name in wanted]
         missing = wanted - {r.name for r in rows}
         if missing:
             raise FetchError(f"no such source: {', '.join(sorted(missing))} (see `papertalk sources`)")
+        run_rows(rows)
     else:
-        rows = claim_due_sources(engine, now, CLAIM_LEASE_SECONDS)
-    summary = CaptureSummary()
-    for row in rows:
-        outcome = run_source(engine, registry, row, now, on_reject=on_reject, store=store, expand=expand)
-        summary.runs.append(outcome)
-        if on_done is not None:
-            on_done(outcome)
+        while True:
+            claimed = claim_due_sources(engine, now, CLAIM_LEASE_SECONDS, claim_batch)
+            run_rows(claimed)
+            if len(claimed) < claim_batch:  # nothing more is due at ``now``
+                break
     if any(r.posts_new for r in summary.runs):
         store.refresh_rankings(now)
     return summary

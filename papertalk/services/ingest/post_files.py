@@ -8,6 +8,7 @@ finding papers run in a second process while this one writes the previous chunk,
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,8 @@ from typing import BinaryIO
 from papertalk.core.citing import citing
 from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import CitingPost
-from papertalk.services.line_files import RawChunk, prepared_in_order, read_chunks, resume_point
-from papertalk.sources.neutral import BadRecord, parse_line_fast
+from papertalk.services.line_files import HEAD_BYTES, RawChunk, prepared_in_order, read_chunks, resume_point
+from papertalk.sources.neutral import BadRecord, json_array_reason, json_array_start, parse_line_fast
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest.batch_staging import StagedBatch, stage_batch
 from papertalk.storage.ingest.checkpoints import Checkpoint
@@ -102,6 +103,10 @@ class Importer:
         self.summary = ImportSummary()
 
     def import_path(self, path: Path, restart: bool = False) -> None:
+        with path.open("rb") as handle:
+            if json_array_start(handle.read(HEAD_BYTES)):
+                self._reject_file(str(path))
+                return
         start = resume_point(path, self.store.checkpoint, restart, self.parallel)
         if start.resumed_after is not None:
             self.summary.resumed_at[str(path)] = start.resumed_after
@@ -115,8 +120,21 @@ class Importer:
 
     def import_stream(self, handle: BinaryIO, name: str) -> None:
         """Import from a stream that cannot be resumed (standard input)."""
-        self._write_all(read_chunks(handle, 1, 0, self.batch_size), name, None, 0, 0, bool(self.parallel))
+        chunks = read_chunks(handle, 1, 0, self.batch_size)
+        first = next(chunks, None)
+        if first is not None and first.lines and json_array_start(first.lines[0]):
+            self._reject_file(name)
+            return
+        if first is not None:
+            chunks = itertools.chain([first], chunks)
+        self._write_all(chunks, name, None, 0, 0, bool(self.parallel))
         self.store.refresh_rankings(self.now)
+        self.summary.files += 1
+
+    def _reject_file(self, name: str) -> None:
+        """A JSON array is said once, as line 1, instead of a reject for every line of it."""
+        self.on_reject(name, 1, json_array_reason(name))
+        self.summary.rejected += 1
         self.summary.files += 1
 
     def _write_all(

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 
 from papertalk.arxiv.api_client import ArxivApiError
+from papertalk.config import DEFAULT_WORKER_CLAIM_BATCH
 from papertalk.core.ranking import RankingSettings
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.services.capture.source_runs import CLAIM_LEASE_SECONDS, LinkExpander, RunOutcome, run_source
@@ -58,11 +59,13 @@ class Worker:
         expand: LinkExpander | None = None,
         live: bool = True,
         metadata: MetadataSource | None = None,
+        claim_batch: int = DEFAULT_WORKER_CLAIM_BATCH,
     ) -> None:
         self.engine, self.registry, self.stop, self.clock = engine, registry, stop, clock
         self.ranking = ranking or RankingSettings()
         self.tick, self.expand, self.live = tick, expand, live
         self.metadata = metadata  # None: this worker does not enrich
+        self.claim_batch = claim_batch
         self.next_enrich = 0
         self.enrich_failures = 0
 
@@ -78,33 +81,32 @@ class Worker:
         store = IngestStore(self.engine, self.ranking)
         while not self.stop.is_set():
             now = int(self.clock())
-            ran = 0
-            # Claimed, not just read: with several workers each due source runs in one of them.
-            claimed = claim_due_sources(self.engine, now, CLAIM_LEASE_SECONDS, LIVE_KINDS)
-            for position, row in enumerate(claimed):
-                if self.stop.is_set():
-                    release_sources(self.engine, [r.id for r in claimed[position:]], now)
-                    break
-                outcome = run_source(
-                    self.engine,
-                    self.registry,
-                    row,
-                    now,
-                    self.ranking,
-                    store=store,
-                    on_reject=_reject,
-                    expand=self.expand,
-                )
-                log_outcome(outcome)
-                ran += outcome.posts_new
-            if ran:
+            # Claimed, not just read, and a few at a time: with several workers each due source runs in
+            # one of them, and a backlog is split among them all.
+            claimed = claim_due_sources(self.engine, now, CLAIM_LEASE_SECONDS, self.claim_batch, LIVE_KINDS)
+            if self._run_claimed(claimed, now, store):
                 store.refresh_rankings(now)
             if self.metadata is not None and now >= self.next_enrich and not self.stop.is_set():
                 self._enrich(self.metadata, now)
-            self.stop.wait(self.tick)
+            if len(claimed) < self.claim_batch:  # caught up: look again after a tick; else claim at once
+                self.stop.wait(self.tick)
         for thread in listeners:
             thread.join()
         log.info("event=worker_stop")
+
+    def _run_claimed(self, claimed: list[SourceRow], now: int, store: IngestStore) -> int:
+        """Run the claimed sources in turn (a stop gives the rest back); how many new posts they brought."""
+        new_posts = 0
+        for position, row in enumerate(claimed):
+            if self.stop.is_set():
+                release_sources(self.engine, [r.id for r in claimed[position:]], now)
+                break
+            outcome = run_source(
+                self.engine, self.registry, row, now, self.ranking, store=store, on_reject=_reject, expand=self.expand
+            )
+            log_outcome(outcome)
+            new_posts += outcome.posts_new
+        return new_posts
 
     def _enrich(self, metadata: MetadataSource, now: int) -> None:
         """One round of enrichment; a failed round keeps what it fetched and backs off (up to an hour)."""

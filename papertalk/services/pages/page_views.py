@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from papertalk.core.shown_text import without_bidi_controls
 from papertalk.storage.pages.page_queries import DAY, PostRow
 
 
 @dataclass(frozen=True, slots=True)
 class PostView:
-    """One captured post, rendered from stored text (no embedded third-party widget)."""
+    """One captured post, rendered from stored text (no embedded third-party widget); its text and names
+    carry no bidirectional controls, and its ``url`` is as captured (``core.shown_text.link_target``
+    decides whether it becomes a link)."""
 
     platform: str
     kind: str
@@ -33,8 +36,9 @@ class DayChart:
 
 
 def post_view(row: PostRow) -> PostView:
-    author = row.handle or row.display_name or "unknown account"
-    return PostView(row.platform, row.kind, row.text, row.url, row.created_at, author, row.display_name)
+    author = without_bidi_controls(row.handle or row.display_name or "") or "unknown account"
+    name = without_bidi_controls(row.display_name) if row.display_name else None
+    return PostView(row.platform, row.kind, without_bidi_controls(row.text), row.url, row.created_at, author, name)
 
 
 def day_chart(per_day: dict[int, int], first_day: int, last_day: int) -> DayChart:

@@ -10,6 +10,7 @@ from papertalk.core.arxiv_ids import parse_arxiv_id
 from papertalk.core.bibtex import bibtex
 from papertalk.core.ranking import Window, decay
 from papertalk.core.records import Paper, PostKind, VoteContribution
+from papertalk.core.shown_text import without_bidi_controls
 from papertalk.services.pages.page_views import DayChart, PostView, day_chart, post_view
 from papertalk.storage.catalogue.paper_rows import paper_row_id, papers_by_row
 from papertalk.storage.engine import Engine
@@ -75,7 +76,7 @@ def paper_page(engine: Engine, settings: Settings, now: int, arxiv_id: str, wind
         demo = get_meta(conn, DEMO_KEY)
     breakdown = tuple(
         VoteContribution(
-            account,
+            without_bidi_controls(account),
             at,
             settings.ranking.weight_of(kinds),
             decay(now - at, window.half_life),

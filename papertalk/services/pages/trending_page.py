@@ -10,6 +10,8 @@ from papertalk.config import Settings
 from papertalk.core.page_limits import page_number_problem
 from papertalk.core.ranking import KIND_BITS, Window, window_start
 from papertalk.core.records import Paper, PostKind
+from papertalk.services.pages.network_choice import counted_network
+from papertalk.services.pages.page_request import PageRequestError
 from papertalk.services.pages.page_views import DayChart, PostView, chart_days, day_chart, post_view
 from papertalk.storage.capture.account_rows import list_networks, network_id
 from papertalk.storage.catalogue.paper_rows import papers_by_row
@@ -21,19 +23,14 @@ from papertalk.storage.ranking.trending_queries import Audience, count_ranked, t
 
 PAGE_SIZE = 20
 COMMENTARIES_SHOWN = 3
-AUDIENCES = ("network", "everyone")
 _CATEGORY = re.compile(r"^[A-Za-z][A-Za-z.-]{0,39}$")
 REPOST_BIT = KIND_BITS[PostKind.REPOST]
-
-
-class PageRequestError(ValueError):
-    """A parameter of a page request that cannot be answered (the message names the parameter)."""
 
 
 @dataclass(frozen=True)
 class TrendingPageQuery:
     window: str = "week"
-    audience: str = "everyone"  # "network": the accounts of this site's network; "everyone"
+    network: str | None = None  # count only this network's accounts (network_choice.py); None: everyone
     new_only: bool = False  # only papers first submitted within the window
     category: str | None = None  # primary category, e.g. cs.LG
     page: int = 1
@@ -58,12 +55,13 @@ class TrendingPage:
     query: TrendingPageQuery
     window: Window
     windows: tuple[str, ...]
-    network: str | None  # the network "my network" means, None when the site has none
+    network: str | None  # the network counted, None for everyone
     items: tuple[PaperBlock, ...]
     total: int
     pages: int
     now: int
     demo: str | None
+    networks: tuple[str, ...] = ()  # the networks a reader may pick instead
 
 
 def default_network(engine: Engine, configured: str | None) -> str | None:
@@ -75,14 +73,10 @@ def default_network(engine: Engine, configured: str | None) -> str | None:
     return names[0][0] if names else None
 
 
-def validate(settings: Settings, query: TrendingPageQuery, network: str | None) -> Window:
+def validate(settings: Settings, query: TrendingPageQuery) -> Window:
     names = [w.name for w in settings.ranking.windows]
     if query.window not in names:
-        raise PageRequestError(f"window: unknown window {query.window!r}, choose one of {', '.join(names)}")
-    if query.audience not in AUDIENCES:
-        raise PageRequestError(f"audience: unknown audience {query.audience!r}, choose network or everyone")
-    if query.audience == "network" and network is None:
-        raise PageRequestError("audience: this site has no network defined (see `papertalk network add`)")
+        raise PageRequestError(f"window: unknown window {query.window[:40]!r}, choose one of {', '.join(names)}")
     if query.category is not None and not _CATEGORY.match(query.category):
         raise PageRequestError(f"category: not an arXiv category: {query.category[:40]!r}")
     problem = page_number_problem(query.page)
@@ -92,18 +86,17 @@ def validate(settings: Settings, query: TrendingPageQuery, network: str | None) 
 
 
 def trending_page(
-    engine: Engine, settings: Settings, now: int, query: TrendingPageQuery, network: str | None
+    engine: Engine, settings: Settings, now: int, query: TrendingPageQuery, home: str | None
 ) -> TrendingPage:
-    window = validate(settings, query, network)
+    """The page of ``query``; among each paper's commentaries, the posts of the counted network (or, for
+    everyone, of the site's ``home`` network) come first."""
+    window = validate(settings, query)
     offset = (query.page - 1) * PAGE_SIZE
     filtered = query.category is not None or (query.new_only and window.length is not None)
     with engine.connect() as conn:
-        audience = Audience()
-        mine = network_id(conn, network) if network is not None else None
-        if query.audience == "network":
-            if mine is None:
-                raise PageRequestError(f"audience: no network named {network!r}")
-            audience = Audience(mine)
+        counted = counted_network(conn, query.network)
+        audience = Audience(counted.row_id)
+        mine = counted.row_id if counted.row_id is not None else (network_id(conn, home) if home else None)
         if filtered:
             rows = top_filtered(
                 conn, now, window, settings.ranking, audience, query.new_only, query.category, PAGE_SIZE, offset
@@ -141,7 +134,7 @@ def trending_page(
         )
     pages = max(1, -(-total // PAGE_SIZE))
     windows = tuple(w.name for w in settings.ranking.windows)
-    return TrendingPage(query, window, windows, network, tuple(items), total, pages, now, demo)
+    return TrendingPage(query, window, windows, counted.name, tuple(items), total, pages, now, demo, counted.offered)
 
 
 @dataclass(frozen=True)

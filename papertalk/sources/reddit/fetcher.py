@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import httpx
+import orjson
 
 from papertalk.fetching.json_get import get_json
 from papertalk.fetching.pages import FetchedPage, FetchError, SourceSpec
@@ -61,7 +62,9 @@ class RedditAuth:
                 headers={"User-Agent": self.user_agent},
                 timeout=20,
             )
-            body = response.json() if response.status_code == 200 else {}
+            # orjson, not response.json(): the standard json module recurses and would raise
+            # RecursionError on a reply nested ~1,000 deep; orjson stops at 1,024 levels with a ValueError.
+            body = orjson.loads(response.content) if response.status_code == 200 else {}
         except (httpx.HTTPError, ValueError) as exc:
             raise FetchError(f"reddit: cannot get an access token ({one_line(exc)})") from None
         token = body.get("access_token") if isinstance(body, dict) else None

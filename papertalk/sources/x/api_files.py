@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from papertalk.core.records import Post
-from papertalk.fetching.payload import BadItem, item_label, loads_json, reject_line
+from papertalk.fetching.payload import BadItem, NestedTooDeep, item_label, loads_json, reject_line
 from papertalk.sources.x.tweet_v1 import parse_v1_tweet
 from papertalk.sources.x.tweet_v2 import page_posts
 
@@ -19,13 +19,15 @@ def json_documents(raw: bytes, source: str) -> Iterator[tuple[str, Any] | str]:
     try:
         yield source, loads_json(raw)
         return
-    except orjson.JSONDecodeError:
-        pass  # not one document: read it as JSON lines
+    except (orjson.JSONDecodeError, NestedTooDeep):
+        pass  # not one readable document: read it as JSON lines
     for number, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             yield f"{source}:{number}", loads_json(line)
+        except NestedTooDeep as exc:
+            yield reject_line(source, number, exc)
         except orjson.JSONDecodeError as exc:
             yield reject_line(source, number, f"unreadable JSON ({exc})")
 

@@ -18,7 +18,7 @@ import orjson
 
 from papertalk.core.records import Author, Post
 from papertalk.fetching.html_links import merged_links
-from papertalk.fetching.payload import BadItem, clipped, iso_time, item_label, loads_json, reject_line
+from papertalk.fetching.payload import BadItem, NestedTooDeep, clipped, iso_time, item_label, loads_json, reject_line
 from papertalk.sources.x.tweet_v1 import PLATFORM, parse_v1_tweet
 
 _ASSIGNMENT = re.compile(rb"^\s*window\.YTD\.(\w+)\.part(\d+)\s*=\s*")
@@ -48,6 +48,8 @@ def read_archive_file(raw: bytes, name: str) -> ArchiveFile:
     table, part, body = archive_body(raw, name)
     try:
         entries = loads_json(body)
+    except NestedTooDeep as exc:
+        raise BadItem(f"{name}: {exc}") from None
     except orjson.JSONDecodeError as exc:
         raise BadItem(f"{name}: unreadable JSON ({exc})") from None
     if not isinstance(entries, list):

@@ -7,7 +7,9 @@ the types while it decodes, so a tweet costs a fraction of ``orjson``'s dicts pl
 parser's checks (``tweet_v1.parse_v1_tweet``). Any entry that does not fit that shape exactly is read by
 the reference (``archive.archive_tweet`` on ``orjson``'s dict), so its post or its error line is the
 reference's; a body that msgspec cannot cut into array elements (bad JSON, bad UTF-8, not an array) is
-read whole by the reference, with the reference's error.
+read whole by the reference, with the reference's error. An entry nested deeper than
+``core.json_depth`` allows is rejected on its own; when one is so deep that msgspec cannot even cut the
+body into elements (it recurses), the elements are cut out by ``json_depth.array_elements`` instead.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterator
 import msgspec
 import orjson
 
+from papertalk.core.json_depth import TOO_DEEP, array_elements, nested_too_deep
 from papertalk.core.records import Author, Post, PostKind
 from papertalk.fetching.html_links import merged_links
 from papertalk.fetching.payload import BadItem, http_time, loads_json, reject_line
@@ -73,6 +76,8 @@ def read_archive_tweets(
     _, _, body = archive_body(raw, name)
     try:
         elements = _ELEMENTS.decode(body)
+    except RecursionError:  # an entry nests deeper than msgspec can go: cut the entries out without it
+        elements = [msgspec.Raw(element) for element in array_elements(body)]
     except (msgspec.DecodeError, msgspec.ValidationError):  # the reference's error, or its result
         return archive_tweets(read_archive_file(raw, name).entries, owner, name, notes)
     return _tweets(elements, owner, name, notes)
@@ -83,6 +88,9 @@ def _tweets(
 ) -> Iterator[Post | str]:
     decode = _ENTRY.decode
     for position, element in enumerate(elements):
+        if nested_too_deep(bytes(element)):
+            yield reject_line(name, f"?#{position}", TOO_DEEP)
+            continue
         try:
             post = _post(decode(element).tweet, owner)
         except (msgspec.DecodeError, msgspec.ValidationError, _Unusual):
@@ -120,6 +128,6 @@ def _reference(
 ) -> Post | str:
     try:
         entry = loads_json(bytes(element))  # bad UTF-8 read as U+FFFD, as the reference reads the file
-    except orjson.JSONDecodeError as exc:  # msgspec cut it out and orjson does not read it (nesting too deep)
+    except orjson.JSONDecodeError as exc:  # msgspec cut it out and orjson does not read it
         return reject_line(name, f"?#{position}", BadItem(f"unreadable JSON ({exc})"))
     return archive_tweet(entry, position, owner, name, notes)

@@ -117,37 +117,31 @@ def list_sources(engine: Engine) -> list[SourceRow]:
     return [_row(tuple(r)) for r in rows]
 
 
-def due_sources(engine: Engine, now: int) -> list[SourceRow]:
-    """Enabled sources whose next run is at or before ``now``, the longest-waiting first."""
-    with engine.connect() as conn:
-        rows = for_connection(conn).all(
-            conn,
-            f"SELECT {_COLUMNS} FROM sources WHERE next_run_at <= ? AND enabled = ? ORDER BY next_run_at, id",
-            (now, True),
-        )
-    return [_row(tuple(r)) for r in rows]
-
-
 def claim_due_sources(
-    engine: Engine, now: int, lease_seconds: int, skip_kinds: frozenset[str] = frozenset()
+    engine: Engine, now: int, lease_seconds: int, limit: int, skip_kinds: frozenset[str] = frozenset()
 ) -> list[SourceRow]:
-    """Take the due sources for this process: their next run moves ``lease_seconds`` ahead at once.
+    """Take up to ``limit`` due sources for this process, the longest-waiting first: their next run moves
+    ``lease_seconds`` ahead at once.
 
-    Several workers (on PostgreSQL) can ask at the same moment and each due source goes to one of them:
-    the claim is one ``UPDATE … RETURNING``, and on PostgreSQL rows another worker is claiming are
-    skipped (``FOR UPDATE SKIP LOCKED``), not waited for. The run's end sets the real next run
-    (``record_run``); if the worker dies, the lease runs out and another worker takes the source.
+    Several workers can ask at the same moment and each due source goes to one of them: the claim is one
+    ``UPDATE … RETURNING``, and on PostgreSQL rows another worker is claiming are skipped
+    (``FOR UPDATE SKIP LOCKED``), not waited for (SQLite runs one writer at a time). The bound is what
+    shares the schedule out: a worker takes a few sources, runs them, and comes back for more, so a
+    backlog is split among all the workers instead of going to whichever asked first. The run's end sets
+    the real next run (``record_run``); if the worker dies, the lease runs out and another worker takes
+    the source.
     """
     skip = sorted(skip_kinds)
     with engine.begin() as conn:
         sql = for_connection(conn)
         kinds = f" AND NOT ({sql.in_list('kind')})" if skip else ""
-        due = f"SELECT id FROM sources WHERE next_run_at <= ? AND enabled = ?{kinds} ORDER BY next_run_at, id"
+        due = f"SELECT id FROM sources WHERE next_run_at <= ? AND enabled = ?{kinds} ORDER BY next_run_at, id LIMIT ?"
         if sql.postgres:
             due += " FOR UPDATE SKIP LOCKED"
         params: list[object] = [now + lease_seconds, now, True]
         if skip:
             params.append(sql.list_param(skip))
+        params.append(limit)
         rows = sql.all(conn, f"UPDATE sources SET next_run_at = ? WHERE id IN ({due}) RETURNING {_COLUMNS}", params)
     return sorted((_row(tuple(r)) for r in rows), key=lambda r: r.id)
 

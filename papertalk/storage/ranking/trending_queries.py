@@ -15,12 +15,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from papertalk.core.ranking import KIND_BITS, RankingSettings, Window, window_start
-from papertalk.core.records import PostKind, Vote
+from papertalk.core.ranking import RankingSettings, Window, window_start
+from papertalk.core.records import Vote
 from papertalk.storage.dialect_sql import for_connection
 from papertalk.storage.ranking.rank_tables import NOT_BLOCKED, RankTables, WindowState, contribution_sql
-
-KIND_OF_BIT = {bit: kind for kind, bit in KIND_BITS.items()}
 
 
 @dataclass(frozen=True)
@@ -241,7 +239,3 @@ def votes_of_paper(conn: Connection, paper_row: int, now: int, window: Window, a
     return [
         Vote(arxiv_id, f"{platform}:{handle}", int(at), int(kinds)) for arxiv_id, platform, handle, at, kinds in rows
     ]
-
-
-def kinds_label(kinds: int) -> list[PostKind]:
-    return [kind for bit, kind in sorted(KIND_OF_BIT.items()) if kinds & bit]

@@ -1,0 +1,5 @@
+"""The error of a page request that cannot be answered, shared by every page, its JSON twin and its feed."""
+
+
+class PageRequestError(ValueError):
+    """A parameter of a page request that cannot be answered (the message names the parameter)."""
