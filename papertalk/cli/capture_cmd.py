@@ -45,8 +45,14 @@ def follow_cmd(
     ctx: typer.Context,
     account: str = typer.Argument(..., help="PLATFORM:HANDLE, e.g. bluesky:alice.bsky.social"),
     network: str = typer.Option(DEFAULT_NETWORK, "--network", help="Network to add the account to."),
+    user: str | None = typer.Option(None, "--user", help="Add it to this person's own network instead."),
 ) -> None:
     """Follow an account: store it, add it to a network, and capture its posts from now on."""
+    if user is not None:
+        from papertalk.cli.person_network_cmd import follow_for
+
+        follow_for(app_context(ctx), user, account)
+        return
     from papertalk.fetching.pages import FetchError
     from papertalk.services.capture.accounts import AccountError
     from papertalk.services.capture.fetchers import build_registry
@@ -71,8 +77,14 @@ def follows_import(
     ctx: typer.Context,
     account: str = typer.Argument(..., help="PLATFORM:HANDLE whose follows to import"),
     network: str = typer.Option(DEFAULT_NETWORK, "--network", help="Network to add the accounts to."),
+    user: str | None = typer.Option(None, "--user", help="Add them to this person's own network instead."),
 ) -> None:
     """Follow everyone an account follows (paged, with progress)."""
+    if user is not None:
+        from papertalk.cli.person_network_cmd import import_for
+
+        import_for(app_context(ctx), user, account)
+        return
     from papertalk.fetching.pages import FetchError
     from papertalk.services.capture.accounts import AccountError
     from papertalk.services.capture.fetchers import build_registry

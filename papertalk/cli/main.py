@@ -19,6 +19,7 @@ from papertalk.cli import (
     harvest_cmd,
     import_cmd,
     network_cmd,
+    person_network_cmd,
     search_cmd,
     serve_cmd,
     trending_cmd,
@@ -71,6 +72,7 @@ app.command("block")(network_cmd.block)
 app.command("demo")(demo_cmd.demo)
 app.command("search")(search_cmd.search)
 app.command("follow")(capture_cmd.follow_cmd)
+app.command("unfollow")(person_network_cmd.unfollow_cmd)
 app.add_typer(capture_cmd.follows_app, name="follows")
 app.add_typer(capture_cmd.sources_app, name="sources")
 app.command("fetch")(capture_cmd.fetch_cmd)

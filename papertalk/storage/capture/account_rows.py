@@ -74,11 +74,12 @@ def set_blocked(conn: Connection, account_ids: Iterable[int], blocked: bool, ran
 
 
 def list_networks(conn: Connection) -> list[tuple[str, int]]:
+    """The site's own networks and their sizes (people's networks are listed by storage.networks)."""
     sql = for_connection(conn)
     rows = sql.all(
         conn,
         "SELECT n.name, COUNT(na.account_id) FROM networks n LEFT JOIN network_accounts na "
-        "ON na.network_id = n.id GROUP BY n.name ORDER BY n.name",
+        "ON na.network_id = n.id WHERE n.kind = 'instance' GROUP BY n.name ORDER BY n.name",
     )
     return [(str(n), int(c)) for n, c in rows]
 
