@@ -36,7 +36,12 @@ def account_to_follow(engine: Engine, registry: FetcherRegistry, ref: str, now: 
             raise AccountError(f"account: {platform}:{handle[:80]}: {error}") from None
         ids, _new = capture_accounts(engine, [author], now)
         return ids[0], author
-    return captured_account(engine, platform, handle), None
+    try:
+        return captured_account(engine, platform, handle), None
+    except AccountError as unknown:
+        raise AccountError(
+            f"{unknown} (papertalk cannot look {platform} accounts up: it knows those whose posts it captured)"
+        ) from None
 
 
 def captured_account(engine: Engine, platform: str, handle: str) -> int:
@@ -44,7 +49,4 @@ def captured_account(engine: Engine, platform: str, handle: str) -> int:
         try:
             return account_rows.find_account(conn, platform, handle)
         except account_rows.UnknownAccount:
-            raise AccountError(
-                f"account: no {platform} account {handle[:80]!r} has been captured yet (papertalk cannot look "
-                f"{platform} accounts up; it knows those whose posts it read)"
-            ) from None
+            raise AccountError(f"account: no {platform} account {handle[:80]!r} has been captured yet") from None

@@ -48,6 +48,18 @@ def my_network(conn: Connection, owner: User) -> NetworkRef:
     return found
 
 
+def ensure_network(engine: Engine, owner: User) -> NetworkRef:
+    """The person's network, read; made (once, empty and private) when they have none yet, so that a page
+    can offer "My network" from their first visit. Only a missing network costs a write."""
+    key = personal_network_name(name_key(owner.name))
+    with engine.connect() as conn:
+        found = network_rows.personal_network(conn, owner.id, key, create=False)
+    if found is not None:
+        return found
+    with engine.begin() as conn:
+        return my_network(conn, owner)
+
+
 def _check(actor: Actor, owner: User, action: str) -> None:
     """The person themselves, or the operator acting for them from the command line."""
     if isinstance(actor, User):

@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 
 from papertalk.core.network_records import FollowedAccount
 from papertalk.storage.dialect_sql import for_connection
+from papertalk.storage.networks.network_rows import delete_accounts
 
 
 def block(conn: Connection, user_id: int, account_ids: Iterable[int]) -> None:
@@ -19,15 +20,7 @@ def block(conn: Connection, user_id: int, account_ids: Iterable[int]) -> None:
 
 
 def unblock(conn: Connection, user_id: int, account_ids: Iterable[int]) -> int:
-    sql = for_connection(conn)
-    wanted = sorted(set(account_ids))
-    if not wanted:
-        return 0
-    return sql.execute(
-        conn,
-        "DELETE FROM user_blocks WHERE user_id = ? AND " + sql.in_list("account_id"),
-        (user_id, sql.list_param(wanted)),
-    )
+    return delete_accounts(conn, "user_blocks", "user_id", user_id, account_ids)
 
 
 def blocked_ids(conn: Connection, user_id: int) -> set[int]:

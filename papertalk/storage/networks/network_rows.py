@@ -89,14 +89,19 @@ def add_accounts(conn: Connection, network_id: int, account_ids: Iterable[int]) 
 
 
 def remove_accounts(conn: Connection, network_id: int, account_ids: Iterable[int]) -> int:
+    return delete_accounts(conn, "network_accounts", "network_id", network_id, account_ids)
+
+
+def delete_accounts(conn: Connection, table: str, owner_column: str, owner: int, account_ids: Iterable[int]) -> int:
+    """Delete the rows of ``table`` (one of this room's own) of one owner and these accounts; how many."""
     sql = for_connection(conn)
     wanted = sorted(set(account_ids))
     if not wanted:
         return 0
     return sql.execute(
         conn,
-        "DELETE FROM network_accounts WHERE network_id = ? AND " + sql.in_list("account_id"),
-        (network_id, sql.list_param(wanted)),
+        f"DELETE FROM {table} WHERE {owner_column} = ? AND " + sql.in_list("account_id"),
+        (owner, sql.list_param(wanted)),
     )
 
 
