@@ -1,4 +1,5 @@
-"""Screenshots of the main pages on the demo world, at desktop and phone widths, into docs/screenshots/.
+"""Screenshots of the main pages on the demo world, at desktop and phone widths, into docs/screenshots/;
+and of the people pages (sign up from an invitation, sign in, the account page signed in, a form error).
 
 Run: ``python -m tests.screenshots`` (builds a small demo world in a temporary folder, serves it on
 127.0.0.1, and drives Debian's chromium through Playwright)."""
@@ -10,8 +11,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from playwright.sync_api import Browser
+
 from papertalk.demo.database import build_demo
 from papertalk.demo.world import WorldSize
+from papertalk.services.database import open_database
+from papertalk.services.people import invitations, user_accounts
+from papertalk.services.people.permissions import OPERATOR
 from tests.browser import DESKTOP, PHONE, OutsideRequests, chromium
 from tests.web_world import served
 
@@ -50,8 +56,41 @@ def main() -> int:
             dark = browser.new_page(viewport=DESKTOP, color_scheme="dark")
             dark.goto(base + "/")
             dark.screenshot(path=OUT / "trending-dark-desktop.png")
+            engine = open_database(world.settings)
+            user_accounts.add_user(engine, OPERATOR, "ada", "ada@example.org", DEMO_PASSWORD, False, now)
+            link = invitations.invite(engine, world.settings.people, OPERATOR, now)
+            engine.dispose()
+            people_pages(browser, base, base + "/signup?" + link.partition("?")[2])
     print(f"screenshots in {OUT}")
     return 0
+
+
+DEMO_PASSWORD = "a demo passphrase"
+
+
+def people_pages(browser: Browser, base: str, invitation: str) -> None:
+    """Sign up (invitation) and sign in at both widths, the account page signed in, light and dark."""
+    for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = browser.new_page(viewport=size, color_scheme="light")
+        page.goto(invitation)
+        page.screenshot(path=OUT / f"signup-{name}.png")
+        page.goto(base + "/signin")
+        page.fill("#name", "ada")
+        page.fill("#password", "not the password")
+        page.click("button[type=submit] >> text=Sign in")
+        page.wait_for_load_state()
+        page.screenshot(path=OUT / f"signin-error-{name}.png")
+        page.close()
+    for scheme in ("light", "dark"):
+        page = browser.new_page(viewport=DESKTOP, color_scheme=scheme)  # type: ignore[arg-type]
+        page.goto(base + "/signin")
+        page.fill("#name", "ada")
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("button[type=submit] >> text=Sign in")
+        page.wait_for_load_state()
+        page.goto(base + "/account")
+        page.screenshot(path=OUT / f"account{'-dark' if scheme == 'dark' else ''}-desktop.png", full_page=True)
+        page.close()
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@ from papertalk.services.database import open_database
 from papertalk.services.pages.page_request import PageRequestError
 from papertalk.services.pages.paper_page import PaperNotFound
 from papertalk.services.pages.trending_page import default_network
+from papertalk.services.people.permissions import NotAllowed
 from papertalk.services.search.paper_search import SearchQueryError
-from papertalk.web import api, feeds, pages
+from papertalk.web import api, feeds, pages, people_pages
 from papertalk.web.head_requests import HeadAsGet
 from papertalk.web.http_cache import SecurityHeaders
 from papertalk.web.render_cache import CachedPages
@@ -46,6 +47,7 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     app.include_router(pages.router)
+    app.include_router(people_pages.router)
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -60,7 +62,7 @@ def _wants_json(request: Request) -> bool:
 def _error(request: Request, status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     if _wants_json(request):
         return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
-    titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 500: "Server error"}
+    titles = {400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Method not allowed", 500: "Server error"}
     page = state_of(request).render(
         request, "error.html", status_code=status, status=status, message=message, title=titles.get(status, "Error")
     )
@@ -76,6 +78,14 @@ def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(PaperNotFound)
     async def not_found(request: Request, error: PaperNotFound) -> Response:
         return _error(request, 404, str(error))
+
+    @app.exception_handler(people_pages.FormRefused)
+    async def form_refused(request: Request, error: people_pages.FormRefused) -> Response:
+        return _error(request, error.status, str(error))
+
+    @app.exception_handler(NotAllowed)
+    async def not_allowed(request: Request, error: NotAllowed) -> Response:
+        return _error(request, 403, str(error))
 
     @app.exception_handler(PageRequestError)
     @app.exception_handler(SearchQueryError)
@@ -94,5 +104,5 @@ def _add_error_pages(app: FastAPI) -> None:
             return _error(request, 404, f"no page at {request.url.path[:200]}")
         headers = dict(error.headers or {})
         if error.status_code == 405:  # the router names the route's methods; StaticFiles names none
-            headers.setdefault("Allow", "GET")  # every path of this site is read-only; HeadAsGet adds HEAD
+            headers.setdefault("Allow", "GET")  # the router names a route's own methods; HeadAsGet adds HEAD
         return _error(request, error.status_code, str(error.detail), headers)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from papertalk.web.viewer import has_session_cookie
+
 MAX_ENTRIES = 2000
 STALE_SECONDS = 60  # an expired entry is still served for this long while one request renders it anew
 CLAIM_SECONDS = 10  # a renderer that has not delivered by then lets another request try
@@ -86,7 +88,8 @@ class CachedPages:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         entry = None
-        if scope["type"] == "http" and scope["method"] == "GET":  # HEAD arrives as GET (head_requests.py)
+        # HEAD arrives as GET (head_requests.py); a signed-in reader's pages are theirs: never from the cache
+        if scope["type"] == "http" and scope["method"] == "GET" and not has_session_cookie(scope.get("headers", [])):
             entry = self.cache.get(cache_key(scope))
         if entry is None:
             await self.app(scope, receive, send)

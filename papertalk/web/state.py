@@ -17,12 +17,14 @@ from papertalk.config import Settings
 from papertalk.core.shown_text import without_bidi_controls
 from papertalk.core.xml_chars import xml_legal
 from papertalk.services.pages.trending_page import SiteFacts, site_facts
+from papertalk.services.people.sessions import form_secret
 from papertalk.storage.engine import Engine
 from papertalk.web import formatting
 from papertalk.web.http_cache import etagged
 from papertalk.web.math_text import math_html, split_abstract
 from papertalk.web.post_html import post_html
 from papertalk.web.render_cache import RenderCache, etag_of
+from papertalk.web.viewer import form_token_of, set_nonce_cookie, viewer_of
 
 HERE = Path(__file__).parent
 FACTS_SECONDS = 300
@@ -50,6 +52,7 @@ class WebState:
     clock: Callable[[], float] = time.time
     env: Environment = field(init=False)
     _facts: tuple[float, SiteFacts] | None = None
+    _form_secret: str | None = None
     cache: RenderCache = field(init=False)
 
     def __post_init__(self) -> None:
@@ -88,6 +91,12 @@ class WebState:
             self._facts = (moment, site_facts(self.engine))
         return self._facts[1]
 
+    def form_secret(self) -> str:
+        """The instance's secret for form tokens, read (or made) once per process."""
+        if self._form_secret is None:
+            self._form_secret = form_secret(self.engine)
+        return self._form_secret
+
     def canonical(self, request: Request) -> str:
         query = request.url.query
         return self.web.base_url.rstrip("/") + request.url.path + (f"?{query}" if query else "")
@@ -101,9 +110,19 @@ class WebState:
         return tag
 
     def render(
-        self, request: Request, template: str, status_code: int = 200, media_type: str = HTML, **context: Any
+        self,
+        request: Request,
+        template: str,
+        status_code: int = 200,
+        media_type: str = HTML,
+        personal: bool = False,
+        **context: Any,
     ) -> Response:
+        """A page; ``personal`` (a form, or anything shown to a signed-in reader) is never kept by the
+        render cache nor by any browser or proxy cache, so no one is served another person's page."""
         facts = self.facts()
+        viewer = viewer_of(request, self)
+        personal = personal or viewer.user is not None
         page = self.env.get_template(template).render(
             request=request,
             params=dict(request.query_params),
@@ -112,11 +131,18 @@ class WebState:
             facts=facts,
             network=self.network,
             now=self.now(),
+            viewer=viewer.user,
+            csrf=form_token_of(self, viewer) if personal else "",
             **context,
         )
         if media_type == ATOM:  # one forbidden character (from any captured text) would break the whole feed
             page = xml_legal(page)
         body = page.encode()
+        if personal:
+            answer = Response(body, status_code=status_code, media_type=media_type,
+                              headers={"Cache-Control": "private, no-store", "Vary": "Cookie"})  # fmt: skip
+            set_nonce_cookie(answer, self, viewer)
+            return answer
         tag = self.remember(request, body, media_type, status_code)
         return etagged(request, body, media_type, self.web.cache_seconds, status_code, tag)
 
