@@ -49,8 +49,14 @@ def follow_cmd(
     account: str = typer.Argument(..., help="PLATFORM:HANDLE, e.g. bluesky:alice.bsky.social"),
     network: str = typer.Option(DEFAULT_NETWORK, "--network", help="Network to add the account to."),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    user: str | None = typer.Option(None, "--user", help="Add it to this person's own network instead."),
 ) -> None:
     """Follow an account: store it, add it to a network, and capture its posts from now on."""
+    if user is not None:
+        from papertalk.cli.person_network_cmd import follow_for
+
+        follow_for(app_context(ctx), user, account)
+        return
     from papertalk.fetching.pages import FetchError
     from papertalk.services.capture.accounts import AccountError
     from papertalk.services.capture.fetchers import build_registry
@@ -79,9 +85,15 @@ def unfollow_cmd(
     account: str = typer.Argument(..., help="PLATFORM:HANDLE (or PLATFORM:ID) of a followed account"),
     network: str = typer.Option(DEFAULT_NETWORK, "--network", help="Network to take the account out of."),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    user: str | None = typer.Option(None, "--user", help="Take it out of this person's own network instead."),
 ) -> None:
-    """Stop following an account: take it out of the network and delete the source capturing its posts
-    (the posts captured so far stay and keep counting)."""
+    """Stop following an account: take it out of the network and, when no other network follows it, delete
+    the source capturing its posts (the posts captured so far stay and keep counting)."""
+    if user is not None:
+        from papertalk.cli.person_network_cmd import unfollow_for
+
+        unfollow_for(app_context(ctx), user, account)
+        return
     from papertalk.services.capture.accounts import AccountError
     from papertalk.services.capture.following import unfollow
     from papertalk.services.database import StaleSchemaError, open_database
@@ -104,8 +116,14 @@ def follows_import(
     account: str = typer.Argument(..., help="PLATFORM:HANDLE whose follows to import"),
     network: str = typer.Option(DEFAULT_NETWORK, "--network", help="Network to add the accounts to."),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    user: str | None = typer.Option(None, "--user", help="Add them to this person's own network instead."),
 ) -> None:
     """Follow everyone an account follows (paged, with progress)."""
+    if user is not None:
+        from papertalk.cli.person_network_cmd import import_for
+
+        import_for(app_context(ctx), user, account)
+        return
     from papertalk.fetching.pages import FetchError
     from papertalk.services.capture.accounts import AccountError
     from papertalk.services.capture.fetchers import build_registry

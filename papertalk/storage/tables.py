@@ -163,6 +163,19 @@ networks = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
+    # The site's own networks (kind "instance", owner NULL, made with `papertalk network add`), a person's
+    # own network ("personal", named "@" + their name key) and networks people share ("shared"). Only
+    # public ones are offered to readers who are not their owner or members (services.pages.network_choice).
+    Column("owner_user_id", Integer, ForeignKey("users.id", ondelete="CASCADE")),
+    Column("kind", String(16), nullable=False, server_default="instance"),
+    Column("visibility", String(16), nullable=False, server_default="public"),
+    Index(
+        "ix_networks_personal_owner",
+        "owner_user_id",
+        unique=True,
+        sqlite_where=text("kind = 'personal'"),
+        postgresql_where=text("kind = 'personal'"),
+    ),
 )
 
 network_accounts = Table(
@@ -348,4 +361,49 @@ signin_throttle = Table(
     Column("failures", Integer, nullable=False),
     Column("first_failure_at", BigInteger, nullable=False),
     Column("last_failure_at", BigInteger, nullable=False),
+)
+
+# Who belongs to a shared network, and with which role: "member" (sees it), "editor" (adds and removes its
+# accounts), "owner" (also invites, gives rights, deletes it). The owner has a row too.
+network_members = Table(
+    "network_members",
+    metadata,
+    Column("network_id", Integer, ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("joined_at", BigInteger, nullable=False),
+    Index("ix_network_members_user_id", "user_id"),
+)
+
+# Links that make their user a member of a shared network: single use, expiring, only the token's SHA-256.
+network_invitations = Table(
+    "network_invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("network_id", Integer, ForeignKey("networks.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("used_at", BigInteger),
+)
+
+# Accounts a person blocked: left out of their own network and of the networks they view, for them only
+# (``accounts.blocked`` is the site-wide block of aggregator bots).
+user_blocks = Table(
+    "user_blocks",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), primary_key=True),
+)
+
+# A person's settings; a user without a row has the defaults. Whether their network is public is the
+# ``visibility`` of their personal network, not a column here.
+user_settings = Table(
+    "user_settings",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("timezone", String(64), nullable=False, server_default="UTC"),  # an IANA name, e.g. Europe/Paris
+    Column("categories", Text, nullable=False, server_default=""),  # space-separated arXiv categories
+    Column("language", String(35), nullable=False, server_default="en"),  # BCP 47, for the digests
 )

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from papertalk.services.pages.page_views import DayChart
@@ -17,12 +21,33 @@ def iso(at: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))
 
 
-def utc(at: int) -> str:
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(at))
+def utc(at: int, zone: ZoneInfo | None = None) -> str:
+    """Date and time, in the reader's timezone when they chose one (signed in), else in UTC."""
+    if zone is None or zone.key == "UTC":
+        return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(at))
+    return datetime.fromtimestamp(at, zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def day(at: int) -> str:
-    return time.strftime("%d %b %Y", time.gmtime(at)).lstrip("0")
+def day(at: int, zone: ZoneInfo | None = None) -> str:
+    if zone is None or zone.key == "UTC":
+        return time.strftime("%d %b %Y", time.gmtime(at)).lstrip("0")
+    return datetime.fromtimestamp(at, zone).strftime("%d %b %Y").lstrip("0")
+
+
+@pass_context
+def utc_in_zone(context: Context, at: int) -> str:
+    """The ``utc`` filter: in the timezone the page's ``zone`` names (the signed-in reader's)."""
+    return utc(at, context.get("zone"))
+
+
+@pass_context
+def day_in_zone(context: Context, at: int) -> str:
+    return day(at, context.get("zone"))
+
+
+@pass_context
+def time_tag_in_zone(context: Context, at: int, now: int, relative: bool = True) -> Markup:
+    return time_tag(at, now, relative, context.get("zone"))
 
 
 @lru_cache(maxsize=4096)
@@ -39,12 +64,14 @@ def ago(at: int, now: int) -> str:
     return "just now"
 
 
-def time_tag(at: int, now: int, relative: bool = True) -> Markup:
-    """A <time> the local script rewrites into the reader's timezone; UTC and "ago" without script."""
-    shown = ago(at, now) if relative else utc(at)
+def time_tag(at: int, now: int, relative: bool = True, zone: ZoneInfo | None = None) -> Markup:
+    """A <time> the local script rewrites into the browser's timezone; without script, "ago" or the date in
+    the reader's chosen timezone (UTC for everyone else)."""
+    shown = ago(at, now) if relative else utc(at, zone)
     kind = "rel" if relative else "abs"
     return Markup(
-        f'<time datetime="{iso(at)}" title="{utc(at)}" data-now="{iso(now)}" data-style="{kind}">{escape(shown)}</time>'
+        f'<time datetime="{iso(at)}" title="{utc(at, zone)}" data-now="{iso(now)}" data-style="{kind}">'
+        f"{escape(shown)}</time>"
     )
 
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from papertalk.core.page_limits import page_number_problem
+from papertalk.services.networks.my_network import network_of
 from papertalk.services.pages.network_choice import requested_network
 from papertalk.services.pages.page_request import PageRequestError
 from papertalk.services.pages.paper_page import PaperNotFound, PaperPage, normalize_id, paper_page
 from papertalk.services.pages.posts_page import posts_page
 from papertalk.services.pages.trending_page import TrendingPageQuery, trending_page
+from papertalk.services.people.person_settings import settings_of
 from papertalk.services.search.paper_search import SearchQueryError, search_papers
 from papertalk.web.state import WebState, state_of
+from papertalk.web.viewer import viewer_of
 
 router = APIRouter(include_in_schema=False)
 SEARCH_PAGE_SIZE = 20
@@ -76,8 +80,20 @@ def trending(
     page: str | None = None,
 ) -> Response:
     state = state_of(request)
-    query = trending_query(window, audience, network, new, category, page, state.network)
-    result = trending_page(state.engine, state.settings, state.now(), query, state.network)
+    user = viewer_of(request, state).user
+    if user is None:
+        query = trending_query(window, audience, network, new, category, page, state.network)
+        result = trending_page(state.engine, state.settings, state.now(), query, state.network)
+        return state.render(request, "trending.html", page=result, title="Trending papers")
+    # Signed in: "My network" by default (audience=everyone for everyone), their interests as the default
+    # category filter (category=all for every category).
+    made = network_of(state.engine, user)  # made at sign-in: a page only reads
+    mine = made.name if made is not None else None
+    query = trending_query(window, audience or ("network" if not network and mine else None), network, new,
+                           None if category == "all" else category, page, mine)  # fmt: skip
+    if category is None or category == "":
+        query = replace(query, interests=settings_of(state.engine, user).categories)
+    result = trending_page(state.engine, state.settings, state.now(), query, state.network, user.id)
     return state.render(request, "trending.html", page=result, title="Trending papers")
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from papertalk.services.networks.my_network import ensure_network
 from papertalk.services.people import invitations, sessions, user_accounts
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import NotAllowed
@@ -89,6 +90,8 @@ async def signin(request: Request) -> Response:
         return page
     except sessions.SignInFailed as failed:
         return form_page(request, "signin.html", "Sign in", 400, {"form": str(failed)}, name=name[:64])
+    # The person's own network exists from the first sign-in on, so the pages they read never write.
+    await run_in_threadpool(ensure_network, state.engine, signed.user)
     answer = see_other("/")
     set_session_cookie(answer, state, signed.token)
     return answer

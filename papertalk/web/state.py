@@ -17,6 +17,7 @@ from papertalk.config import Settings, WebConfig
 from papertalk.core.shown_text import has_bidi_controls, link_target, without_bidi_controls
 from papertalk.core.xml_chars import xml_legal
 from papertalk.services.pages.trending_page import SiteFacts, site_facts
+from papertalk.services.people.person_settings import settings_of
 from papertalk.services.people.sessions import form_secret
 from papertalk.storage.engine import Engine
 from papertalk.web import formatting
@@ -67,12 +68,12 @@ class WebState:
         )
         self.env.filters.update(
             math=math_html,
-            utc=formatting.utc,
+            utc=formatting.utc_in_zone,
             iso=formatting.iso,
-            day=formatting.day,
+            day=formatting.day_in_zone,
         )
         self.env.globals.update(
-            time_tag=formatting.time_tag,
+            time_tag=formatting.time_tag_in_zone,
             post_html=post_html,
             page_numbers=formatting.page_numbers,
             chart_svg=formatting.chart_svg,
@@ -133,6 +134,7 @@ class WebState:
             network=self.network,
             now=self.now(),
             viewer=viewer.user,
+            zone=settings_of(self.engine, viewer.user).zone() if viewer.user else None,  # dates in their timezone
             csrf=form_token_of(self, viewer) if personal else "",
             **context,
         )

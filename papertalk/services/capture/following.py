@@ -4,11 +4,11 @@ and add the source that captures its posts (``PLATFORM:feed:ACCOUNT_ID``); unfol
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from papertalk.core.records import DEFAULT_NETWORK, Author
-from papertalk.fetching.pages import FetcherRegistry, FetchError
+from papertalk.fetching.pages import FetcherRegistry
 from papertalk.services.capture.accounts import AccountError, parse_account, resolve_accounts
 from papertalk.services.capture.sources import DEFAULT_INTERVAL_SECONDS, source_name
 from papertalk.storage.capture import account_rows
@@ -44,8 +44,9 @@ class Unfollowed:
 
 
 def unfollow(engine: Engine, ref: str, network: str = DEFAULT_NETWORK) -> Unfollowed:
-    """Undo ``follow``: take the captured account ``PLATFORM:HANDLE`` out of ``network`` and delete the
-    source that captures its posts (its posts so far stay). AccountError when it was not followed."""
+    """Undo ``follow``: take the captured account ``PLATFORM:HANDLE`` out of ``network`` and, when no other
+    network follows it, delete the source that captures its posts (its posts so far stay). AccountError when
+    it was not followed."""
     platform, _handle = parse_account(ref)
     (account,) = resolve_accounts(engine, [ref])
     with engine.begin() as conn:
@@ -55,7 +56,9 @@ def unfollow(engine: Engine, ref: str, network: str = DEFAULT_NETWORK) -> Unfoll
         if network_id is not None:
             account_rows.remove_from_network(conn, network_id, [account])
         size = 0 if network_id is None else account_rows.network_size(conn, network_id)
-    removed = not remove_sources(engine, [feed])
+        # Capture is shared: while a person's or another network still follows the account, its source stays.
+        still_followed = account_rows.in_any_network(conn, account)
+    removed = not still_followed and not remove_sources(engine, [feed])
     if not member and not removed:
         raise AccountError(f"{ref} is not followed (not in network {network!r}, no source {feed})")
     return Unfollowed(network, size, feed if removed else None)
@@ -69,24 +72,29 @@ def import_follows(
     network: str = DEFAULT_NETWORK,
     on_account: Callable[[int], None] | None = None,
 ) -> Followed:
-    """Follow everyone ``PLATFORM:HANDLE`` follows, stored in chunks as the pages arrive (a ``FetchError``
-    midway still stores the accounts read before it, then is raised)."""
+    """Follow everyone ``PLATFORM:HANDLE`` follows, stored in chunks as the pages arrive."""
+    total = Followed(0, 0, network, 0)
+    for chunk in following_chunks(registry, ref, on_account):
+        total = _add(total, _store(engine, chunk, now, network))
+    return total
+
+
+def following_chunks(
+    registry: FetcherRegistry, ref: str, on_account: Callable[[int], None] | None = None
+) -> Iterator[list[Author]]:
+    """The accounts ``PLATFORM:HANDLE`` follows, IMPORT_CHUNK at a time as the pages arrive (the last chunk
+    may be empty): a caller stores each before the next pages are asked for."""
     platform, handle = parse_account(ref)
     directory = registry.directory(platform)
-    total = Followed(0, 0, network, 0)
     chunk: list[Author] = []
-    try:
-        for author in directory.following(handle):
-            chunk.append(author)
-            if on_account is not None:
-                on_account(1)
-            if len(chunk) >= IMPORT_CHUNK:
-                total = _add(total, _store(engine, chunk, now, network))
-                chunk = []
-    except FetchError:
-        _store(engine, chunk, now, network)  # the accounts read before a page failed are kept
-        raise
-    return _add(total, _store(engine, chunk, now, network))
+    for author in directory.following(handle):
+        chunk.append(author)
+        if on_account is not None:
+            on_account(1)
+        if len(chunk) >= IMPORT_CHUNK:
+            yield chunk
+            chunk = []
+    yield chunk
 
 
 def _add(a: Followed, b: Followed) -> Followed:
@@ -95,13 +103,11 @@ def _add(a: Followed, b: Followed) -> Followed:
     )
 
 
-def _store(engine: Engine, authors: list[Author], now: int, network: str) -> Followed:
+def capture_accounts(engine: Engine, authors: list[Author], now: int) -> tuple[list[int], int]:
+    """Store the accounts and make sure each one's posts are captured: (their row ids, sources added). An
+    account already captured keeps its one source, however many people or networks follow it."""
     with engine.begin() as conn:
         ids = account_rows.upsert_accounts(conn, authors) if authors else []
-        network_id = account_rows.network_id(conn, network, create=True)
-        assert network_id is not None
-        account_rows.add_to_network(conn, network_id, ids)
-        size = account_rows.network_size(conn, network_id)
     new = add_sources(
         engine,
         [
@@ -116,4 +122,14 @@ def _store(engine: Engine, authors: list[Author], now: int, network: str) -> Fol
         ],
         now,
     )
+    return ids, new
+
+
+def _store(engine: Engine, authors: list[Author], now: int, network: str) -> Followed:
+    ids, new = capture_accounts(engine, authors, now)
+    with engine.begin() as conn:
+        network_id = account_rows.network_id(conn, network, create=True)
+        assert network_id is not None
+        account_rows.add_to_network(conn, network_id, ids)
+        size = account_rows.network_size(conn, network_id)
     return Followed(len(authors), new, network, size)

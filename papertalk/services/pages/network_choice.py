@@ -1,14 +1,17 @@
-"""Which network a page counts, decided here for the pages, the API and the feeds: everyone, or one public
-network by name (``network=NAME``; ``audience=network`` is the site's own). The people issue will add each
-person's own networks to what ``public_networks`` offers; nothing else needs to change."""
+"""Which network a page counts, decided here for the pages, the API and the feeds: everyone, or one network
+by name (``network=NAME``; ``audience=network`` is the reader's own, else the site's). A reader is offered
+the site's public networks and, signed in, their own network and the shared ones they belong to
+(``storage.networks.visible_networks``, the one place that decides); someone's public network is counted
+when named. A network the reader may not see is answered exactly like one that does not exist."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from papertalk.core.network_records import PERSONAL
 from papertalk.services.pages.page_request import PageRequestError
-from papertalk.storage.capture.account_rows import network_id, network_names
 from papertalk.storage.engine import Connection
+from papertalk.storage.networks.visible_networks import networks_of, readable_network
 
 AUDIENCES = ("network", "everyone")
 MAX_NAME_CHARS = 200
@@ -21,6 +24,7 @@ class CountedNetwork:
     name: str | None
     row_id: int | None
     offered: tuple[str, ...]
+    personal: str | None = None  # the reader's own network among ``offered`` (shown as "My network")
 
 
 def requested_network(audience: str | None, network: str | None, home: str | None) -> str | None:
@@ -41,17 +45,19 @@ def requested_network(audience: str | None, network: str | None, home: str | Non
 
 
 def public_networks(conn: Connection) -> tuple[str, ...]:
-    """The networks any reader may pick, by name (today every network: they are the site's)."""
-    return tuple(network_names(conn))
+    """The networks any reader may pick, by name: the site's public networks."""
+    return tuple(n.name for n in networks_of(conn, None))
 
 
-def counted_network(conn: Connection, name: str | None) -> CountedNetwork:
-    """``name`` with its row id, or a 400 naming the networks there are when there is no such public one."""
-    offered = public_networks(conn)
+def counted_network(conn: Connection, name: str | None, viewer_id: int | None = None) -> CountedNetwork:
+    """``name`` with its row id, or a 400 naming the networks the reader may pick when they may not see it."""
+    offered = networks_of(conn, viewer_id)
+    names = tuple(n.name for n in offered)
+    personal = next((n.name for n in offered if n.kind == PERSONAL and n.owner_user_id == viewer_id), None)
     if name is None:
-        return CountedNetwork(None, None, offered)
-    row = network_id(conn, name) if name in offered else None
-    if row is None:
-        choices = ", ".join(offered[:30]) if offered else "none is defined (see `papertalk network add`)"
+        return CountedNetwork(None, None, names, personal)
+    found = readable_network(conn, name, viewer_id)
+    if found is None:
+        choices = ", ".join(names[:30]) if names else "none is defined (see `papertalk network add`)"
         raise PageRequestError(f"network: no public network named {name[:40]!r}; choose one of: {choices}")
-    return CountedNetwork(name, row, offered)
+    return CountedNetwork(name, found.id, names, personal)

@@ -33,6 +33,10 @@ class TrendingPageQuery:
     new_only: bool = False  # only papers first submitted within the window
     category: str | None = None  # primary category, e.g. cs.LG
     page: int = 1
+    interests: tuple[str, ...] = ()  # a reader's categories of interest: the filter when no category is picked
+
+    def categories(self) -> tuple[str, ...]:
+        return (self.category,) if self.category else self.interests
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class TrendingPage:
     now: int
     demo: str | None
     networks: tuple[str, ...] = ()  # the networks a reader may pick instead
+    personal: str | None = None  # the reader's own network among them, shown as "My network"
 
 
 def default_network(engine: Engine, configured: str | None) -> str | None:
@@ -86,22 +91,30 @@ def validate(settings: Settings, query: TrendingPageQuery) -> Window:
 
 
 def trending_page(
-    engine: Engine, settings: Settings, now: int, query: TrendingPageQuery, home: str | None
+    engine: Engine,
+    settings: Settings,
+    now: int,
+    query: TrendingPageQuery,
+    home: str | None,
+    viewer_id: int | None = None,
 ) -> TrendingPage:
-    """The page of ``query``; among each paper's commentaries, the posts of the counted network (or, for
-    everyone, of the site's ``home`` network) come first."""
+    """The page of ``query`` for a reader (``viewer_id``: a signed-in user, who may also count their own and
+    their shared networks, less the accounts they blocked); among each paper's commentaries, the posts of
+    the counted network (or, for everyone, of the site's ``home`` network) come first."""
     window = validate(settings, query)
     offset = (query.page - 1) * PAGE_SIZE
-    filtered = query.category is not None or (query.new_only and window.length is not None)
+    categories = query.categories()
+    filtered = bool(categories) or (query.new_only and window.length is not None)
     with engine.connect() as conn:
-        counted = counted_network(conn, query.network)
-        audience = Audience(counted.row_id)
+        counted = counted_network(conn, query.network, viewer_id)
+        # A reader's blocks apply to the networks they read; "everyone" stays the maintained ranking.
+        audience = Audience(counted.row_id, viewer_id if counted.row_id is not None else None)
         mine = counted.row_id if counted.row_id is not None else (network_id(conn, home) if home else None)
         if filtered:
             rows = top_filtered(
-                conn, now, window, settings.ranking, audience, query.new_only, query.category, PAGE_SIZE, offset
+                conn, now, window, settings.ranking, audience, query.new_only, categories, PAGE_SIZE, offset
             )
-            total = count_filtered(conn, now, window, audience, query.new_only, query.category)
+            total = count_filtered(conn, now, window, audience, query.new_only, categories)
         else:
             rows = top_papers(conn, now, window, settings.ranking, audience, PAGE_SIZE, offset)
             total = count_ranked(conn, now, window, audience, settings.ranking)
@@ -134,7 +147,9 @@ def trending_page(
         )
     pages = max(1, -(-total // PAGE_SIZE))
     windows = tuple(w.name for w in settings.ranking.windows)
-    return TrendingPage(query, window, windows, counted.name, tuple(items), total, pages, now, demo, counted.offered)
+    return TrendingPage(
+        query, window, windows, counted.name, tuple(items), total, pages, now, demo, counted.offered, counted.personal
+    )
 
 
 @dataclass(frozen=True)

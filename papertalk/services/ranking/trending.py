@@ -60,6 +60,7 @@ def trending(engine: Engine, settings: Settings, now: int, query: TrendingQuery)
     if problem:
         raise ValueError(problem)
     filtered = query.category is not None or (query.new_only and window.length is not None)
+    categories = () if query.category is None else (query.category,)
     with engine.connect() as conn:
         audience = Audience()
         if query.network is not None:
@@ -69,7 +70,7 @@ def trending(engine: Engine, settings: Settings, now: int, query: TrendingQuery)
             audience = Audience(found)
         if filtered:
             rows = top_filtered(
-                conn, now, window, settings.ranking, audience, query.new_only, query.category, query.limit, query.offset
+                conn, now, window, settings.ranking, audience, query.new_only, categories, query.limit, query.offset
             )
         else:
             rows = top_papers(conn, now, window, settings.ranking, audience, query.limit, query.offset)
@@ -94,7 +95,7 @@ def trending(engine: Engine, settings: Settings, now: int, query: TrendingQuery)
         total = None
         if query.with_total:
             total = (
-                count_filtered(conn, now, window, audience, query.new_only, query.category)
+                count_filtered(conn, now, window, audience, query.new_only, categories)
                 if filtered
                 else count_ranked(conn, now, window, audience, settings.ranking)
             )

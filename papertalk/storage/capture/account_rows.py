@@ -63,6 +63,12 @@ def network_members(conn: Connection, network: int) -> set[int]:
     return {int(r[0]) for r in rows}
 
 
+def in_any_network(conn: Connection, account_id: int) -> bool:
+    """Whether some network (the site's, a person's, a shared one) still holds the account."""
+    sql = for_connection(conn)
+    return bool(sql.all(conn, "SELECT 1 FROM network_accounts WHERE account_id = ? LIMIT 1", (account_id,)))
+
+
 def delete_network(conn: Connection, network: int) -> None:
     """The network and its memberships (the accounts and their posts stay)."""
     for_connection(conn).execute(conn, "DELETE FROM networks WHERE id = ?", (network,))
@@ -99,11 +105,12 @@ def set_blocked(conn: Connection, account_ids: Iterable[int], blocked: bool, ran
 
 
 def list_networks(conn: Connection) -> list[tuple[str, int]]:
+    """The site's own networks and their sizes (people's networks are listed by storage.networks)."""
     sql = for_connection(conn)
     rows = sql.all(
         conn,
         "SELECT n.name, COUNT(na.account_id) FROM networks n LEFT JOIN network_accounts na "
-        "ON na.network_id = n.id GROUP BY n.name ORDER BY n.name",
+        "ON na.network_id = n.id WHERE n.kind = 'instance' GROUP BY n.name ORDER BY n.name",
     )
     return [(str(n), int(c)) for n, c in rows]
 

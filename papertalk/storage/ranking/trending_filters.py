@@ -1,8 +1,10 @@
 """The trending ranking restricted by paper: only papers first submitted in the window ("new papers
-only") and/or with a given primary category. Same formula as ``trending_queries``, one GROUP BY over
-the window's votes joined to their papers."""
+only") and/or whose primary category is one of some categories (one picked, or a reader's interests).
+Same formula as ``trending_queries``, one GROUP BY over the window's votes joined to their papers."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlalchemy import Connection
 
@@ -11,16 +13,17 @@ from papertalk.storage.dialect_sql import for_connection
 from papertalk.storage.ranking.trending_queries import Audience, ScoredRow, _filters, score_sql
 
 
-def _paper_filters(window: Window, now: int, new_only: bool, category: str | None) -> tuple[str, list[object]]:
+def _paper_filters(window: Window, now: int, new_only: bool, categories: Sequence[str]) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     since = window_start(window, now)
     if new_only and since is not None:
         clauses.append("pa.published_at > ?")
         params.append(since)
-    if category:
-        clauses.append("(pa.categories = ? OR pa.categories LIKE ?)")
-        params += [category, category + " %"]
+    if categories:  # the primary category is the first of the space-separated list
+        clauses.append("(" + " OR ".join("pa.categories = ? OR pa.categories LIKE ?" for _ in categories) + ")")
+        for category in categories:
+            params += [category, category + " %"]
     return " AND ".join(clauses) or "1 = 1", params
 
 
@@ -31,13 +34,13 @@ def top_filtered(
     settings: RankingSettings,
     audience: Audience,
     new_only: bool,
-    category: str | None,
+    categories: Sequence[str],
     limit: int,
     offset: int,
 ) -> list[ScoredRow]:
     sql = for_connection(conn)
     where, params = _filters(window, now, audience)
-    papers_where, paper_params = _paper_filters(window, now, new_only, category)
+    papers_where, paper_params = _paper_filters(window, now, new_only, categories)
     score, score_params = score_sql(window, now, settings)
     rows = sql.all(
         conn,
@@ -50,11 +53,11 @@ def top_filtered(
 
 
 def count_filtered(
-    conn: Connection, now: int, window: Window, audience: Audience, new_only: bool, category: str | None
+    conn: Connection, now: int, window: Window, audience: Audience, new_only: bool, categories: Sequence[str]
 ) -> int:
     sql = for_connection(conn)
     where, params = _filters(window, now, audience)
-    papers_where, paper_params = _paper_filters(window, now, new_only, category)
+    papers_where, paper_params = _paper_filters(window, now, new_only, categories)
     rows = sql.all(
         conn,
         f"SELECT COUNT(DISTINCT v.paper_id) FROM votes v JOIN papers pa ON pa.id = v.paper_id "

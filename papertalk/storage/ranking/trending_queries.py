@@ -23,9 +23,11 @@ from papertalk.storage.ranking.rank_tables import NOT_BLOCKED, RankTables, Windo
 
 @dataclass(frozen=True)
 class Audience:
-    """Whose votes count: everyone (``network_id`` None) or the accounts of one network."""
+    """Whose votes count: everyone (``network_id`` None) or the accounts of one network, less the accounts
+    the reader (``hidden_by``, a user id) blocked for their own views."""
 
     network_id: int | None = None
+    hidden_by: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,9 @@ def _filters(
     if audience.network_id is not None:
         clauses.append(f"{account} IN (SELECT account_id FROM network_accounts WHERE network_id = ?)")
         params.append(audience.network_id)
+    if audience.hidden_by is not None:
+        clauses.append(f"{account} NOT IN (SELECT account_id FROM user_blocks WHERE user_id = ?)")
+        params.append(audience.hidden_by)
     clauses.append(f"{account} NOT IN (SELECT id FROM accounts WHERE blocked)")
     return " AND ".join(clauses), params
 
@@ -77,7 +82,7 @@ def top_papers(
     offset: int = 0,
 ) -> list[ScoredRow]:
     """The ranked papers of a window: from the maintained rank table when it can answer, else directly."""
-    if audience.network_id is None:
+    if audience.network_id is None and audience.hidden_by is None:
         maintained = _maintained(conn, now, window, settings)
         if maintained is not None:
             return maintained.top(limit, offset)
@@ -201,7 +206,7 @@ def _maintained(conn: Connection, now: int, window: Window, settings: RankingSet
 
 def count_ranked(conn: Connection, now: int, window: Window, audience: Audience, settings: RankingSettings) -> int:
     """How many papers have at least one counted vote in the window (for page links)."""
-    if audience.network_id is None:
+    if audience.network_id is None and audience.hidden_by is None:
         maintained = _maintained(conn, now, window, settings)
         if maintained is not None:
             return maintained.count()
