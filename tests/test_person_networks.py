@@ -190,6 +190,10 @@ def test_shared_network_members_see_it_editors_change_it_the_owner_invites(
     with pytest.raises(NotAllowed):
         shared_networks.invite_link(engine, bob, "reading-group", "https://papertalk.example", NOW)
     assert shared_networks.accept(engine, cy, token, NOW) == "reading-group"
+    with pytest.raises(NotAllowed):  # cy is a member: members read, editors change the accounts
+        shared_networks.remove_account(engine, cy, "reading-group", "bluesky:user2.bsky.social")
+    assert shared_networks.remove_account(engine, bob, "reading-group", "bluesky:user2.bsky.social") == 1
+    assert ranked(engine, registry_settings, "reading-group", ada) == ["2411.00001"]
     with pytest.raises(FormProblem) as used:
         shared_networks.accept(engine, dee, token, NOW)
     assert used.value.field == "invite"

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from papertalk.core.records import DEFAULT_NETWORK, Author
-from papertalk.fetching.pages import FetcherRegistry
+from papertalk.fetching.pages import FetcherRegistry, FetchError
 from papertalk.services.capture.accounts import AccountError, parse_account, resolve_accounts
 from papertalk.services.capture.sources import DEFAULT_INTERVAL_SECONDS, source_name
 from papertalk.storage.capture import account_rows
@@ -72,7 +72,8 @@ def import_follows(
     network: str = DEFAULT_NETWORK,
     on_account: Callable[[int], None] | None = None,
 ) -> Followed:
-    """Follow everyone ``PLATFORM:HANDLE`` follows, stored in chunks as the pages arrive."""
+    """Follow everyone ``PLATFORM:HANDLE`` follows, stored in chunks as the pages arrive (a ``FetchError``
+    midway still stores the accounts read before it, then is raised)."""
     total = Followed(0, 0, network, 0)
     for chunk in following_chunks(registry, ref, on_account):
         total = _add(total, _store(engine, chunk, now, network))
@@ -83,17 +84,22 @@ def following_chunks(
     registry: FetcherRegistry, ref: str, on_account: Callable[[int], None] | None = None
 ) -> Iterator[list[Author]]:
     """The accounts ``PLATFORM:HANDLE`` follows, IMPORT_CHUNK at a time as the pages arrive (the last chunk
-    may be empty): a caller stores each before the next pages are asked for."""
+    may be empty): a caller stores each before the next pages are asked for. A ``FetchError`` midway comes
+    after the chunk of the accounts read before it, so those are stored too."""
     platform, handle = parse_account(ref)
     directory = registry.directory(platform)
     chunk: list[Author] = []
-    for author in directory.following(handle):
-        chunk.append(author)
-        if on_account is not None:
-            on_account(1)
-        if len(chunk) >= IMPORT_CHUNK:
-            yield chunk
-            chunk = []
+    try:
+        for author in directory.following(handle):
+            chunk.append(author)
+            if on_account is not None:
+                on_account(1)
+            if len(chunk) >= IMPORT_CHUNK:
+                yield chunk
+                chunk = []
+    except FetchError:
+        yield chunk  # the accounts read before a page failed are kept
+        raise
     yield chunk
 
 

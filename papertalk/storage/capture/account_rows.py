@@ -115,11 +115,6 @@ def list_networks(conn: Connection) -> list[tuple[str, int]]:
     return [(str(n), int(c)) for n, c in rows]
 
 
-def network_names(conn: Connection) -> list[str]:
-    """The networks' names, sorted (without their sizes: a page reads them on every render)."""
-    return [str(n) for (n,) in for_connection(conn).all(conn, "SELECT name FROM networks ORDER BY name")]
-
-
 def account_ids_by_platform_id(conn: Connection) -> dict[tuple[str, str], int]:
     """Every account's row id by (platform, platform id): for small worlds such as the demo."""
     sql = for_connection(conn)
