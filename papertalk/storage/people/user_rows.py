@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from papertalk.core.people_records import Credentials, User
@@ -51,10 +51,6 @@ def user_by_key(conn: Connection, key: str) -> User | None:
 
 def list_users(conn: Connection) -> list[User]:
     return [user_of_row(r) for r in conn.execute(select(*USER_COLUMNS).order_by(users.c.name_key))]
-
-
-def count_admins(conn: Connection) -> int:
-    return int(conn.execute(select(func.count()).where(users.c.is_admin, ~users.c.disabled)).scalar_one())
 
 
 def set_disabled(conn: Connection, user_id: int, disabled: bool) -> None:
