@@ -68,3 +68,12 @@ def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> Non
 def delete_user(conn: Connection, user_id: int) -> None:
     """Delete a user; their sessions go with them (ON DELETE CASCADE), invitations keep no link to them."""
     conn.execute(delete(users).where(users.c.id == user_id))
+
+
+def user_by_id(conn: Connection, user_id: int) -> User | None:
+    row = conn.execute(select(*USER_COLUMNS).where(users.c.id == user_id)).first()
+    return None if row is None else user_of_row(row)
+
+
+def set_admin(conn: Connection, user_id: int, is_admin: bool) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(is_admin=is_admin))
