@@ -8,7 +8,9 @@ comes with cross-site requests, a bearer token does not, so API writes need no C
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
@@ -39,11 +41,12 @@ def _header_problem(request: Request) -> str | None:
     return None
 
 
-async def bearer_check(request: Request) -> None:
+async def bearer_check(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(scheme)]
+) -> None:
     """Router dependency: find the request's bearer (once) or refuse a dead one; declares the scheme."""
     if (problem := _header_problem(request)) is not None:
         raise ApiAuthError(401, problem)
-    credentials: HTTPAuthorizationCredentials | None = await scheme(request)
     if credentials is None:
         request.state.bearer = None
         return

@@ -151,8 +151,8 @@ def account_page(request: Request, done: str | None = None) -> Response:
 async def account_action(request: Request, action: Callable[[WebState, Viewer, dict[str, str]], Response]) -> Response:
     """Run an account form's action for the signed-in reader; a FormProblem is shown next to its field."""
     state, viewer, fields = await checked_form(request)
-    if (redirect := signed_in_only(viewer)) is not None:
-        return redirect
+    if viewer.user is None:  # a form posted by nobody: refused, not redirected (nothing of theirs to change)
+        raise NotAllowed("account: sign in first")
     try:
         return await run_in_threadpool(action, state, viewer, fields)
     except FormProblem as problem:
