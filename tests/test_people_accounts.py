@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from papertalk.cli.main import app
 from papertalk.config import PeopleSettings
 from papertalk.core.people_rules import email_problem, name_key, name_problem, password_problem
+from papertalk.services.people import admin as admin_actions
 from papertalk.services.people import invitations, sessions, user_accounts
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.passwords import hash_password, hasher
@@ -80,7 +81,7 @@ def test_only_admins_manage_users_and_only_owners_change_themselves(engine: Engi
     with pytest.raises(NotAllowed):
         user_accounts.add_user(engine, ada, "eve", "eve@example.org", PASSWORD, False, NOW)
     with pytest.raises(NotAllowed):
-        user_accounts.set_disabled(engine, ada, "bob", True, NOW)
+        admin_actions.set_disabled(engine, ada, "bob", True, NOW)
     with pytest.raises(NotAllowed):
         user_accounts.delete_account(engine, ada, bob.id, "bob")
     with pytest.raises(NotAllowed):
@@ -142,6 +143,10 @@ def test_users_commands(engine: Engine, db_url: str) -> None:
     assert [(u["name"], u["admin"], u["disabled"]) for u in json.loads(out)] == [("Ada", True, False)]
     code, out, err = _cli(db_url, "users", "invite", env={"PAPERTALK_PUBLIC_BASE_URL": "https://p.example.org/"})
     assert code == 0 and out.strip().startswith("https://p.example.org/signup?invite=")
+    code, _, err = _cli(db_url, "users", "disable", "ADA")  # the only admin: the instance would have none
+    assert code == 2 and err.strip() == f"error: {admin_actions.LAST_ADMIN}"
+    code, out, err = _cli(db_url, "users", "add", "Root", "--email", "root@example.org", "--admin",
+                          stdin=f"{PASSWORD}\n{PASSWORD}\n")  # fmt: skip
     code, out, _ = _cli(db_url, "users", "disable", "ADA")
     assert code == 0 and "disabled user Ada" in out
     code, _, err = _cli(db_url, "users", "disable", "nobody")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from papertalk.config import PeopleSettings
-from papertalk.services.people import sessions, user_accounts
+from papertalk.services.people import admin, sessions, user_accounts
 from papertalk.services.people.permissions import OPERATOR, NotAllowed
 from papertalk.services.people.signin_throttle import WINDOW_SECONDS, SignInRefused
 from papertalk.storage.engine import Engine, make_engine
@@ -66,7 +66,7 @@ def test_revoked_disabled_and_signed_out_everywhere(engine: Engine, second_engin
     assert sessions.sign_out_everywhere(engine, second.user, ada, NOW + 3) == 1
     assert sessions.session_user(engine, PEOPLE, second.token, NOW + 4) is None
     third = sessions.sign_in(engine, PEOPLE, "ada", PASSWORD, "127.0.0.1", NOW + 5).token
-    user_accounts.set_disabled(engine, OPERATOR, "ada", True, NOW + 6)
+    admin.set_disabled(engine, OPERATOR, "ada", True, NOW + 6)
     assert sessions.session_user(engine, PEOPLE, third, NOW + 7) is None
     with pytest.raises(sessions.SignInFailed, match=r"^name or password is wrong$"):
         sessions.sign_in(engine, PEOPLE, "ada", PASSWORD, "127.0.0.1", NOW + 8)

@@ -99,14 +99,16 @@ def disable(
     name: str = typer.Argument(..., help="The user's name."),
     enable: bool = typer.Option(False, "--enable", help="Let them sign in again."),
 ) -> None:
-    """Stop a user signing in; their sessions end at once."""
+    """Stop a user signing in; their sessions and API tokens end at once (audited)."""
     from papertalk.services.database import StaleSchemaError, open_database
+    from papertalk.services.people.admin import set_disabled
+    from papertalk.services.people.form_problems import FormProblem
     from papertalk.services.people.permissions import OPERATOR
-    from papertalk.services.people.user_accounts import UnknownUser, set_disabled
+    from papertalk.services.people.user_accounts import UnknownUser
 
     app = app_context(ctx)
     try:
         user = set_disabled(open_database(app.settings), OPERATOR, name, not enable, app.now())
-    except (UnknownUser, StaleSchemaError) as exc:
+    except (UnknownUser, StaleSchemaError, FormProblem) as exc:
         raise fail(app, str(exc)) from None
     app.console.print(f"{'enabled' if enable else 'disabled'} user {user.name}", highlight=False)

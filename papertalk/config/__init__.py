@@ -13,6 +13,7 @@ from pathlib import Path
 
 from papertalk.config.environment import (
     DEFAULT_WORKER_CLAIM_BATCH,
+    REGISTRATION_MODES,
     EnvironmentSettings,
     SettingsError,
     database_url_problem,
@@ -23,6 +24,7 @@ from papertalk.core.records import PostKind
 
 __all__ = [
     "DEFAULT_WORKER_CLAIM_BATCH",
+    "REGISTRATION_MODES",
     "NetworkSettings",
     "PeopleSettings",
     "Settings",

@@ -9,7 +9,7 @@ prints them and exits 2, never a traceback). Only the entry point calls this, th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
@@ -22,6 +22,9 @@ PREFIX = "PAPERTALK_"
 RANKING_PREFIX = PREFIX + "RANKING_"
 NO_DURATION = ("", "none", "off")
 DOCS = "see docs/settings.md"
+# Who may sign up: closed (admins invite), invite (every user may invite), open (anyone).
+RegistrationMode = Literal["closed", "invite", "open"]
+REGISTRATION_MODES: tuple[str, ...] = get_args(RegistrationMode)
 # Due sources a worker claims at a time: small enough that several workers split a backlog (a claimed
 # source waits for those before it in its worker), large enough to save claims (docs/performance.md).
 DEFAULT_WORKER_CLAIM_BATCH = 4
@@ -131,7 +134,7 @@ class EnvironmentSettings(BaseSettings):
     )
 
     # People (docs/people.md): who may sign up, where links point, how long a sign-in lasts.
-    registration: Literal["closed", "invite", "open"] = Field("closed", description="closed, invite or open")
+    registration: RegistrationMode = Field("closed", description="closed, invite or open")
     public_base_url: HttpUrl = "http://127.0.0.1:8000"
     session_days: float = Field(30.0, gt=0, description="a positive number of days")
     session_idle_days: float = Field(7.0, gt=0, description="a positive number of days")

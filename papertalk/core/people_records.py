@@ -21,3 +21,40 @@ class Credentials:
 
     user: User
     password_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    """A personal API token as its owner sees it: never the token itself, only its first characters."""
+
+    id: int
+    user_id: int
+    prefix: str
+    label: str
+    scope: str  # "read" or "write"
+    created_at: int
+    last_used_at: int | None
+    revoked_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One admin action: when, who did it, what, and to whom or what."""
+
+    at: int
+    actor: str
+    action: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """An invitation as the admin page lists it (never its token)."""
+
+    id: int
+    created_by: str | None
+    created_at: int
+    expires_at: int
+    used_at: int | None
+    used_by: str | None
+    revoked_at: int | None

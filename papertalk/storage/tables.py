@@ -350,6 +350,7 @@ invitations = Table(
     Column("expires_at", BigInteger, nullable=False),
     Column("used_at", BigInteger),
     Column("used_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("revoked_at", BigInteger),  # an admin took it back before it was used
 )
 
 # Failed sign-ins per name key and per client address, counted here so the limit holds across processes.
@@ -406,4 +407,33 @@ user_settings = Table(
     Column("timezone", String(64), nullable=False, server_default="UTC"),  # an IANA name, e.g. Europe/Paris
     Column("categories", Text, nullable=False, server_default=""),  # space-separated arXiv categories
     Column("language", String(35), nullable=False, server_default="en"),  # BCP 47, for the digests
+)
+
+# Personal API tokens (``Authorization: Bearer``): only the SHA-256 is stored, with the first characters
+# (``prefix``) so a person can tell their tokens apart; scope "read" or "write".
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("label", String(64), nullable=False),
+    Column("scope", String(8), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("last_used_at", BigInteger),
+    Column("revoked_at", BigInteger),
+    Index("ix_api_tokens_user_id", "user_id"),
+)
+
+# What admins did: who (the name is kept when the account goes), what, when, to whom or what.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", BigInteger, nullable=False),
+    Column("actor_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("actor_name", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("target", String(128), nullable=False),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
@@ -33,11 +33,12 @@ from papertalk.web.api_models import (
     TrendingOut,
     WindowOut,
 )
+from papertalk.web.bearer import bearer_check
 from papertalk.web.http_cache import etagged
 from papertalk.web.state import state_of
 
 ERRORS: dict[int | str, dict[str, object]] = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}}
-router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS, dependencies=[Depends(bearer_check)])
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER, description="1-based page number")]
 
 

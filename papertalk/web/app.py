@@ -18,7 +18,8 @@ from papertalk.services.pages.paper_page import PaperNotFound
 from papertalk.services.pages.trending_page import default_network
 from papertalk.services.people.permissions import NotAllowed
 from papertalk.services.search.paper_search import SearchQueryError
-from papertalk.web import api, feeds, pages, people_pages
+from papertalk.web import admin_pages, api, api_people, feeds, pages, people_pages
+from papertalk.web.bearer import ApiAuthError
 from papertalk.web.head_requests import HeadAsGet
 from papertalk.web.http_cache import SecurityHeaders
 from papertalk.web.render_cache import CachedPages
@@ -48,7 +49,9 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.add_middleware(SecurityHeaders)
     app.include_router(pages.router)
     app.include_router(people_pages.router)
+    app.include_router(admin_pages.router)
     app.include_router(api.router)
+    app.include_router(api_people.router)
     app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_error_pages(app)
@@ -62,7 +65,14 @@ def _wants_json(request: Request) -> bool:
 def _error(request: Request, status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     if _wants_json(request):
         return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
-    titles = {400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Method not allowed", 500: "Server error"}
+    titles = {
+        400: "Bad request",
+        401: "Not signed in",
+        403: "Not allowed",
+        404: "Not found",
+        405: "Method not allowed",
+        500: "Server error",
+    }
     page = state_of(request).render(
         request, "error.html", status_code=status, status=status, message=message, title=titles.get(status, "Error")
     )
@@ -82,6 +92,11 @@ def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(people_pages.FormRefused)
     async def form_refused(request: Request, error: people_pages.FormRefused) -> Response:
         return _error(request, error.status, str(error))
+
+    @app.exception_handler(ApiAuthError)
+    async def api_refused(request: Request, error: ApiAuthError) -> Response:
+        challenge = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        return _error(request, error.status, str(error), challenge)
 
     @app.exception_handler(NotAllowed)
     async def not_allowed(request: Request, error: NotAllowed) -> Response:

@@ -1,5 +1,5 @@
 """The people pages: sign up, sign in, sign out, and one's account (change password, sign out everywhere,
-delete). Every POST reads a small urlencoded form, checks its CSRF token, then calls a service in a worker
+delete, API tokens). Every POST reads a small urlencoded form, checks its CSRF token, then calls a service in a worker
 thread (an argon2 check takes ~150 ms of CPU, which must not stall the event loop)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from papertalk.services.networks.my_network import ensure_network
-from papertalk.services.people import invitations, sessions, user_accounts
+from papertalk.services.people import api_tokens, invitations, registration, sessions, user_accounts
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import NotAllowed
 from papertalk.services.people.signin_throttle import SignInRefused
@@ -111,7 +111,7 @@ async def signout(request: Request) -> Response:
 def signup_page(request: Request, invite: str | None = None) -> Response:
     state = state_of(request)
     invite = (invite or "")[:128] or None
-    people = state.settings.people
+    people = registration.in_force(state.engine, state.settings.people)
     if not invitations.may_sign_up(people, invite):
         return form_page(request, "signup.html", "Sign up", closed=True, invite=None, fields={})
     if invite and not invitations.invitation_is_open(state.engine, invite, state.now()):
@@ -135,22 +135,32 @@ async def signup(request: Request) -> Response:
     return see_other("/signin?done=signup")
 
 
+def account_page_of(request: Request, state: WebState, viewer: Viewer, status: int = 200,
+                    errors: dict[str, str] | None = None, **context: Any) -> Response:  # fmt: skip
+    """The account page with the reader's API tokens (``new_token``: one just made, its secret shown once)."""
+    assert viewer.user is not None
+    tokens = api_tokens.tokens_of(state.engine, viewer.user, viewer.user.id)
+    context.setdefault("done", None)
+    return form_page(request, "account.html", "Your account", status, errors, tokens=tokens, **context)
+
+
 @router.get("/account")
 def account_page(request: Request, done: str | None = None) -> Response:
     state = state_of(request)
     viewer = viewer_of(request, state)
-    return signed_in_only(viewer) or form_page(request, "account.html", "Your account", done=done)
+    return signed_in_only(viewer) or account_page_of(request, state, viewer, done=done)
 
 
 async def account_action(request: Request, action: Callable[[WebState, Viewer, dict[str, str]], Response]) -> Response:
     """Run an account form's action for the signed-in reader; a FormProblem is shown next to its field."""
     state, viewer, fields = await checked_form(request)
-    if (redirect := signed_in_only(viewer)) is not None:
-        return redirect
+    if viewer.user is None:  # a form posted by nobody: refused, not redirected (nothing of theirs to change)
+        raise NotAllowed("account: sign in first")
     try:
         return await run_in_threadpool(action, state, viewer, fields)
     except FormProblem as problem:
-        return problem_page(request, "account.html", "Your account", problem, done=None)
+        errors = {problem.field: problem.message}
+        return await run_in_threadpool(account_page_of, request, state, viewer, 400, errors)
 
 
 @router.post("/account/password")
@@ -190,6 +200,31 @@ async def delete_account(request: Request) -> Response:
         return answer
 
     return await account_action(request, delete)
+
+
+@router.post("/account/tokens")
+async def create_token(request: Request) -> Response:
+    def create(state: WebState, viewer: Viewer, fields: dict[str, str]) -> Response:
+        assert viewer.user is not None
+        made = api_tokens.create_token(
+            state.engine, viewer.user, viewer.user.id, fields.get("label", ""), fields.get("scope", ""), state.now()
+        )
+        return account_page_of(request, state, viewer, new_token=made)
+
+    return await account_action(request, create)
+
+
+@router.post("/account/tokens/revoke")
+async def revoke_token(request: Request) -> Response:
+    def revoke(state: WebState, viewer: Viewer, fields: dict[str, str]) -> Response:
+        assert viewer.user is not None
+        token_id = fields.get("token_id", "")
+        if not token_id.isdigit() or len(token_id) > 12:
+            raise FormProblem("token: no live token of yours has this number")
+        api_tokens.revoke_token(state.engine, viewer.user, viewer.user.id, int(token_id), state.now())
+        return see_other("/account?done=revoked")
+
+    return await account_action(request, revoke)
 
 
 __all__ = ["FormRefused", "NotAllowed", "router"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from papertalk.web.viewer import has_session_cookie
+from papertalk.web.viewer import is_personal_request
 
 MAX_ENTRIES = 2000
 STALE_SECONDS = 60  # an expired entry is still served for this long while one request renders it anew
@@ -88,8 +88,8 @@ class CachedPages:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         entry = None
-        # HEAD arrives as GET (head_requests.py); a signed-in reader's pages are theirs: never from the cache
-        if scope["type"] == "http" and scope["method"] == "GET" and not has_session_cookie(scope.get("headers", [])):
+        # HEAD arrives as GET (head_requests.py); a signed-in reader's answers are theirs: never from the cache
+        if scope["type"] == "http" and scope["method"] == "GET" and not is_personal_request(scope.get("headers", [])):
             entry = self.cache.get(cache_key(scope))
         if entry is None:
             await self.app(scope, receive, send)

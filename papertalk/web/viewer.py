@@ -33,9 +33,13 @@ class Viewer:
     new_nonce: str | None  # a nonce cookie to set with the answer (signed out, none yet)
 
 
-def has_session_cookie(headers: list[tuple[bytes, bytes]]) -> bool:
-    """Whether a request's raw headers carry a session cookie (checked before routing, by the render cache)."""
-    return any(name == b"cookie" and SESSION_COOKIE.encode() + b"=" in value for name, value in headers)
+def is_personal_request(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether a request's raw headers carry a session cookie or an API token (checked before routing, by
+    the render cache: such a reader's answers are theirs)."""
+    return any(
+        (name == b"cookie" and SESSION_COOKIE.encode() + b"=" in value) or name == b"authorization"
+        for name, value in headers
+    )
 
 
 def viewer_of(request: Request, state: WebState) -> Viewer:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from papertalk.config import PeopleSettings
 from papertalk.core.people_records import User
+from papertalk.services.people import audit
 from papertalk.services.people.form_problems import FormProblem
-from papertalk.services.people.permissions import Actor, NotAllowed, Operator, require_admin
+from papertalk.services.people.permissions import Actor, NotAllowed, Operator, is_admin, require_admin
+from papertalk.services.people.registration import in_force
 from papertalk.services.people.tokens import new_token, token_hash
 from papertalk.services.people.user_accounts import create_user, new_user_problem
 from papertalk.storage.engine import Engine
@@ -24,7 +26,8 @@ def invitation_link(people: PeopleSettings, token: str) -> str:
 
 
 def invite(engine: Engine, people: PeopleSettings, actor: Actor, now: int) -> str:
-    """A new invitation; returns its link (the token is shown once and stored hashed)."""
+    """A new invitation; returns its link (the token is shown once and stored hashed). An admin's is audited."""
+    people = in_force(engine, people)
     if people.registration != "invite" or isinstance(actor, Operator):
         require_admin(actor, "invite someone")
     elif actor.disabled:
@@ -33,6 +36,8 @@ def invite(engine: Engine, people: PeopleSettings, actor: Actor, now: int) -> st
     created_by = None if isinstance(actor, Operator) else actor.id
     with engine.begin() as conn:
         invitation_rows.add_invitation(conn, token_hash(token), created_by, now, now + INVITATION_DAYS * 86_400)
+        if is_admin(actor):
+            audit.record(conn, actor, "invite", "a new invitation", now)
     return invitation_link(people, token)
 
 
@@ -42,13 +47,15 @@ def invitation_is_open(engine: Engine, token: str, now: int) -> bool:
 
 
 def may_sign_up(people: PeopleSettings, invitation: str | None) -> bool:
-    """Whether the sign-up form is offered at all (the invitation itself is checked on submit)."""
+    """Whether the sign-up form is offered at all (the invitation itself is checked on submit); ``people``
+    with the registration in force (registration.in_force)."""
     return people.registration == "open" or bool(invitation)
 
 
 def sign_up(engine: Engine, people: PeopleSettings, name: str, email: str, password: str, invitation: str | None,
             now: int) -> User:  # fmt: skip
     """A new user, using the invitation up when one is needed; nothing is saved when any field is refused."""
+    people = in_force(engine, people)
     if not may_sign_up(people, invitation):
         raise FormProblem("invite: sign-up needs an invitation on this site; ask an admin for one")
     new_user_problem(name, email, password)  # before the invitation is used up

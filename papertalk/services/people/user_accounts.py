@@ -56,17 +56,6 @@ def find_user(conn: Connection, name: str) -> User:
     return found
 
 
-def set_disabled(engine: Engine, actor: Actor, name: str, disabled: bool, now: int) -> User:
-    """Disable (or enable) a user; a disabled user's sessions end at once."""
-    require_admin(actor, "disable a user")
-    with engine.begin() as conn:
-        user = find_user(conn, name)
-        user_rows.set_disabled(conn, user.id, disabled)
-        if disabled:
-            session_rows.revoke_all(conn, user.id, now)
-        return user
-
-
 def change_password(engine: Engine, actor: Actor, user_id: int, current: str, new: str, keep_session_hash: str | None,
                     now: int) -> None:  # fmt: skip
     """Change one's own password, knowing the current one; every other session of the user ends."""

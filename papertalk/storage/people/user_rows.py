@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from papertalk.core.people_records import Credentials, User
@@ -53,6 +53,10 @@ def list_users(conn: Connection) -> list[User]:
     return [user_of_row(r) for r in conn.execute(select(*USER_COLUMNS).order_by(users.c.name_key))]
 
 
+def count_admins(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).where(users.c.is_admin, ~users.c.disabled)).scalar_one())
+
+
 def set_disabled(conn: Connection, user_id: int, disabled: bool) -> None:
     conn.execute(update(users).where(users.c.id == user_id).values(disabled=disabled))
 
@@ -64,3 +68,12 @@ def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> Non
 def delete_user(conn: Connection, user_id: int) -> None:
     """Delete a user; their sessions go with them (ON DELETE CASCADE), invitations keep no link to them."""
     conn.execute(delete(users).where(users.c.id == user_id))
+
+
+def user_by_id(conn: Connection, user_id: int) -> User | None:
+    row = conn.execute(select(*USER_COLUMNS).where(users.c.id == user_id)).first()
+    return None if row is None else user_of_row(row)
+
+
+def set_admin(conn: Connection, user_id: int, is_admin: bool) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(is_admin=is_admin))

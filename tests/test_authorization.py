@@ -1,0 +1,256 @@
+"""The authorization suite, generated from the app's route table, on SQLite and PostgreSQL over real HTTP.
+
+Every route with a state-changing method must have a case in ``CASES`` (the test fails on a route without
+one, so a new route cannot escape). Each case is first tried the way its owner would (it must change the
+database: the case's fields are real), then with every attack that applies: anonymous, as another user,
+with a missing or forged CSRF token, with an expired or revoked session, with a read-only API token. Every
+attack must get a 4xx and leave every table as it was. Every GET route must change nothing either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import select
+
+from papertalk.core.people_records import User
+from papertalk.services.people import api_tokens, invitations, sessions, user_accounts
+from papertalk.services.people.permissions import OPERATOR
+from papertalk.services.people.tokens import token_hash
+from papertalk.storage.engine import Engine, make_engine
+from papertalk.storage.schema import upgrade
+from papertalk.storage.tables import metadata
+from papertalk.web import csrf
+from papertalk.web.app import create_app
+from papertalk.web.viewer import SESSION_COOKIE
+from tests.test_people_web import PASSWORD, settings_for
+from tests.web_world import NOW, served
+
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+DAY = 86_400
+HTML_ATTACKS = ("anonymous", "other_user", "missing_csrf", "forged_csrf", "expired_session", "revoked_session",
+                "read_token")  # fmt: skip
+API_ATTACKS = ("anonymous", "other_user", "session_cookie", "revoked_token", "read_token")
+
+
+@dataclass(frozen=True)
+class World:
+    """Ada (an admin, the owner), Bob (another user, no admin), their tokens, and the site."""
+
+    base: str
+    engine: Engine
+    ada_write: str
+    ada_read: str
+    ada_write_id: int
+    ada_read_id: int
+    bob_write: str
+    ada: User
+
+
+@dataclass(frozen=True)
+class Case:
+    """How the owner would call a route: its fields (from the world), and which attacks apply."""
+
+    fields: Callable[[World], dict[str, str]] = lambda _: {}
+    attacks: tuple[str, ...] = HTML_ATTACKS
+    path: Callable[[World], str] | None = None
+    signed_out: bool = field(default=False)  # the owner's call is itself made signed out (sign in, sign up)
+
+
+NEW = "a new long password"
+SIGNED_OUT_ATTACKS = ("missing_csrf", "forged_csrf")
+# what only acts on the reader's own account has no other owner to impersonate
+OWN_ATTACKS = tuple(a for a in HTML_ATTACKS if a != "other_user")
+CASES: dict[tuple[str, str], Case] = {
+    ("POST", "/signin"): Case(lambda w: {"name": "ada", "password": PASSWORD}, SIGNED_OUT_ATTACKS, signed_out=True),
+    ("POST", "/signup"): Case(
+        lambda w: {"name": "carol", "email": "carol@example.org", "password": PASSWORD},
+        SIGNED_OUT_ATTACKS,
+        signed_out=True,
+    ),
+    # signed out, there is no session to end: only the forms' own checks apply
+    ("POST", "/signout"): Case(attacks=("missing_csrf", "forged_csrf", "read_token")),
+    ("POST", "/account/password"): Case(
+        lambda w: {
+            "current_password": PASSWORD,
+            "new_password": "a new long password",
+            "new_password_again": "a new long password",
+        },
+        OWN_ATTACKS,
+    ),
+    ("POST", "/account/signout-everywhere"): Case(attacks=OWN_ATTACKS),
+    ("POST", "/account/delete"): Case(lambda w: {"confirm_name": "ada"}, OWN_ATTACKS),
+    ("POST", "/account/tokens"): Case(lambda w: {"label": "script", "scope": "write"}, OWN_ATTACKS),
+    ("POST", "/account/tokens/revoke"): Case(lambda w: {"token_id": str(w.ada_read_id)}),
+    ("POST", "/admin/users"): Case(lambda w: {"name": "bob", "action": "disable"}),
+    ("POST", "/admin/invitations"): Case(),
+    ("POST", "/admin/invitations/revoke"): Case(lambda w: {"invitation_id": "1"}),
+    ("POST", "/admin/registration"): Case(lambda w: {"registration": "open"}),
+    ("DELETE", "/api/v1/tokens/{token_id}"): Case(
+        attacks=API_ATTACKS, path=lambda w: f"/api/v1/tokens/{w.ada_read_id}"
+    ),
+}
+
+
+def app_routes(db_url: str) -> list[APIRoute]:
+    """The app's route table (the app over an upgraded database at ``db_url``)."""
+    app = create_app(settings_for(db_url))
+    return list(api_routes(app.routes))
+
+
+def api_routes(routes: list[Any]) -> Iterator[APIRoute]:
+    """Every endpoint, through the included routers (FastAPI keeps each included router as one entry; the
+    app includes them without a prefix, each route's path already carries its router's)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):
+            assert route.include_context.prefix == ""
+            yield from api_routes(route.original_router.routes)
+
+
+def test_every_state_changing_route_has_a_case(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'routes.sqlite3'}"
+    upgrade(make_engine(db_url))
+    routes = {(m, r.path) for r in app_routes(db_url) for m in r.methods & WRITES}
+    assert len(routes) >= 13
+    assert routes - CASES.keys() == set(), "a state-changing route without a case in CASES"
+    assert CASES.keys() - routes == set(), "a case for a route the app no longer has"
+
+
+# When a token or session was last presented is bookkeeping of the caller's own presence, not a change an
+# attack achieves (a refused read-only token was still used): left out of the comparison.
+PRESENCE = {("api_tokens", "last_used_at"), ("sessions", "last_seen_at")}
+
+
+def dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table (but the presence columns), in a stable order."""
+    tables = {}
+    with engine.connect() as conn:
+        for t in metadata.sorted_tables:
+            columns = [c for c in t.columns if (t.name, c.name) not in PRESENCE]
+            tables[t.name] = sorted((tuple(r) for r in conn.execute(select(*columns))), key=repr)
+    return tables
+
+
+@pytest.fixture
+def world(db_url: str) -> Iterator[World]:
+    engine = make_engine(db_url)
+    upgrade(engine)
+    ada = user_accounts.add_user(engine, OPERATOR, "ada", "ada@example.org", PASSWORD, True, int(NOW))
+    bob = user_accounts.add_user(engine, OPERATOR, "bob", "bob@example.org", PASSWORD, False, int(NOW))
+    write = api_tokens.create_token(engine, ada, ada.id, "w", "write", int(NOW))
+    read = api_tokens.create_token(engine, ada, ada.id, "r", "read", int(NOW))
+    bob_write = api_tokens.create_token(engine, bob, bob.id, "w", "write", int(NOW))
+    invitations.invite(engine, settings_for(db_url).people, OPERATOR, int(NOW))
+    with served(settings_for(db_url, PAPERTALK_REGISTRATION="open")) as base:
+        yield World(base, engine, write.secret, read.secret, write.token.id, read.token.id, bob_write.secret, ada)
+    engine.dispose()
+
+
+def session_client(w: World, name: str, at: float = NOW, revoke: bool = False) -> tuple[httpx.Client, str]:
+    """A client holding a session of ``name`` begun at ``at``, and the CSRF token that session's forms carry."""
+    people = settings_for("sqlite://").people
+    signed = sessions.sign_in(w.engine, people, name, PASSWORD, f"10.0.0.{len(name)}", int(at))
+    if revoke:
+        sessions.sign_out(w.engine, signed.token, int(NOW))
+    client = httpx.Client(base_url=w.base, timeout=30)
+    client.cookies.set(SESSION_COOKIE, signed.token)
+    return client, csrf.form_token(sessions.form_secret(w.engine), "session:" + token_hash(signed.token))
+
+
+def signed_out_client(w: World) -> tuple[httpx.Client, str]:
+    client = httpx.Client(base_url=w.base, timeout=30)
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get("/signin").text)
+    assert found
+    return client, found.group(1)
+
+
+def call(client: httpx.Client, method: str, path: str, fields: dict[str, str] | None,
+         headers: dict[str, str] | None = None) -> Callable[[], httpx.Response]:  # fmt: skip
+    if method == "POST":
+        return lambda: client.post(path, data=fields, headers=headers)
+    return lambda: client.request(method, path, headers=headers)
+
+
+def prepare(w: World, method: str, path: str, case: Case, attack: str | None) -> Callable[[], httpx.Response]:
+    """The request of ``attack`` (None: the owner's own call), ready to send once the tables are dumped."""
+    fields = case.fields(w)
+    if path.startswith("/api/"):
+        if attack == "revoked_token":
+            api_tokens.revoke_token(w.engine, w.ada, w.ada.id, w.ada_write_id, int(NOW))
+        bearer = {None: w.ada_write, "anonymous": None, "other_user": w.bob_write, "session_cookie": None,
+                  "revoked_token": w.ada_write, "read_token": w.ada_read}[attack]  # fmt: skip
+        client = session_client(w, "ada")[0] if attack == "session_cookie" else httpx.Client(base_url=w.base)
+        return call(client, method, path, None, {"Authorization": f"Bearer {bearer}"} if bearer else None)
+    if attack == "read_token":
+        client = httpx.Client(base_url=w.base, timeout=30)
+        return call(client, method, path, fields, {"Authorization": f"Bearer {w.ada_read}"})
+    if attack == "anonymous" or case.signed_out:
+        client, token = signed_out_client(w)
+    elif attack == "other_user":
+        client, token = session_client(w, "bob")
+    elif attack == "expired_session":
+        client, token = session_client(w, "ada", at=NOW - 60 * DAY)
+    elif attack == "revoked_session":
+        client, token = session_client(w, "ada", revoke=True)
+    else:
+        client, token = session_client(w, "ada")
+    sent = {"missing_csrf": None, "forged_csrf": "0" * 64}.get(attack or "", token)
+    return call(client, method, path, {**fields, **({"csrf": sent} if sent else {})})
+
+
+def route_cases() -> list[tuple[str, str, str | None]]:
+    """(method, route, attack) for every case, the owner's own call (None) first."""
+    return [(m, p, a) for (m, p), case in CASES.items() for a in (None, *case.attacks)]
+
+
+@pytest.mark.parametrize(("method", "route", "attack"), route_cases(), ids=str)
+def test_a_state_changing_route_refuses_every_attack(world: World, method: str, route: str, attack: str | None) -> None:
+    case = CASES[(method, route)]
+    path = case.path(world) if case.path else route
+    send = prepare(world, method, path, case, attack)
+    before = dump(world.engine)
+    answer = send()
+    after = dump(world.engine)
+    if attack is None:  # the owner's call works: the attacks below are the same request, only the attack differs
+        assert answer.status_code < 400, answer.text[:300]
+        assert after != before, f"{method} {route} changed nothing for its owner"
+        return
+    assert 400 <= answer.status_code < 500, (answer.status_code, answer.text[:300])
+    assert after == before, f"{method} {route} changed the database under attack {attack}"
+    if path.startswith("/api/"):
+        assert answer.json()["error"]
+
+
+def get_paths(db_url: str) -> list[str]:
+    params = {"arxiv_id": "2401.00001", "arxiv_id:path": "2401.00001"}
+    paths = []
+    for route in app_routes(db_url):
+        if "GET" in route.methods:
+            paths.append(re.sub(r"\{([^}]+)\}", lambda m: params.get(m.group(1), "x"), route.path))
+    return paths
+
+
+def test_no_get_route_changes_anything(world: World) -> None:
+    ada, _ = session_client(world, "ada")
+    dead_token = {"Authorization": "Bearer pt_not-a-token"}
+    readers = {
+        "anonymous": httpx.Client(base_url=world.base, timeout=30),
+        "ada": ada,
+        "dead token": httpx.Client(base_url=world.base, timeout=30, headers=dead_token),
+    }
+    paths = get_paths(str(world.engine.url.render_as_string(hide_password=False)))
+    assert "/admin" in paths and "/account" in paths and "/api/v1/me" in paths
+    for who, client in readers.items():
+        before = dump(world.engine)
+        for path in paths:
+            assert client.get(path).status_code < 500, (who, path)
+        assert dump(world.engine) == before, f"a GET changed the database ({who})"
