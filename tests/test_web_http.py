@@ -46,8 +46,16 @@ SAMPLES = {
     "/signup": "/signup",
     "/account": "/account",  # signed out: a redirect to /signin
 }
-# The routes that change something: POST only (a form with a CSRF token, tests/test_people_web.py).
-POST_ROUTES = {"/signin", "/signout", "/signup", "/account/password", "/account/signout-everywhere", "/account/delete"}
+# GET routes that answer a signed-out reader with a refusal (tests/test_authorization.py signs in).
+REFUSED_SIGNED_OUT = {"/admin": 403, "/api/v1/me": 401}
+# The routes that change something: POST forms with a CSRF token (tests/test_people_web.py), and the API's
+# one DELETE (a bearer token).
+POST_ROUTES = {
+    "/signin", "/signout", "/signup", "/account/password", "/account/signout-everywhere", "/account/delete",
+    "/account/tokens", "/account/tokens/revoke",
+    "/admin/users", "/admin/invitations", "/admin/invitations/revoke", "/admin/registration",
+}  # fmt: skip
+DELETE_ROUTES = {"/api/v1/tokens/{token_id}"}
 # A page and its JSON twin, with the parameters both take.
 TWINS = [("/", "/api/v1/trending", ""), ("/posts", "/api/v1/posts", ""), ("/search", "/api/v1/search", "q=learning")]
 
@@ -85,8 +93,11 @@ def with_probe(url: str) -> str:
 
 
 def test_the_samples_cover_the_route_table(route_table: dict[str, set[str]]) -> None:
-    assert sorted(p for p, methods in route_table.items() if "GET" in methods) == sorted(SAMPLES)
+    assert sorted(p for p, methods in route_table.items() if "GET" in methods) == sorted(
+        set(SAMPLES) | set(REFUSED_SIGNED_OUT)
+    )
     assert sorted(p for p, methods in route_table.items() if "POST" in methods) == sorted(POST_ROUTES)
+    assert sorted(p for p, methods in route_table.items() if "DELETE" in methods) == sorted(DELETE_ROUTES)
 
 
 def test_a_get_never_reaches_a_route_that_changes_something(site: str) -> None:
@@ -109,6 +120,10 @@ def test_head_is_get_without_a_body_on_every_route_fresh_and_cached(site: str) -
             assert head.headers["content-type"] == full.headers["content-type"], sample
             assert head.headers["content-length"] == str(len(full.content)), sample
             assert_security_headers(head)
+    for path, status in REFUSED_SIGNED_OUT.items():
+        head, full = httpx.head(site + path, timeout=30), httpx.get(site + path, timeout=30)
+        assert (head.status_code, full.status_code, head.content) == (status, status, b""), path
+        assert_security_headers(head)
 
 
 def test_a_method_no_route_takes_is_a_405_naming_get_and_head(site: str) -> None:

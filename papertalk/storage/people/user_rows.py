@@ -70,10 +70,5 @@ def delete_user(conn: Connection, user_id: int) -> None:
     conn.execute(delete(users).where(users.c.id == user_id))
 
 
-def user_by_id(conn: Connection, user_id: int) -> User | None:
-    row = conn.execute(select(*USER_COLUMNS).where(users.c.id == user_id)).first()
-    return None if row is None else user_of_row(row)
-
-
 def set_admin(conn: Connection, user_id: int, is_admin: bool) -> None:
     conn.execute(update(users).where(users.c.id == user_id).values(is_admin=is_admin))
