@@ -14,9 +14,10 @@ from pathlib import Path
 from playwright.sync_api import Browser
 
 from papertalk.demo.database import build_demo
+from papertalk.demo.people import DemoSignIn
 from papertalk.demo.world import WorldSize
 from papertalk.services.database import open_database
-from papertalk.services.people import invitations, user_accounts
+from papertalk.services.people import invitations
 from papertalk.services.people.permissions import OPERATOR
 from tests.browser import DESKTOP, PHONE, OutsideRequests, chromium
 from tests.web_world import served
@@ -61,25 +62,22 @@ def main() -> int:
                 dark.screenshot(path=OUT / f"trending-network-today-dark-{name}.png")
                 dark.close()
             engine = open_database(world.settings)
-            user_accounts.add_user(engine, OPERATOR, "ada", "ada@example.org", DEMO_PASSWORD, False, now)
             link = invitations.invite(engine, world.settings.people, OPERATOR, now)
             engine.dispose()
-            people_pages(browser, base, base + "/signup?" + link.partition("?")[2])
+            people_pages(browser, base, base + "/signup?" + link.partition("?")[2], world.sign_in)
     print(f"screenshots in {OUT}")
     return 0
 
 
-DEMO_PASSWORD = "a demo passphrase"
-
-
-def people_pages(browser: Browser, base: str, invitation: str) -> None:
-    """Sign up (invitation) and sign in at both widths, the account page signed in, light and dark."""
+def people_pages(browser: Browser, base: str, invitation: str, demo: DemoSignIn) -> None:
+    """Sign up (invitation) and sign in at both widths; signed in as the demo person, My network at both
+    widths and the account page, light and dark."""
     for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
         page = browser.new_page(viewport=size, color_scheme="light")
         page.goto(invitation)
         page.screenshot(path=OUT / f"signup-{name}.png")
         page.goto(base + "/signin")
-        page.fill("#name", "ada")
+        page.fill("#name", demo.name)
         page.fill("#password", "not the password")
         page.click("button[type=submit] >> text=Sign in")
         page.wait_for_load_state()
@@ -88,12 +86,14 @@ def people_pages(browser: Browser, base: str, invitation: str) -> None:
     for scheme in ("light", "dark"):
         page = browser.new_page(viewport=DESKTOP, color_scheme=scheme)  # type: ignore[arg-type]
         page.goto(base + "/signin")
-        page.fill("#name", "ada")
-        page.fill("#password", DEMO_PASSWORD)
+        page.fill("#name", demo.name)
+        page.fill("#password", demo.password)
         page.click("button[type=submit] >> text=Sign in")
         page.wait_for_load_state()
+        suffix = "-dark" if scheme == "dark" else ""
+        page.screenshot(path=OUT / f"my-network{suffix}-desktop.png")  # the trending page: My network
         page.goto(base + "/account")
-        page.screenshot(path=OUT / f"account{'-dark' if scheme == 'dark' else ''}-desktop.png", full_page=True)
+        page.screenshot(path=OUT / f"account{suffix}-desktop.png", full_page=True)
         page.close()
 
 

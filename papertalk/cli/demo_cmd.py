@@ -79,6 +79,13 @@ def demo(
         highlight=False,
         soft_wrap=True,
     )
+    who = world.sign_in
+    app.console.print(
+        f"\n[yellow]DEMO sign-in[/] (demo people, demo password): name [bold]{who.name}[/], "
+        f"password [bold]{who.password}[/] at /signin, to see My network and the shared demo reading group.",
+        highlight=False,
+        soft_wrap=True,
+    )
     if serve:
         app.console.print(f"\n[bold]Open http://{host}:{port} in a browser[/] to explore the demo world.")
         run_server(app, world.settings, host, port)

@@ -1,5 +1,6 @@
 """The demo: write the synthetic world in the neutral format, import it through the real import path
-into a fresh SQLite file, load its paper metadata, block its bots and define a demo network."""
+into a fresh SQLite file, load its paper metadata, block its bots, define a demo network,
+and add the demo people (demo/people.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import orjson
 
 from papertalk.config import Settings, sqlite_url
+from papertalk.demo.people import DemoSignIn, add_demo_people
 from papertalk.demo.world import WorldSize, bot_account_ids, generate_papers, generate_post_lines
 from papertalk.services.capture.accounts import add_ids_to_network
 from papertalk.services.database import migrate, open_database
@@ -35,6 +37,7 @@ class DemoWorld:
     summary: ImportSummary
     network: str
     label: str
+    sign_in: DemoSignIn
 
 
 def write_posts(path: Path, seed: int, end: int, size: WorldSize) -> int:
@@ -82,12 +85,14 @@ def build_demo(
 
     importer = Importer(engine, now=now, on_progress=advance, ranking=settings.ranking)
     importer.import_path(posts_file)
-    _block_bots_and_make_network(engine, settings, seed, size)
+    people = _block_bots_and_make_network(engine, settings, seed, size)
+    sign_in = add_demo_people(engine, seed, people, now)
     engine.dispose()
-    return DemoWorld(settings, database, posts_file, len(papers), importer.summary, NETWORK, label)
+    return DemoWorld(settings, database, posts_file, len(papers), importer.summary, NETWORK, label, sign_in)
 
 
-def _block_bots_and_make_network(engine: Engine, settings: Settings, seed: int, size: WorldSize) -> None:
+def _block_bots_and_make_network(engine: Engine, settings: Settings, seed: int, size: WorldSize) -> list[int]:
+    """Block the bots and make the site's demo network; the accounts that are not bots."""
     bots = bot_account_ids(seed, size)
     with engine.begin() as conn:
         by_key = account_ids_by_platform_id(conn)
@@ -95,3 +100,4 @@ def _block_bots_and_make_network(engine: Engine, settings: Settings, seed: int, 
         people = sorted(row for key, row in by_key.items() if key not in set(bots))
     members = random.Random(seed).sample(people, min(NETWORK_SIZE, len(people)))
     add_ids_to_network(engine, NETWORK, members)
+    return people
