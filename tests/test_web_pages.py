@@ -149,7 +149,10 @@ def test_openapi_describes_every_api_endpoint(site: str) -> None:
         "/feeds/posts.atom",
         "/feeds/papers/{raw_id}.atom",
         "/feeds/search.atom",
+        "/api/v1/me",
+        "/api/v1/tokens/{token_id}",
     }
+    assert spec["components"]["securitySchemes"]["personalToken"]["scheme"] == "bearer"
     feed = spec["paths"]["/feeds/search.atom"]["get"]
     assert list(feed["responses"]["200"]["content"]) == ["application/atom+xml"]
     links = get(site, "/api/v1/trending?window=week&page=2").json()["links"]
