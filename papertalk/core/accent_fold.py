@@ -40,4 +40,6 @@ _TABLE = str.maketrans(FOLDED_FROM, FOLDED_TO, DROPPED)
 def fold_accents(text: str) -> str:
     """``text`` with the accents of its Latin letters removed (``Balázs`` -> ``balazs``: folded letters come out
     lowercase, as FTS5 gives them; other characters are left as they are)."""
-    return text.translate(_TABLE)
+    # Every key of the table is past ASCII (U+00C0 on), so ASCII text - most titles and abstracts - is its
+    # own folding; translate() through a dict costs ~40 ns a character, and BM25 folds 200 candidates a search.
+    return text if text.isascii() else text.translate(_TABLE)
