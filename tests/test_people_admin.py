@@ -10,9 +10,11 @@ import pytest
 from papertalk.config import PeopleSettings
 from papertalk.services.people import admin, api_tokens, invitations, sessions, user_accounts
 from papertalk.services.people.form_problems import FormProblem
+from papertalk.services.people.invitations import INVITATION_DAYS
 from papertalk.services.people.permissions import OPERATOR, NotAllowed
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.schema import upgrade
+from papertalk.web.formatting import utc
 from tests.helpers import table
 from tests.test_people_web import PASSWORD, form_token, settings_for, signed_in
 from tests.web_world import NOW, served
@@ -117,4 +119,7 @@ def test_the_admin_page_is_for_admins_only(db_url: str) -> None:
         done = ada.post("/admin/users", data={"csrf": form_token(ada, "/admin"), "name": "bob", "action": "make_admin"})
         assert done.status_code == 303
         assert "make admin" in ada.get("/admin").text
+        admin_page = ada.post("/admin/invitations", data={"csrf": form_token(ada, "/admin")}, follow_redirects=True)
+        expires = utc(T + INVITATION_DAYS * 86_400)  # the served clock is T: the expiry is a date, not "just now"
+        assert "open until <time datetime=" in admin_page.text and f">{expires}</time>" in admin_page.text
     engine.dispose()
