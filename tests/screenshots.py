@@ -94,6 +94,8 @@ def people_pages(browser: Browser, base: str, invitation: str, demo: DemoSignIn)
         page.screenshot(path=OUT / f"my-network{suffix}-desktop.png")  # the trending page: My network
         page.goto(base + "/account")
         page.screenshot(path=OUT / f"account{suffix}-desktop.png", full_page=True)
+        page.goto(base + "/admin")  # the demo person is the demo's admin
+        page.screenshot(path=OUT / f"admin{suffix}-desktop.png", full_page=True)
         page.close()
 
 
