@@ -4,7 +4,8 @@ shown as escaped code with a note, instead of seconds of typesetting and megabyt
 from __future__ import annotations
 
 from papertalk.core.math_spans import MAX_FORMULA_CHARS, MAX_MATH_CHARS
-from papertalk.web.math_text import TOO_MUCH_MATH, math_html
+from papertalk.core.mathml import TOO_MUCH_MATH
+from papertalk.web.math_text import math_html
 
 
 def formula(length: int) -> str:

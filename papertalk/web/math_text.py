@@ -7,34 +7,17 @@ from functools import lru_cache
 from html import escape
 
 import nh3
-from latex2mathml.converter import convert
 from markupsafe import Markup
 
-from papertalk.core.math_spans import MAX_FORMULA_CHARS, MathSpan, math_spans
+from papertalk.core.math_spans import MathSpan, math_spans
+from papertalk.core.mathml import MATHML_ATTRIBUTES, MATHML_TAGS, typeset
 
-MATHML_TAGS = {
-    "math", "semantics", "annotation", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msup", "msub",
-    "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mstyle", "mtable", "mtr", "mtd",
-    "menclose", "mpadded", "mphantom", "merror", "mfenced",
-}  # fmt: skip
-MATHML_ATTRIBUTES = {
-    "xmlns", "display", "mathvariant", "stretchy", "fence", "separator", "lspace", "rspace", "accent",
-    "accentunder", "linethickness", "columnalign", "rowspacing", "columnspacing", "width", "height", "depth",
-    "notation", "minsize", "maxsize", "movablelimits", "symmetric", "encoding", "largeop", "form",
-}  # fmt: skip
 _CLEANER_TAGS = MATHML_TAGS | {"span", "code", "small"}
 _ATTRIBUTES = {tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS} | {"span": {"class"}, "code": {"class"}}
-TOO_MUCH_MATH = f"(math not typeset: over {MAX_FORMULA_CHARS:,} characters, or too much math in this text)"
 
 
 def _math(span: MathSpan) -> str:
-    source = escape(("$$" if span.display else "$") + span.tex + ("$$" if span.display else "$"), quote=False)
-    if not span.typeset:
-        return f'<code class="tex">{source}</code> <small>{TOO_MUCH_MATH}</small>'
-    try:
-        return convert(span.tex.strip(), display="block" if span.display else "inline")
-    except Exception:  # latex2mathml raises many kinds of errors on TeX it does not know
-        return f'<span class="tex">{source}</span>'
+    return typeset(span.tex, display=span.display, allowed=span.typeset)
 
 
 @lru_cache(maxsize=20_000)
