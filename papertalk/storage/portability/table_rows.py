@@ -1,0 +1,92 @@
+"""Every row of a table in primary-key order, streamed in batches, the same values on either backend.
+
+Rows are read through the DB-API cursor (SQLAlchemy's Row objects cost more than the reading itself):
+SQLite steps its statement as rows are fetched; PostgreSQL reads through a server-side (named) cursor, so
+memory stays flat whatever the table's size. Values are normalized to what JSON carries the same way from
+both backends: SQLite hands booleans back as 0/1, PostgreSQL as bool; both become bool here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Boolean, Connection, Float, Table
+
+BATCH_ROWS = 20_000
+_cursor_names = itertools.count()
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def key_columns(table: Table) -> list[str]:
+    return [c.name for c in table.primary_key.columns]
+
+
+def _normalizers(table: Table, columns: Sequence[str]) -> list[tuple[int, type]]:
+    out: list[tuple[int, type]] = []
+    for index, name in enumerate(columns):
+        kind = table.columns[name].type
+        if isinstance(kind, Boolean):
+            out.append((index, bool))
+        elif isinstance(kind, Float):
+            out.append((index, float))  # SQLite may hand back an integral REAL as int after some writes
+    return out
+
+
+def select_sql(table: Table, columns: Sequence[str], where: str = "", after: bool = False, limit: bool = False) -> str:
+    """SELECT of ``columns`` in key order; ``after``: only rows past a key bound as parameters (keyset)."""
+    keys = key_columns(table)
+    conditions = [where] if where else []
+    if after:
+        marks = ", ".join(["?"] * len(keys))
+        conditions.append(f"({', '.join(quoted(k) for k in keys)}) > ({marks})")
+    sql = f"SELECT {', '.join(quoted(c) for c in columns)} FROM {quoted(table.name)}"
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
+    sql += " ORDER BY " + ", ".join(quoted(k) for k in keys)
+    return sql + (" LIMIT ?" if limit else "")
+
+
+def normalize(table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    fixes = _normalizers(table, columns)
+    out = [list(row) for row in rows]
+    if fixes:
+        for row in out:
+            for index, kind in fixes:
+                if row[index] is not None:
+                    row[index] = kind(row[index])
+    return out
+
+
+def stream_rows(
+    conn: Connection, table: Table, columns: Sequence[str], where: str = "", batch: int = BATCH_ROWS
+) -> Iterator[list[list[Any]]]:
+    """Batches of rows of ``table`` (all of them, or those matching ``where``) in key order, inside the
+    connection's transaction (one snapshot when the caller holds one transaction)."""
+    driver: Any = conn.connection.driver_connection
+    sql = select_sql(table, columns, where)
+    if conn.dialect.name == "postgresql":
+        cursor = driver.cursor(name=f"portability_{next(_cursor_names)}")
+        cursor.itersize = batch
+    else:
+        cursor = driver.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(batch):
+            yield normalize(table, columns, rows)
+    finally:
+        cursor.close()
+
+
+def count_rows(conn: Connection, table: Table, where: str = "") -> int:
+    driver: Any = conn.connection.driver_connection
+    cursor = driver.cursor()
+    try:
+        cursor.execute(f"SELECT COUNT(*) FROM {quoted(table.name)}" + (f" WHERE {where}" if where else ""))
+        return int(cursor.fetchone()[0])
+    finally:
+        cursor.close()
