@@ -9,11 +9,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from papertalk.cli.context import app_context, fail, print_json
-from papertalk.cli.progress import row_progress
+from papertalk.cli.progress import TableBars, row_progress
 
 if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
-
     from papertalk.services.portability.manifest import Manifest
 
 
@@ -27,19 +25,6 @@ def _summary(manifest: Manifest, directory: Path, seconds: float) -> dict[str, o
         "bytes": sum(t.bytes for t in manifest.tables),
         "seconds": round(seconds, 3),
     }
-
-
-class _Bars:
-    """One progress bar per table, made as the table starts."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.tasks: dict[str, TaskID] = {}
-
-    def __call__(self, table: str, done: int, total: int) -> None:
-        if table not in self.tasks:
-            self.tasks[table] = self.progress.add_task(table, total=max(total, 1))
-        self.progress.update(self.tasks[table], completed=done)
 
 
 def export(
@@ -69,7 +54,7 @@ def export(
     try:
         engine = open_database(app.settings)
         with row_progress(app.console, enabled=not as_json) as progress:
-            manifest = export_database(engine, directory, with_secrets, on_progress=_Bars(progress))
+            manifest = export_database(engine, directory, with_secrets, on_progress=TableBars(progress))
     except (StaleSchemaError, DumpError) as exc:
         raise fail(app, str(exc)) from None
     summary = _summary(manifest, directory, time.monotonic() - started)
@@ -104,7 +89,7 @@ def restore(
         checked = check_dump(directory)
         engine = make_engine(app.settings.database_url)
         with row_progress(app.console, enabled=not as_json) as progress:
-            manifest = restore_database(engine, directory, on_progress=_Bars(progress), checked=checked)
+            manifest = restore_database(engine, directory, on_progress=TableBars(progress), checked=checked)
     except DumpError as exc:
         raise fail(app, str(exc)) from None
     summary = _summary(manifest, directory, time.monotonic() - started)

@@ -7,6 +7,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    TaskID,
     TaskProgressColumn,
     TextColumn,
     TimeRemainingColumn,
@@ -40,3 +41,16 @@ def row_progress(console: Console, enabled: bool) -> Progress:
         disable=not enabled,
         transient=False,
     )
+
+
+class TableBars:
+    """One progress bar per table, made as the table starts."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, table: str, done: int, total: int) -> None:  # a Progress of services.portability
+        if table not in self.tasks:
+            self.tasks[table] = self.progress.add_task(table, total=max(total, 1))
+        self.progress.update(self.tasks[table], completed=done if total else 1)  # an empty table is done

@@ -82,6 +82,23 @@ def stream_rows(
         cursor.close()
 
 
+def rows_after(
+    conn: Connection, table: Table, columns: Sequence[str], after: Sequence[Any] | None, limit: int
+) -> list[list[Any]]:
+    """Up to ``limit`` rows past the key ``after`` (None: from the start), in key order (a resumable copy)."""
+    driver: Any = conn.connection.driver_connection
+    sql = select_sql(table, columns, after=after is not None, limit=True)
+    params = [*(after or ()), limit]
+    if conn.dialect.name == "postgresql":
+        sql = sql.replace("?", "%s")
+    cursor = driver.cursor()
+    try:
+        cursor.execute(sql, params)
+        return normalize(table, columns, cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def count_rows(conn: Connection, table: Table, where: str = "") -> int:
     driver: Any = conn.connection.driver_connection
     cursor = driver.cursor()
