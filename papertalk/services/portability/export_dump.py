@@ -22,6 +22,13 @@ from papertalk.storage.portability.table_rows import count_rows, stream_rows
 from papertalk.storage.schema import current_revision
 from papertalk.storage.tables import metadata
 
+_LINE = orjson.OPT_APPEND_NEWLINE
+
+
+def _line(row: object) -> bytes:
+    return orjson.dumps(row, option=_LINE)
+
+
 # (table, rows written so far in it, rows it holds) after each batch
 Progress = Callable[[str, int, int], None]
 
@@ -57,7 +64,7 @@ def export_database(
             rows = size = 0
             with (directory / name).open("wb") as out:
                 for batch in stream_rows(conn, table, columns, row_filter(table, with_secrets)):
-                    chunk = b"".join([orjson.dumps(row) + b"\n" for row in batch])
+                    chunk = b"".join(map(_line, batch))
                     out.write(chunk)
                     digest.update(chunk)
                     rows += len(batch)
