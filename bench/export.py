@@ -31,13 +31,14 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from bench.measure import run_papertalk, save, timed
+from bench.measure import run_papertalk, save
 from bench.trending import DATA, build_sqlite
 from papertalk.storage.engine import make_engine
 from papertalk.storage.schema import upgrade
 from papertalk.storage.tables import metadata
 
 READY = "bench_export_ready"
+LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"  # databases are made beside it
 
 
 def prepare(path: Path, scale: float, trending: Path) -> float:
@@ -121,8 +122,9 @@ def csv_copy_baseline(source: Path, pg_url: str) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M papers, 10M mentions, 300k accounts")
-    parser.add_argument("--postgres", default=os.environ.get("PAPERTALK_BENCH_POSTGRES_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test"), help="an admin URL: databases are made beside it")  # fmt: skip
+    parser.add_argument(
+        "--postgres", default=os.environ.get("PAPERTALK_BENCH_POSTGRES_URL", LOCAL_PG), help="admin URL"
+    )
     parser.add_argument("--from", dest="trending", type=Path, default=None, help="a bench/trending database to reuse")
     parser.add_argument("--skip-copy", action="store_true", help="leave out db copy and its baseline")
     args = parser.parse_args()
@@ -132,7 +134,8 @@ def main() -> None:
     report: dict[str, Any] = {"scale": args.scale}
     report["prepare_s"] = round(prepare(source, args.scale, args.trending or DATA / f"trending-{scale}.sqlite3"), 1)
     db = sqlite3.connect(source)
-    report["rows"] = {t.name: db.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0] for t in metadata.sorted_tables}
+    tables = metadata.sorted_tables
+    report["rows"] = {t.name: db.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0] for t in tables}
     db.close()
     report["source_bytes"] = source.stat().st_size
     print("dataset", report["rows"], flush=True)
@@ -145,7 +148,11 @@ def main() -> None:
     report["export"] = {"seconds": round(seconds, 1), "peak_rss_mb": round(rss), "bytes": out["bytes"]}
     print("export", report["export"], flush=True)
     seconds, rss = run_shell(f"sqlite3 {source} .dump > {work / 'dump.sql'}")
-    report["baseline_dump"] = {"seconds": round(seconds, 1), "peak_rss_mb": round(rss), "bytes": (work / "dump.sql").stat().st_size}
+    report["baseline_dump"] = {
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": round(rss),
+        "bytes": (work / "dump.sql").stat().st_size,
+    }
     print("sqlite3 .dump", report["baseline_dump"], flush=True)
 
     restored = work / "restored.sqlite3"
