@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from bench.measure import run_papertalk, save
+from bench.measure import save
 from bench.trending import DATA, build_sqlite
 from papertalk.storage.engine import make_engine
 from papertalk.storage.schema import upgrade
@@ -75,21 +75,38 @@ def prepare(path: Path, scale: float, trending: Path) -> float:
     return time.perf_counter() - start
 
 
-def run_shell(command: str) -> tuple[float, float]:
-    """(seconds, peak RSS MiB of the largest process) of a shell pipeline, in its own child."""
-    code = (
-        "import resource, subprocess, sys, json;"
-        "p = subprocess.run(['bash', '-o', 'pipefail', '-c', sys.argv[1]], capture_output=True, text=True);"
-        "print(json.dumps({'rc': p.returncode, 'err': p.stderr[-2000:],"
-        " 'rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))"
-    )
+_CHILD = (
+    "import resource, subprocess, sys, json;"
+    "p = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+    "print(json.dumps({'rc': p.returncode, 'out': p.stdout, 'err': p.stderr[-2000:], 'rss': u.ru_maxrss,"
+    " 'cpu': u.ru_utime + u.ru_stime}))"
+)
+
+
+def run_child(*command: str) -> dict[str, Any]:
+    """Run ``command`` in its own child: wall seconds, CPU seconds (the machine is shared: CPU time says what
+    the work costs, wall time what it took here), peak RSS MiB of its largest process, and its stdout."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, command], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", _CHILD, *command], capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - start
     report = json.loads(done.stdout)
     if report["rc"] != 0:
-        raise SystemExit(f"baseline failed: {command[:200]}: {report['err']}")
-    return seconds, report["rss"] / 1024
+        raise SystemExit(f"{' '.join(command)[:200]} failed: {report['err']}")
+    return {"seconds": round(seconds, 1), "cpu_s": round(report["cpu"], 1), "peak_rss_mb": round(report["rss"] / 1024),
+            "out": report["out"]}  # fmt: skip
+
+
+def run_papertalk(*args: str) -> dict[str, Any]:
+    measured = run_child(str(Path(sys.executable).parent / "papertalk"), *args)
+    measured["out"] = json.loads(measured["out"])
+    return measured
+
+
+def run_shell(command: str) -> dict[str, Any]:
+    measured = run_child("bash", "-o", "pipefail", "-c", command)
+    del measured["out"]
+    return measured
 
 
 def fresh_postgres(admin_url: str, name: str) -> str:
@@ -101,7 +118,7 @@ def fresh_postgres(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
-def csv_copy_baseline(source: Path, pg_url: str) -> tuple[float, float]:
+def csv_copy_baseline(source: Path, pg_url: str) -> dict[str, Any]:
     """sqlite3 -csv | psql COPY, table by table in FK order, into a migrated schema (FKs checked as it goes)."""
     engine = make_engine(pg_url)
     upgrade(engine)
@@ -144,23 +161,20 @@ def main() -> None:
     work.mkdir()
     url = f"sqlite:///{source}"
 
-    seconds, rss, out = run_papertalk("--database", url, "export", str(work / "dump"), "--json")
-    report["export"] = {"seconds": round(seconds, 1), "peak_rss_mb": round(rss), "bytes": out["bytes"]}
+    export = run_papertalk("--database", url, "export", str(work / "dump"), "--json")
+    report["export"] = {**export, "out": None, "bytes": export["out"]["bytes"]}
     print("export", report["export"], flush=True)
-    seconds, rss = run_shell(f"sqlite3 {source} .dump > {work / 'dump.sql'}")
-    report["baseline_dump"] = {
-        "seconds": round(seconds, 1),
-        "peak_rss_mb": round(rss),
-        "bytes": (work / "dump.sql").stat().st_size,
-    }
+    report["baseline_dump"] = run_shell(f"sqlite3 {source} .dump > {work / 'dump.sql'}")
+    report["baseline_dump"]["bytes"] = (work / "dump.sql").stat().st_size
     print("sqlite3 .dump", report["baseline_dump"], flush=True)
 
     restored = work / "restored.sqlite3"
-    seconds, rss, out = run_papertalk("--database", f"sqlite:///{restored}", "restore", str(work / "dump"), "--json")
-    report["restore_sqlite"] = {"seconds": round(seconds, 1), "peak_rss_mb": round(rss)}
+    report["restore_sqlite"] = run_papertalk(
+        "--database", f"sqlite:///{restored}", "restore", str(work / "dump"), "--json"
+    )
+    report["restore_sqlite"]["out"] = None
     print("restore", report["restore_sqlite"], flush=True)
-    seconds, rss = run_shell(f"sqlite3 {work / 'baseline.sqlite3'} < {work / 'dump.sql'}")
-    report["baseline_load"] = {"seconds": round(seconds, 1), "peak_rss_mb": round(rss)}
+    report["baseline_load"] = run_shell(f"sqlite3 {work / 'baseline.sqlite3'} < {work / 'dump.sql'}")
     print("sqlite3 < dump.sql", report["baseline_load"], flush=True)
     for stale in work.glob("*.sqlite3*"):
         stale.unlink()
@@ -168,13 +182,12 @@ def main() -> None:
 
     if not args.skip_copy:
         target = fresh_postgres(args.postgres, "bench_export_copy")
-        seconds, rss, out = run_papertalk("--database", url, "db", "copy", "--to", target, "--json")
-        report["db_copy"] = {"seconds": round(seconds, 1), "peak_rss_mb": round(rss), "verified": out["verified"]}
+        copied = run_papertalk("--database", url, "db", "copy", "--to", target, "--json")
+        report["db_copy"] = {**copied, "out": None, "verified": copied["out"]["verified"]}
         print("db copy", report["db_copy"], flush=True)
         fresh_postgres(args.postgres, "bench_export_copy")  # drop the copy before the baseline fills another
         baseline = fresh_postgres(args.postgres, "bench_export_csv")
-        seconds, rss = csv_copy_baseline(source, baseline)
-        report["baseline_csv_copy"] = {"seconds": round(seconds, 1), "peak_rss_mb": round(rss)}
+        report["baseline_csv_copy"] = csv_copy_baseline(source, baseline)
         print("sqlite3 -csv | psql COPY", report["baseline_csv_copy"], flush=True)
         fresh_postgres(args.postgres, "bench_export_csv")
     shutil.rmtree(work, ignore_errors=True)

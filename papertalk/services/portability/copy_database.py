@@ -5,7 +5,7 @@ transaction of the source (the instance keeps serving) and written with COPY int
 target transaction with the copy's progress (``storage.portability.copy_state``), so ``kill -9`` at any
 moment followed by the same command resumes after the last committed batch and ends identical to an
 uninterrupted copy. Everything is copied, secrets included (it is a move: people stay signed in).
-The target's foreign keys are dropped for the copy and re-added at the end; then, in one last transaction,
+The target's foreign keys and secondary indexes are dropped for the copy and made again at the end; then
 each ``id`` sequence is set, every table's count and SHA-256 (of the export's line encoding) are compared
 with the source's, and the progress table is dropped. Rank tables and day counts are copied as they are;
 the target's trigger computes the search vectors as papers arrive. Rows the source gains behind the copy's
@@ -63,10 +63,13 @@ def _start(target: Engine, loader: PostgresLoad, source: Engine) -> bool:
     if current_revision(target) is None:
         upgrade(target)
     keys = loader.foreign_keys()
+    indexes = loader.secondary_indexes()
     copy_state.create_state(loader.db)
     copy_state.put(loader.db, "source", source.url.render_as_string(hide_password=True))
     copy_state.put(loader.db, "foreign_keys", keys)
+    copy_state.put(loader.db, "indexes", indexes)
     loader.drop_foreign_keys(keys)
+    loader.drop_indexes(indexes)
     loader.commit()
     return False
 
@@ -105,14 +108,17 @@ def copy_database(
                 if on_progress is not None:
                     on_progress(table.name, mark["rows"], max(total, mark["rows"]))
             copied[str(table.name)] = mark["rows"]
-        _finish(source, target, loader, state["foreign_keys"])
+        _finish(source, target, loader, state["foreign_keys"], state["indexes"])
         return CopyReport(target.url.render_as_string(hide_password=True), copied, resumed)
     finally:
         loader.close()
         target.dispose()
 
 
-def _finish(source: Engine, target: Engine, loader: PostgresLoad, keys: list[list[str]]) -> None:
+def _finish(
+    source: Engine, target: Engine, loader: PostgresLoad, keys: list[list[str]], indexes: list[list[str]]
+) -> None:
+    loader.create_indexes([(name, sql) for name, sql in indexes])
     loader.add_foreign_keys([(t, n, d) for t, n, d in keys])
     loader.finish(metadata.sorted_tables)
     loader.commit()  # the target's own reads below see the re-added keys and sequences
