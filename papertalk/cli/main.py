@@ -16,6 +16,7 @@ from papertalk.cli import (
     db_cmd,
     demo_cmd,
     enrich_cmd,
+    export_cmd,
     harvest_cmd,
     import_cmd,
     network_cmd,
@@ -80,6 +81,8 @@ app.add_typer(capture_cmd.sources_app, name="sources")
 app.command("fetch")(capture_cmd.fetch_cmd)
 app.command("worker")(capture_cmd.worker_cmd)
 app.command("serve")(serve_cmd.serve)
+app.command("export")(export_cmd.export)
+app.command("restore")(export_cmd.restore)
 
 
 def run() -> None:

@@ -7,6 +7,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    TaskID,
     TaskProgressColumn,
     TextColumn,
     TimeRemainingColumn,
@@ -26,3 +27,30 @@ def byte_progress(console: Console, enabled: bool) -> Progress:
         disable=not enabled,
         transient=False,
     )
+
+
+def row_progress(console: Console, enabled: bool) -> Progress:
+    """Rows of tables (an export, a restore, a copy): one bar per table, with its rows and the time left."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f} rows"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not enabled,
+        transient=False,
+    )
+
+
+class TableBars:
+    """One progress bar per table, made as the table starts."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, table: str, done: int, total: int) -> None:  # a Progress of services.portability
+        if table not in self.tasks:
+            self.tasks[table] = self.progress.add_task(table, total=max(total, 1))
+        self.progress.update(self.tasks[table], completed=done if total else 1)  # an empty table is done

@@ -1,0 +1,199 @@
+"""bench/export: export, restore into SQLite and ``db copy`` to PostgreSQL of 1M papers and 10M mentions.
+
+The dataset is bench/trending's (1,000,000 papers with their search index, 300,000 accounts, ~10M mentions
+and their votes), plus one post row per mention so that every foreign key holds (bench/trending leaves
+posts out: its ranking never reads them). It is built once and cached under bench/data; an existing
+``trending-SCALE.sqlite3`` is copied instead of built again (``--from`` names another one).
+
+Then, side by side in one run, each in a child process whose peak RSS is measured:
+
+* ``papertalk export DIR`` against ``sqlite3 DB .dump > FILE``;
+* ``papertalk restore DIR`` into a new SQLite file against ``sqlite3 NEW < FILE``;
+* ``papertalk db copy --to PG`` against ``sqlite3 -csv ... | psql -c 'COPY ... CSV'`` table by table into the
+  same migrated schema (the plain-tools pipeline; it neither verifies nor resumes).
+
+    python -m bench.export [--scale 1.0] [--postgres URL] [--from bench/data/trending-1.sqlite3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+from bench.measure import save
+from bench.trending import DATA, build_sqlite
+from papertalk.storage.engine import make_engine
+from papertalk.storage.schema import upgrade
+from papertalk.storage.tables import metadata
+
+READY = "bench_export_ready"
+LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"  # databases are made beside it
+
+
+def prepare(path: Path, scale: float, trending: Path) -> float:
+    """Build (or copy) the dataset into ``path`` once; returns seconds spent (0 when cached)."""
+    if path.exists():
+        db = sqlite3.connect(path)
+        ready = db.execute("SELECT value FROM instance_meta WHERE key = ?", (READY,)).fetchone()
+        db.close()
+        if ready:
+            return 0.0
+        path.unlink()
+    start = time.perf_counter()
+    if trending.exists():
+        source = sqlite3.connect(trending)
+        target = sqlite3.connect(path)
+        source.backup(target)  # a consistent copy even while its WAL is not checkpointed
+        source.close()
+        target.close()
+    else:
+        build_sqlite(path, scale)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute(
+        "INSERT INTO posts (id, platform, post_id, account_id, created_at, kind, url) "
+        "SELECT post_id, 'bluesky', 'bench' || post_id, account_id, created_at, 'post', "
+        "'https://bsky.app/profile/x/post/' || post_id FROM mentions WHERE post_id NOT IN (SELECT id FROM posts)"
+    )
+    db.execute("INSERT INTO instance_meta (key, value) VALUES (?, 'yes')", (READY,))
+    db.commit()
+    db.execute("ANALYZE")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return time.perf_counter() - start
+
+
+_CHILD = (
+    "import resource, subprocess, sys, json;"
+    "p = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+    "print(json.dumps({'rc': p.returncode, 'out': p.stdout, 'err': p.stderr[-2000:], 'rss': u.ru_maxrss,"
+    " 'cpu': u.ru_utime + u.ru_stime}))"
+)
+
+
+def run_child(*command: str) -> dict[str, Any]:
+    """Run ``command`` in its own child: wall seconds, CPU seconds (the machine is shared: CPU time says what
+    the work costs, wall time what it took here), peak RSS MiB of its largest process, and its stdout."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _CHILD, *command], capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - start
+    report = json.loads(done.stdout)
+    if report["rc"] != 0:
+        raise SystemExit(f"{' '.join(command)[:200]} failed: {report['err']}")
+    return {"seconds": round(seconds, 1), "cpu_s": round(report["cpu"], 1), "peak_rss_mb": round(report["rss"] / 1024),
+            "out": report["out"]}  # fmt: skip
+
+
+def run_papertalk(*args: str) -> dict[str, Any]:
+    measured = run_child(str(Path(sys.executable).parent / "papertalk"), *args)
+    measured["out"] = json.loads(measured["out"])
+    return measured
+
+
+def run_shell(command: str) -> dict[str, Any]:
+    measured = run_child("bash", "-o", "pipefail", "-c", command)
+    del measured["out"]
+    return measured
+
+
+def fresh_postgres(admin_url: str, name: str) -> str:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def csv_copy_baseline(source: Path, pg_url: str) -> dict[str, Any]:
+    """sqlite3 -csv | psql COPY, table by table in FK order, into a migrated schema (FKs checked as it goes)."""
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    engine.dispose()
+    psql_url = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    steps = []
+    for table in metadata.sorted_tables:
+        cols = ", ".join(f'"{c.name}"' for c in table.columns)
+        steps.append(
+            f"sqlite3 -csv {source} 'SELECT {cols} FROM \"{table.name}\"' | "
+            f"psql -q {psql_url} -c 'COPY \"{table.name}\" ({cols}) FROM STDIN CSV'"
+        )
+    script = Path(DATA / "csv-copy-baseline.sh")
+    script.write_text("set -e\n" + "\n".join(steps) + "\n")
+    return run_shell(f"bash -e {script}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M papers, 10M mentions, 300k accounts")
+    parser.add_argument(
+        "--postgres", default=os.environ.get("PAPERTALK_BENCH_POSTGRES_URL", LOCAL_PG), help="admin URL"
+    )
+    parser.add_argument("--from", dest="trending", type=Path, default=None, help="a bench/trending database to reuse")
+    parser.add_argument("--skip-copy", action="store_true", help="leave out db copy and its baseline")
+    args = parser.parse_args()
+    DATA.mkdir(parents=True, exist_ok=True)
+    scale = f"{args.scale:g}"
+    source = DATA / f"export-{scale}.sqlite3"
+    report: dict[str, Any] = {"scale": args.scale}
+    report["prepare_s"] = round(prepare(source, args.scale, args.trending or DATA / f"trending-{scale}.sqlite3"), 1)
+    db = sqlite3.connect(source)
+    tables = metadata.sorted_tables
+    report["rows"] = {t.name: db.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0] for t in tables}
+    db.close()
+    report["source_bytes"] = source.stat().st_size
+    print("dataset", report["rows"], flush=True)
+    work = DATA / f"export-run-{scale}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    url = f"sqlite:///{source}"
+
+    export = run_papertalk("--database", url, "export", str(work / "dump"), "--json")
+    report["export"] = {**export, "out": None, "bytes": export["out"]["bytes"]}
+    print("export", report["export"], flush=True)
+    report["baseline_dump"] = run_shell(f"sqlite3 {source} .dump > {work / 'dump.sql'}")
+    report["baseline_dump"]["bytes"] = (work / "dump.sql").stat().st_size
+    print("sqlite3 .dump", report["baseline_dump"], flush=True)
+
+    restored = work / "restored.sqlite3"
+    report["restore_sqlite"] = run_papertalk(
+        "--database", f"sqlite:///{restored}", "restore", str(work / "dump"), "--json"
+    )
+    report["restore_sqlite"]["out"] = None
+    print("restore", report["restore_sqlite"], flush=True)
+    report["baseline_load"] = run_shell(f"sqlite3 {work / 'baseline.sqlite3'} < {work / 'dump.sql'}")
+    print("sqlite3 < dump.sql", report["baseline_load"], flush=True)
+    for stale in work.glob("*.sqlite3*"):
+        stale.unlink()
+    (work / "dump.sql").unlink()
+
+    if not args.skip_copy:
+        target = fresh_postgres(args.postgres, "bench_export_copy")
+        copied = run_papertalk("--database", url, "db", "copy", "--to", target, "--json")
+        report["db_copy"] = {**copied, "out": None, "verified": copied["out"]["verified"]}
+        print("db copy", report["db_copy"], flush=True)
+        fresh_postgres(args.postgres, "bench_export_copy")  # drop the copy before the baseline fills another
+        baseline = fresh_postgres(args.postgres, "bench_export_csv")
+        report["baseline_csv_copy"] = csv_copy_baseline(source, baseline)
+        print("sqlite3 -csv | psql COPY", report["baseline_csv_copy"], flush=True)
+        fresh_postgres(args.postgres, "bench_export_csv")
+    shutil.rmtree(work, ignore_errors=True)
+    report["self_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(f"results: {save(f'export-{scale}', report)}")
+
+
+if __name__ == "__main__":
+    main()
