@@ -221,7 +221,8 @@ def signed_out_client(w: World) -> tuple[httpx.Client, str]:
 
 
 def call(client: httpx.Client, method: str, path: str, fields: dict[str, str] | None,
-         headers: dict[str, str] | None = None, body: dict[str, Any] | None = None) -> Callable[[], httpx.Response]:  # fmt: skip
+         headers: dict[str, str] | None = None,
+         body: dict[str, Any] | None = None) -> Callable[[], httpx.Response]:  # fmt: skip
     if body:  # an API write with a JSON body (the reading lists')
         return lambda: client.request(method, path, json=body, headers=headers)
     if method == "POST":
