@@ -20,7 +20,14 @@ class _Notes(HTMLParser):
         self.href: str | None = None
         self.anchor = ""
 
+    def _close_anchor(self) -> None:
+        if self.href is not None:
+            text = " ".join(self.anchor.split()).replace("]", ")") or "link"
+            self.line += f"[{text}]({self.href.strip().replace(' ', '%20').replace(')', '%29')})"
+            self.href = None
+
     def _end_line(self) -> None:
+        self._close_anchor()  # broken HTML: a link left open ends with its line
         if self.line.strip():
             self.lines.append(self.line.rstrip())
         self.line = ""
@@ -38,6 +45,7 @@ class _Notes(HTMLParser):
             self._end_line()
             self.line = "#" * int(tag[1]) + " "
         elif tag == "a":
+            self._close_anchor()
             self.href = dict(attrs).get("href") or None
             self.anchor = ""
         elif tag in _BLOCKS:
@@ -49,10 +57,8 @@ class _Notes(HTMLParser):
         elif tag in ("ul", "ol"):
             self._end_line()
             self.depth = max(self.depth - 1, 0)
-        elif tag == "a" and self.href is not None:
-            text = " ".join(self.anchor.split()).replace("]", ")") or "link"
-            self.line += f"[{text}]({self.href.strip().replace(' ', '%20').replace(')', '%29')})"
-            self.href = None
+        elif tag == "a":
+            self._close_anchor()
         elif tag == "li" or tag in _BLOCKS or (len(tag) == 2 and tag[0] == "h" and tag[1] in "123456"):
             self._end_line()
 

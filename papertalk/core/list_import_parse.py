@@ -21,9 +21,9 @@ TITLE_MAX = 200
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(\s*)(?:[-*+•‣◦]|\d{1,3}[.)])\s+(.*)$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
-_MD_LINK = re.compile(r"\[([^\]\n]{0,300})\]\((\S{1,2000}?)\)")
+_MD_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\]\\\n]){0,300})\]\((\S{1,2000}?)\)")
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]{1,2000}")
-_MARKER = re.compile(r"\[([^\]\n]{1,40})\]")  # "[paper]" "[slide deck]" copied from a page without their links
+_MARKER = re.compile(r"(?<!\\)\[([^\]\n]{1,40})\]")  # "[paper]" "[slide deck]" copied from a page without their links
 _TAGS = re.compile(r"(?:\s#([\w-]{1,40}))+\s*$")
 _DAY = re.compile(r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|day \d+)\b", re.I)
 
@@ -74,6 +74,10 @@ class ListPlan:
         return found
 
 
+def _unescape(text: str) -> str:
+    return re.sub(r"\\([\[\]\\])", r"\1", text)
+
+
 def _item(number: int, text: str) -> PlannedItem:
     links: list[tuple[str, str]] = []
     title_text = text
@@ -85,14 +89,14 @@ def _item(number: int, text: str) -> PlannedItem:
         title_text = title_text[: found.start()]
     first_label = None
     for match in _MD_LINK.finditer(title_text):
-        links.append((match.group(1).strip(), match.group(2)))
+        links.append((_unescape(match.group(1)).strip(), match.group(2)))
         if first_label is None and match.start() == len(title_text) - len(title_text.lstrip()):
-            first_label = match.group(1).strip()
-    title_text = _MD_LINK.sub(lambda m: m.group(1) if m.group(1).strip() == first_label else "", title_text, count=0)
+            first_label = _unescape(match.group(1)).strip()
+    title_text = _MD_LINK.sub(lambda m: m.group(1) if _unescape(m.group(1)).strip() == first_label else "", title_text)
     for url in _BARE_URL.findall(title_text):
         links.append(("link", url))
     title_text = _MARKER.sub("", _BARE_URL.sub("", title_text))
-    title = " ".join(title_text.split()).replace(" ,", ",").strip(" ,;:–—-")
+    title = _unescape(" ".join(title_text.split()).replace(" ,", ",")).strip(" ,;:–—-")
     item = PlannedItem(number, title[:TITLE_MAX], tags=tags, read=read)
     for label, url in links:
         refs = find_arxiv_refs(url)

@@ -7,11 +7,16 @@ from __future__ import annotations
 from papertalk.core.list_records import READ, ListItem, ListSection, ListView
 
 
+def _escaped(text: str) -> str:
+    """Brackets in a title or label, escaped so the link syntax around them stays readable."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
 def _item(item: ListItem) -> list[str]:
-    title = item.title.replace("[", "(").replace("]", ")")
+    title = _escaped(item.title)
     line = f"- [{title}]({item.href})" if item.href else f"- {title}"
     for label, url in item.links:
-        line += f" [{label.replace(']', ')')}]({url})"
+        line += f" [{_escaped(label)}]({url})"
     if item.read_state == READ:
         line += " {read}"
     if item.tags:
