@@ -12,10 +12,10 @@ from starlette.responses import JSONResponse, Response
 from papertalk.core.list_records import ListRef
 from papertalk.services.library import list_adding, list_editing, list_reading
 from papertalk.services.library.list_access import ListNotFound
+from papertalk.services.library.list_export import view_json
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.web.api_models import ErrorOut
 from papertalk.web.bearer import api_reader, api_writer, bearer_check
-from papertalk.web.list_pages import view_json
 from papertalk.web.state import state_of
 
 ERRORS: dict[int | str, dict[str, object]] = {
