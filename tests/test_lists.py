@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from papertalk.core.list_records import PRIVATE, PUBLIC, UNLISTED
-from papertalk.services.library import list_adding, list_editing, list_reading
+from papertalk.services.library import list_adding, list_editing, list_import, list_reading
 from papertalk.services.library.list_access import ListNotFound
 from papertalk.services.people import user_accounts
 from papertalk.services.people.form_problems import FormProblem
@@ -99,3 +99,37 @@ def test_private_and_unlisted_lists_stay_hidden_and_follows_feed_the_digest(engi
     )
     assert list_reading.new_items_of_followed_lists(engine, bob.id, 0, NOW + 200) == []
     assert list_reading.lists_holding_paper(engine, bob, "1607.06450") == []
+
+
+def test_bibtex_with_unbalanced_braces_and_csl_json_import_the_rest_and_say_where(engine: Engine) -> None:
+    ada, _, _ = people(engine)
+    bib = (
+        "@article{ba2016, title={Layer {N}ormalization}, eprint={1607.06450}, archivePrefix={arXiv}, annote={great}}\n"
+        "@misc{broken, title={Unbalanced {brace}\n"
+        "@misc{site, title={A blog post}, url={https://example.org/post}}\n"
+    )
+    list_id, problems = list_import.save_import(engine, ada, bib, {}, PRIVATE, NOW)
+    assert problems and problems[0].startswith("line 2: not understood as BibTeX")
+    items = list_reading.list_view(engine, ada, list_id).all_items()
+    assert [(i.title, i.arxiv_id, i.url, i.verdict_source) for i in items] == [
+        ("Layer Normalization", "1607.06450", None, "great"),
+        ("A blog post", None, "https://example.org/post", ""),
+    ]
+    csl = '[{"title": "LN", "URL": "https://arxiv.org/abs/1607.06450v2"}, 7, {"title": "Slides", "URL": "https://x.org/s"}]'
+    plan = list_import.read_page(csl)
+    assert [(i.arxiv_id, i.url) for i in plan.items] == [("1607.06450", None), (None, "https://x.org/s")]
+    assert plan.problems == ["entry 2: not a CSL-JSON object"]
+
+
+def test_a_5_mb_page_and_10000_links_are_bounded_and_an_import_saves_all_or_nothing(engine: Engine) -> None:
+    ada, _, _ = people(engine)
+    huge = "# Big\n\n" + "- [t](https://example.org/x)\n" * 200_000
+    assert list_import.read_page(huge).problems == ["page: over 5 MB; split it and import each part"]
+    many = "# Many\n\n## S\n\n" + "".join(f"- [talk {n}](https://example.org/{n})\n" for n in range(10_050))
+    plan = list_import.read_page(many)
+    assert len(plan.all_items()) == 10_000 and plan.problems[0].startswith("line 10005: over 10,000 items")
+    before = list_reading.my_lists(engine, ada)
+    with pytest.raises(FormProblem, match="^note: "):  # a note over the limit stops the whole save
+        list_import.save_import(engine, ada, "# L\n\n## S\n\n- [a](https://e.org/a)\n- [b](https://e.org/b)\n  > "
+                                + "x" * 250_000, {}, PRIVATE, NOW)  # fmt: skip
+    assert list_reading.my_lists(engine, ada) == before

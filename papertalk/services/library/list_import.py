@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from papertalk.core.html_notes import html_as_markdown, looks_like_html
 from papertalk.core.list_import_parse import ListPlan, PlannedItem, PlannedSection, parse_notes
 from papertalk.core.list_records import VISIBILITIES
+from papertalk.core.reference_files import looks_like_bibtex, parse_bibtex, parse_csl_json
 from papertalk.core.search_query import QueryError
 from papertalk.core.written_text import RENDERER_VERSION, Flavour
 from papertalk.services.library.list_access import signed_in
@@ -37,6 +38,11 @@ class Preview:
 
 
 def read_page(text: str) -> ListPlan:
+    """The plan of a page: BibTeX, CSL-JSON, HTML, or Markdown / plain text."""
+    if looks_like_bibtex(text):
+        return parse_bibtex(text)
+    if text.lstrip().startswith("[") and (references := parse_csl_json(text)) is not None:
+        return references
     return parse_notes(html_as_markdown(text) if looks_like_html(text) else text)
 
 
