@@ -129,7 +129,7 @@ def test_a_5_mb_page_and_10000_links_are_bounded_and_an_import_saves_all_or_noth
     plan = list_import.read_page(many)
     assert len(plan.all_items()) == 10_000 and plan.problems[0].startswith("line 10005: over 10,000 items")
     before = list_reading.my_lists(engine, ada)
-    with pytest.raises(FormProblem, match="^note: "):  # a note over the limit stops the whole save
+    with pytest.raises(FormProblem, match=r"^note: "):  # a note over the limit stops the whole save
         list_import.save_import(engine, ada, "# L\n\n## S\n\n- [a](https://e.org/a)\n- [b](https://e.org/b)\n  > "
                                 + "x" * 250_000, {}, PRIVATE, NOW)  # fmt: skip
     assert list_reading.my_lists(engine, ada) == before
