@@ -9,7 +9,7 @@ import json
 import logging
 import re
 
-import bibtexparser
+from bibtexparser.entrypoint import parse_string
 
 from papertalk.core.arxiv_ids import find_arxiv_refs, parse_arxiv_id
 from papertalk.core.list_import_parse import MAX_ITEMS, TITLE_MAX, ListPlan, PlannedItem
@@ -46,19 +46,19 @@ def _reference(line: int, fields: dict[str, str]) -> PlannedItem | None:
 def parse_bibtex(text: str) -> ListPlan:
     plan = ListPlan(title="Imported references")
     logging.getLogger("bibtexparser").setLevel(logging.ERROR)  # its warnings are our report's lines
-    library = bibtexparser.parse_string(text)
+    library = parse_string(text)
     for entry in library.entries[:MAX_ITEMS]:
         fields = {f.key.lower(): str(f.value) for f in entry.fields}
-        item = _reference(entry.start_line + 1, fields)
+        item = _reference((entry.start_line or 0) + 1, fields)
         if item is None:
             plan.problems.append(
-                f"line {entry.start_line + 1}: @{entry.entry_type}{{{entry.key}: no title, link or eprint"
+                f"line {(entry.start_line or 0) + 1}: @{entry.entry_type}{{{entry.key}: no title, link or eprint"
             )
         else:
             plan.items.append(item)
     for failed in library.failed_blocks:
         reason = str(getattr(failed.error, "abort_reason", "") or failed.error or "unreadable entry").strip()
-        plan.problems.append(f"line {failed.start_line + 1}: not understood as BibTeX: {reason[:120]}")
+        plan.problems.append(f"line {(failed.start_line or 0) + 1}: not understood as BibTeX: {reason[:120]}")
     if len(library.entries) > MAX_ITEMS:
         plan.problems.append(f"page: over {MAX_ITEMS:,} entries; the rest is not imported")
     return plan
