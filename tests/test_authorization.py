@@ -20,7 +20,9 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 
+from papertalk.core.list_records import PRIVATE
 from papertalk.core.people_records import User
+from papertalk.services.library import list_adding, list_editing, list_reading
 from papertalk.services.people import api_tokens, invitations, sessions, user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.services.people.tokens import token_hash
@@ -38,6 +40,7 @@ DAY = 86_400
 HTML_ATTACKS = ("anonymous", "other_user", "missing_csrf", "forged_csrf", "expired_session", "revoked_session",
                 "read_token")  # fmt: skip
 API_ATTACKS = ("anonymous", "other_user", "session_cookie", "revoked_token", "read_token")
+API_OWN_ATTACKS = tuple(a for a in API_ATTACKS if a != "other_user")  # a create has no other owner
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class World:
 class Case:
     """How the owner would call a route: its fields (from the world), and which attacks apply."""
 
-    fields: Callable[[World], dict[str, str]] = lambda _: {}
+    fields: Callable[[World], dict[str, Any]] = lambda _: {}
     attacks: tuple[str, ...] = HTML_ATTACKS
     path: Callable[[World], str] | None = None
     signed_out: bool = field(default=False)  # the owner's call is itself made signed out (sign in, sign up)
@@ -96,7 +99,51 @@ CASES: dict[tuple[str, str], Case] = {
     ("DELETE", "/api/v1/tokens/{token_id}"): Case(
         attacks=API_ATTACKS, path=lambda w: f"/api/v1/tokens/{w.ada_read_id}"
     ),
+    # reading lists (issue 17): Ada's private list, with one item, made on first use (list_of_ada)
+    ("POST", "/lists"): Case(lambda w: {"title": "NIPS 2016", "visibility": "public"}, OWN_ATTACKS),
+    ("POST", "/lists/{list_id}/edit"): Case(
+        lambda w: {"action": "add", "paper": "1607.06450", "verdict": "worth it"},
+        path=lambda w: f"/lists/{list_of_ada(w)}/edit",
+    ),
+    ("POST", "/lists/{list_id}/follow"): Case(path=lambda w: f"/lists/{list_of_ada(w)}/follow"),
+    ("POST", "/lists/add"): Case(lambda w: {"list": str(list_of_ada(w)), "paper": "1607.06450"}),
+    ("POST", "/lists/import"): Case(
+        lambda w: {"step": "save", "text": "# Notes\n\n## Tuesday\n\n- [Talk](https://arxiv.org/abs/1607.06450)"},
+        OWN_ATTACKS,
+    ),
+    ("POST", "/api/v1/lists"): Case(lambda w: {"title": "From a script"}, API_OWN_ATTACKS),
+    ("PATCH", "/api/v1/lists/{list_id}"): Case(
+        lambda w: {"title": "Renamed", "version": list_version(w)},
+        API_ATTACKS,
+        lambda w: f"/api/v1/lists/{list_of_ada(w)}",
+    ),
+    ("DELETE", "/api/v1/lists/{list_id}"): Case(attacks=API_ATTACKS, path=lambda w: f"/api/v1/lists/{list_of_ada(w)}"),
+    ("POST", "/api/v1/lists/{list_id}/items"): Case(
+        lambda w: {"paper": "1607.06450"}, API_ATTACKS, lambda w: f"/api/v1/lists/{list_of_ada(w)}/items"
+    ),
+    ("DELETE", "/api/v1/lists/{list_id}/items/{item_id}"): Case(
+        attacks=API_ATTACKS,
+        path=lambda w: f"/api/v1/lists/{list_of_ada(w)}/items/{item_of_ada(w)}?version={list_version(w)}",
+    ),
 }
+
+
+def list_of_ada(w: World) -> int:
+    """Ada's private list (with one item), made the first time a case asks for it."""
+    found = [ref.id for ref in list_reading.my_lists(w.engine, w.ada) if ref.title == "Ada's private list"]
+    if found:
+        return found[0]
+    made = list_editing.create_list(w.engine, w.ada, "Ada's private list", "", PRIVATE, int(NOW))
+    list_adding.add_item(w.engine, w.ada, made, "1606.01234", now=int(NOW), section="Tuesday/Main talks")
+    return made
+
+
+def list_version(w: World) -> int:
+    return list_reading.list_view(w.engine, w.ada, list_of_ada(w)).ref.version
+
+
+def item_of_ada(w: World) -> int:
+    return list_reading.list_view(w.engine, w.ada, list_of_ada(w)).all_items()[0].id
 
 
 def app_routes(db_url: str) -> list[APIRoute]:
@@ -174,7 +221,10 @@ def signed_out_client(w: World) -> tuple[httpx.Client, str]:
 
 
 def call(client: httpx.Client, method: str, path: str, fields: dict[str, str] | None,
-         headers: dict[str, str] | None = None) -> Callable[[], httpx.Response]:  # fmt: skip
+         headers: dict[str, str] | None = None,
+         body: dict[str, Any] | None = None) -> Callable[[], httpx.Response]:  # fmt: skip
+    if body:  # an API write with a JSON body (the reading lists')
+        return lambda: client.request(method, path, json=body, headers=headers)
     if method == "POST":
         return lambda: client.post(path, data=fields, headers=headers)
     return lambda: client.request(method, path, headers=headers)
@@ -182,14 +232,14 @@ def call(client: httpx.Client, method: str, path: str, fields: dict[str, str] | 
 
 def prepare(w: World, method: str, path: str, case: Case, attack: str | None) -> Callable[[], httpx.Response]:
     """The request of ``attack`` (None: the owner's own call), ready to send once the tables are dumped."""
-    fields = case.fields(w)
+    fields: dict[str, Any] = case.fields(w)
     if path.startswith("/api/"):
         if attack == "revoked_token":
             api_tokens.revoke_token(w.engine, w.ada, w.ada.id, w.ada_write_id, int(NOW))
         bearer = {None: w.ada_write, "anonymous": None, "other_user": w.bob_write, "session_cookie": None,
                   "revoked_token": w.ada_write, "read_token": w.ada_read}[attack]  # fmt: skip
         client = session_client(w, "ada")[0] if attack == "session_cookie" else httpx.Client(base_url=w.base)
-        return call(client, method, path, None, {"Authorization": f"Bearer {bearer}"} if bearer else None)
+        return call(client, method, path, None, {"Authorization": f"Bearer {bearer}"} if bearer else None, fields)
     if attack == "read_token":
         client = httpx.Client(base_url=w.base, timeout=30)
         return call(client, method, path, fields, {"Authorization": f"Bearer {w.ada_read}"})

@@ -151,6 +151,10 @@ def test_openapi_describes_every_api_endpoint(site: str) -> None:
         "/feeds/search.atom",
         "/api/v1/me",
         "/api/v1/tokens/{token_id}",
+        "/api/v1/lists",
+        "/api/v1/lists/{list_id}",
+        "/api/v1/lists/{list_id}/items",
+        "/api/v1/lists/{list_id}/items/{item_id}",
     }
     assert spec["components"]["securitySchemes"]["personalToken"]["scheme"] == "bearer"
     feed = spec["paths"]["/feeds/search.atom"]["get"]

@@ -19,6 +19,7 @@ from papertalk.cli import (
     export_cmd,
     harvest_cmd,
     import_cmd,
+    lists_cmd,
     network_cmd,
     posts_cmd,
     search_cmd,
@@ -66,6 +67,7 @@ app.add_typer(db_cmd.app, name="db")
 app.add_typer(network_cmd.app, name="network")
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(catalogue_cmd.app, name="catalogue")
+app.add_typer(lists_cmd.app, name="lists")
 app.command("import")(import_cmd.import_files)
 app.command("enrich")(enrich_cmd.enrich)
 app.command("harvest")(harvest_cmd.harvest)

@@ -437,3 +437,95 @@ audit_log = Table(
     Column("action", String(32), nullable=False),
     Column("target", String(128), nullable=False),
 )
+
+# --- issue 17: reading lists with sections ---------------------------------------------------------------
+# A reading list: its owner, title, description (Markdown source + the html the one pipeline made, and the
+# renderer version), visibility (private / unlisted / public) and a version bumped by every change, so a
+# save made on a stale copy is refused. ``digest_day`` and ``network_id`` are for curated digests ("a
+# list with a date"): stored, not used by the list pages.
+reading_lists = Table(
+    "reading_lists",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("owner_user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("description_source", Text, nullable=False, server_default=""),
+    Column("description_html", Text, nullable=False, server_default=""),
+    Column("text_version", Integer, nullable=False, server_default="0"),
+    Column("visibility", String(16), nullable=False, server_default="private"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("digest_day", String(10)),  # ISO date, for a curated digest
+    Column("network_id", Integer, ForeignKey("networks.id", ondelete="SET NULL")),
+    Index("ix_reading_lists_owner_user_id", "owner_user_id"),
+)
+
+# People who may edit a list besides its owner (a reading group's members).
+list_editors = Table(
+    "list_editors",
+    metadata,
+    Column("list_id", Integer, ForeignKey("reading_lists.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_list_editors_user_id", "user_id"),
+)
+
+# Sections nest two levels: a top section has no parent, a subsection's parent is a top section.
+list_sections = Table(
+    "list_sections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_id", Integer, ForeignKey("reading_lists.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_id", Integer, ForeignKey("list_sections.id", ondelete="CASCADE")),
+    Column("title", String(200), nullable=False),
+    Column("position", Integer, nullable=False),
+    Index("ix_list_sections_list_id", "list_id"),
+)
+
+# One entry of a list: a paper (``arxiv_id``) or any link, in a section (or at the list's top), with a
+# one-line verdict and a note (source + html each), extra links (JSON [[label, url], ...]), tags
+# (space-separated) and a read / to-read state.
+list_items = Table(
+    "list_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_id", Integer, ForeignKey("reading_lists.id", ondelete="CASCADE"), nullable=False),
+    Column("section_id", Integer, ForeignKey("list_sections.id", ondelete="CASCADE")),
+    Column("position", Integer, nullable=False),
+    Column("arxiv_id", String(64)),
+    Column("url", Text),
+    Column("title", Text, nullable=False, server_default=""),
+    Column("verdict_source", Text, nullable=False, server_default=""),
+    Column("verdict_html", Text, nullable=False, server_default=""),
+    Column("note_source", Text, nullable=False, server_default=""),
+    Column("note_html", Text, nullable=False, server_default=""),
+    Column("text_version", Integer, nullable=False, server_default="0"),
+    Column("links", Text, nullable=False, server_default="[]"),
+    Column("tags", Text, nullable=False, server_default=""),
+    Column("read_state", String(8), nullable=False, server_default="to-read"),
+    Column("added_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("added_at", BigInteger, nullable=False),
+    Index("ix_list_items_list_id", "list_id", "position"),
+    Index("ix_list_items_arxiv_id", "arxiv_id"),
+)
+
+# What each version of a list changed (told to an editor whose save came on a stale copy).
+list_changes = Table(
+    "list_changes",
+    metadata,
+    Column("list_id", Integer, ForeignKey("reading_lists.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("at", BigInteger, nullable=False),
+    Column("what", String(300), nullable=False),
+)
+
+# People following a list (its new items reach their digest and their "Followed lists" page).
+list_follows = Table(
+    "list_follows",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("list_id", Integer, ForeignKey("reading_lists.id", ondelete="CASCADE"), primary_key=True),
+    Column("followed_at", BigInteger, nullable=False),
+    Index("ix_list_follows_list_id", "list_id"),
+)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from papertalk.core.page_limits import page_number_problem
+from papertalk.services.library.list_reading import lists_holding_paper
 from papertalk.services.networks.my_network import network_of
 from papertalk.services.pages.network_choice import requested_network
 from papertalk.services.pages.page_request import PageRequestError
@@ -113,7 +114,9 @@ def paper(request: Request, raw_id: str) -> Response:
     if isinstance(result, Response):
         return result
     title = result.paper.title or f"arXiv:{result.arxiv_id}"
-    return state.render(request, "paper.html", page=result, title=title)
+    # the public lists holding it, and the reader's own of any visibility (never someone's private one)
+    on_lists = lists_holding_paper(state.engine, viewer_of(request, state).user, result.arxiv_id)
+    return state.render(request, "paper.html", page=result, title=title, on_lists=on_lists)
 
 
 @router.get("/posts")

@@ -1,0 +1,127 @@
+"""Importing a page of notes as a new list: read it (Markdown, plain text or HTML) into a plan, look each
+unlinked talk title up in the local catalogue's search and offer its best candidates (never chosen
+silently), then, once the person has seen the preview and chosen, save the whole list in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from papertalk.core.html_notes import html_as_markdown, looks_like_html
+from papertalk.core.list_import_parse import ListPlan, PlannedItem, PlannedSection, parse_notes
+from papertalk.core.list_records import VISIBILITIES
+from papertalk.core.reference_files import looks_like_bibtex, parse_bibtex, parse_csl_json
+from papertalk.core.search_query import QueryError
+from papertalk.core.written_text import RENDERER_VERSION, Flavour
+from papertalk.services.library.list_access import signed_in
+from papertalk.services.library.list_editing import written
+from papertalk.services.people.form_problems import FormProblem
+from papertalk.services.people.permissions import Actor
+from papertalk.services.search.paper_search import SearchQueryError, search_papers
+from papertalk.storage.engine import Connection, Engine
+from papertalk.storage.library import list_content_rows, list_rows
+from papertalk.storage.library.list_content_rows import NewItem
+
+CANDIDATES = 3
+MAX_MATCHED = 500  # unlinked titles looked up per import; past it they are kept as plain titles
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    arxiv_id: str
+    title: str
+
+
+@dataclass
+class Preview:
+    plan: ListPlan
+    candidates: dict[int, list[Candidate]]  # by the item's line number
+
+
+def read_page(text: str) -> ListPlan:
+    """The plan of a page: BibTeX, CSL-JSON, HTML, or Markdown / plain text."""
+    if looks_like_bibtex(text):
+        return parse_bibtex(text)
+    if text.lstrip().startswith("[") and (references := parse_csl_json(text)) is not None:
+        return references
+    return parse_notes(html_as_markdown(text) if looks_like_html(text) else text)
+
+
+def candidates_for(engine: Engine, title: str) -> list[Candidate]:
+    """The catalogue's best matches for a talk title (its words, searched as the search page does)."""
+    words = [w for w in "".join(c if c.isalnum() else " " for c in title).split() if len(w) > 2]
+    if not words:
+        return []
+    try:
+        results = search_papers(engine, " ".join(words[:12]), limit=CANDIDATES)
+    except (SearchQueryError, QueryError):
+        return []
+    return [Candidate(h.paper.arxiv_id, h.paper.title or h.paper.arxiv_id) for h in results.hits]
+
+
+def preview(engine: Engine, text: str) -> Preview:
+    plan = read_page(text)
+    found: dict[int, list[Candidate]] = {}
+    for item in [i for i in plan.all_items() if i.unlinked][:MAX_MATCHED]:
+        if hits := candidates_for(engine, item.title):
+            found[item.line] = hits
+    return Preview(plan, found)
+
+
+def _new_item(item: PlannedItem, section_id: int | None, choices: dict[int, str], problems: list[str]) -> NewItem:
+    arxiv_id = item.arxiv_id or (choices.get(item.line) or None)
+    try:
+        verdict = written(item.verdict, "verdict", Flavour.LINE)
+    except FormProblem as problem:
+        problems.append(f"line {item.line}: {problem.message}; kept as the note")
+        verdict, item.note_lines = ("", ""), [item.verdict, *item.note_lines]
+    return NewItem(
+        section_id,
+        arxiv_id,
+        item.url,
+        item.title or "untitled",
+        verdict,
+        written(item.note, "note", Flavour.FULL),
+        RENDERER_VERSION,
+        tuple(item.links[:20]),
+        tuple(t.lower() for t in item.tags[:20]),
+        "read" if item.read else "to-read",
+    )
+
+
+def _save_section(
+    conn: Connection,
+    list_id: int,
+    parent: int | None,
+    section: PlannedSection,
+    choices: dict[int, str],
+    problems: list[str],
+) -> list[NewItem]:
+    section_id = list_content_rows.insert_section(conn, list_id, parent, section.title or "untitled")
+    items = [_new_item(i, section_id, choices, problems) for i in section.items]
+    for child in section.children:
+        items.extend(_save_section(conn, list_id, section_id, child, choices, problems))
+    return items
+
+
+def save_import(
+    engine: Engine, actor: Actor, text: str, choices: dict[int, str], visibility: str, now: int, title: str = ""
+) -> tuple[int, list[str]]:
+    """Save the page as a new list, each unlinked title as the paper chosen for it (``choices``: line →
+    arXiv id, "" to keep it as a plain title); the list's id and the problems, in one transaction."""
+    user = signed_in(actor, "import a list")
+    if visibility not in VISIBILITIES:
+        raise FormProblem(f"visibility: one of {', '.join(VISIBILITIES)}")
+    plan = read_page(text)
+    problems = list(plan.problems)
+    if not plan.all_items() and not plan.sections:
+        raise FormProblem("page: no headings, bullets or links found; nothing to import")
+    description = written(plan.description, "description", Flavour.FULL)
+    with engine.begin() as conn:
+        list_id = list_rows.insert_list(
+            conn, user.id, (title.strip() or plan.title)[:200], (*description, RENDERER_VERSION), visibility, now
+        )
+        items = [_new_item(i, None, choices, problems) for i in plan.items]
+        for section in plan.sections:
+            items.extend(_save_section(conn, list_id, None, section, choices, problems))
+        list_content_rows.insert_items(conn, list_id, items, user.id, now)
+    return list_id, problems
