@@ -18,7 +18,17 @@ from papertalk.services.pages.paper_page import PaperNotFound
 from papertalk.services.pages.trending_page import default_network
 from papertalk.services.people.permissions import NotAllowed
 from papertalk.services.search.paper_search import SearchQueryError
-from papertalk.web import admin_pages, api, api_people, feeds, pages, people_pages
+from papertalk.web import (
+    admin_pages,
+    api,
+    api_network,
+    api_people,
+    feeds,
+    network_pages,
+    pages,
+    people_pages,
+    settings_pages,
+)
 from papertalk.web.bearer import ApiAuthError
 from papertalk.web.head_requests import HeadAsGet
 from papertalk.web.http_cache import SecurityHeaders
@@ -50,8 +60,11 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.include_router(pages.router)
     app.include_router(people_pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(settings_pages.router)
+    app.include_router(network_pages.router)
     app.include_router(api.router)
     app.include_router(api_people.router)
+    app.include_router(api_network.router)
     app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_error_pages(app)
@@ -87,6 +100,10 @@ def _server_error(request: Request) -> Response:
 def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(PaperNotFound)
     async def not_found(request: Request, error: PaperNotFound) -> Response:
+        return _error(request, 404, str(error))
+
+    @app.exception_handler(network_pages.PageNotFound)
+    async def network_not_found(request: Request, error: network_pages.PageNotFound) -> Response:
         return _error(request, 404, str(error))
 
     @app.exception_handler(people_pages.FormRefused)
