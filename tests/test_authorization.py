@@ -22,7 +22,11 @@ from sqlalchemy import select
 
 from papertalk.core.list_records import PRIVATE
 from papertalk.core.people_records import User
+from papertalk.core.records import Author
+from papertalk.fetching.pages import FetcherRegistry
+from papertalk.services.capture.following import capture_accounts
 from papertalk.services.library import list_adding, list_editing, list_reading
+from papertalk.services.networks import my_network, shared_networks
 from papertalk.services.people import api_tokens, invitations, sessions, user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.services.people.tokens import token_hash
@@ -32,6 +36,8 @@ from papertalk.storage.tables import metadata
 from papertalk.web import csrf
 from papertalk.web.app import create_app
 from papertalk.web.viewer import SESSION_COOKIE
+from tests.fake_bluesky import FakeAppView, profile
+from tests.test_people_settings_web import FOLLOWING_JS
 from tests.test_people_web import PASSWORD, settings_for
 from tests.web_world import NOW, served
 
@@ -55,6 +61,9 @@ class World:
     ada_read_id: int
     bob_write: str
     ada: User
+    lab: int  # Ada's shared network (Cy a member, Bob not), with hackernews:tptacek in it
+    club: int  # Bob's shared network, Ada a member
+    invite: str  # a path /join/<token> to Bob's club
 
 
 @dataclass(frozen=True)
@@ -65,13 +74,64 @@ class Case:
     attacks: tuple[str, ...] = HTML_ATTACKS
     path: Callable[[World], str] | None = None
     signed_out: bool = field(default=False)  # the owner's call is itself made signed out (sign in, sign up)
+    upload: bool = False  # the form sends following.js as multipart/form-data
+    body: Callable[[World], dict[str, object]] | None = None  # an API write's JSON body
 
 
 NEW = "a new long password"
 SIGNED_OUT_ATTACKS = ("missing_csrf", "forged_csrf")
 # what only acts on the reader's own account has no other owner to impersonate
 OWN_ATTACKS = tuple(a for a in HTML_ATTACKS if a != "other_user")
+# the API's own-data writes: a token of someone else acts on their own data, not Ada's
+API_OWN_ATTACKS = tuple(a for a in API_ATTACKS if a != "other_user")
+# the people's network writes of issue 15 (settings page, shared network pages, their API)
+NETWORK_CASES: dict[tuple[str, str], Case] = {
+    ("POST", "/settings"): Case(
+        lambda w: {"timezone": "Europe/Paris", "categories": "cs.LG", "language": "fr", "public": "on"}, OWN_ATTACKS
+    ),
+    ("POST", "/settings/follow"): Case(lambda w: {"account": "hackernews:pg"}, OWN_ATTACKS),
+    ("POST", "/settings/unfollow"): Case(lambda w: {"account": "hackernews:tptacek"}, OWN_ATTACKS),
+    ("POST", "/settings/block"): Case(lambda w: {"block_account": "hackernews:pg"}, OWN_ATTACKS),
+    ("POST", "/settings/unblock"): Case(lambda w: {"block_account": "hackernews:rms"}, OWN_ATTACKS),
+    ("POST", "/settings/import"): Case(lambda w: {"graph": "bluesky:user1.bsky.social"}, OWN_ATTACKS),
+    ("POST", "/settings/import-x"): Case(attacks=OWN_ATTACKS, upload=True),
+    ("POST", "/networks"): Case(lambda w: {"name": "new-lab"}, OWN_ATTACKS),
+    ("POST", "/networks/accounts/add"): Case(lambda w: {"network": str(w.lab), "account": "hackernews:pg"}),
+    ("POST", "/networks/accounts/remove"): Case(lambda w: {"network": str(w.lab), "account": "hackernews:tptacek"}),
+    ("POST", "/networks/invite"): Case(lambda w: {"network": str(w.lab)}),
+    ("POST", "/networks/members"): Case(lambda w: {"network": str(w.lab), "user": "bob", "role": "editor"}),
+    ("POST", "/networks/members/remove"): Case(lambda w: {"network": str(w.lab), "user": "cy"}),
+    ("POST", "/networks/leave"): Case(lambda w: {"network": str(w.club)}),  # Bob owns it: he may not leave
+    ("POST", "/networks/delete"): Case(lambda w: {"network": str(w.lab), "confirm_name": "lab"}),
+    # anyone signed in holding the link may join: there is no other owner
+    ("POST", "/join/{token}"): Case(attacks=OWN_ATTACKS, path=lambda w: w.invite),
+    ("POST", "/api/v1/follows"): Case(attacks=API_OWN_ATTACKS, body=lambda w: {"account": "hackernews:pg"}),
+    ("DELETE", "/api/v1/follows/{account:path}"): Case(
+        attacks=API_OWN_ATTACKS, path=lambda w: "/api/v1/follows/hackernews:tptacek"
+    ),
+    ("POST", "/api/v1/blocks"): Case(attacks=API_OWN_ATTACKS, body=lambda w: {"account": "hackernews:pg"}),
+    ("DELETE", "/api/v1/blocks/{account:path}"): Case(
+        attacks=API_OWN_ATTACKS, path=lambda w: "/api/v1/blocks/hackernews:rms"
+    ),
+    ("PATCH", "/api/v1/settings"): Case(attacks=API_OWN_ATTACKS, body=lambda w: {"timezone": "Asia/Tokyo"}),
+    ("POST", "/api/v1/networks"): Case(attacks=API_OWN_ATTACKS, body=lambda w: {"name": "new-lab"}),
+    ("PUT", "/api/v1/networks/{network_id}/members"): Case(
+        attacks=API_ATTACKS, path=lambda w: f"/api/v1/networks/{w.lab}/members", body=lambda w: {"user": "bob"}
+    ),
+    ("DELETE", "/api/v1/networks/{network_id}/members/{user_name}"): Case(
+        attacks=API_ATTACKS, path=lambda w: f"/api/v1/networks/{w.lab}/members/cy"
+    ),
+    ("POST", "/api/v1/networks/{network_id}/accounts"): Case(
+        attacks=API_ATTACKS,
+        path=lambda w: f"/api/v1/networks/{w.lab}/accounts",
+        body=lambda w: {"account": "hackernews:pg"},
+    ),
+    ("DELETE", "/api/v1/networks/{network_id}/accounts/{account:path}"): Case(
+        attacks=API_ATTACKS, path=lambda w: f"/api/v1/networks/{w.lab}/accounts/hackernews:tptacek"
+    ),
+}
 CASES: dict[tuple[str, str], Case] = {
+    **NETWORK_CASES,
     ("POST", "/signin"): Case(lambda w: {"name": "ada", "password": PASSWORD}, SIGNED_OUT_ATTACKS, signed_out=True),
     ("POST", "/signup"): Case(
         lambda w: {"name": "carol", "email": "carol@example.org", "password": PASSWORD},
@@ -167,7 +227,7 @@ def test_every_state_changing_route_has_a_case(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'routes.sqlite3'}"
     upgrade(make_engine(db_url))
     routes = {(m, r.path) for r in app_routes(db_url) for m in r.methods & WRITES}
-    assert len(routes) >= 13
+    assert len(routes) >= 39
     assert routes - CASES.keys() == set(), "a state-changing route without a case in CASES"
     assert CASES.keys() - routes == set(), "a case for a route the app no longer has"
 
@@ -188,18 +248,42 @@ def dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
 
 
 @pytest.fixture
-def world(db_url: str) -> Iterator[World]:
+def world(db_url: str, fake_appview: FakeAppView) -> Iterator[World]:
     engine = make_engine(db_url)
     upgrade(engine)
     ada = user_accounts.add_user(engine, OPERATOR, "ada", "ada@example.org", PASSWORD, True, int(NOW))
     bob = user_accounts.add_user(engine, OPERATOR, "bob", "bob@example.org", PASSWORD, False, int(NOW))
+    cy = user_accounts.add_user(engine, OPERATOR, "cy", "cy@example.org", PASSWORD, False, int(NOW))
     write = api_tokens.create_token(engine, ada, ada.id, "w", "write", int(NOW))
     read = api_tokens.create_token(engine, ada, ada.id, "r", "read", int(NOW))
     bob_write = api_tokens.create_token(engine, bob, bob.id, "w", "write", int(NOW))
     invitations.invite(engine, settings_for(db_url).people, OPERATOR, int(NOW))
-    with served(settings_for(db_url, PAPERTALK_REGISTRATION="open")) as base:
-        yield World(base, engine, write.secret, read.secret, write.token.id, read.token.id, bob_write.secret, ada)
+    lab, club, invite = network_world(engine, fake_appview, ada, bob, cy)
+    settings = settings_for(db_url, PAPERTALK_REGISTRATION="open", PAPERTALK_BLUESKY_APPVIEW_URL=fake_appview.url)
+    with served(settings) as base:
+        yield World(base, engine, write.secret, read.secret, write.token.id, read.token.id, bob_write.secret, ada,
+                    lab, club, invite)  # fmt: skip
     engine.dispose()
+
+
+def network_world(engine: Engine, fake_appview: FakeAppView, ada: User, bob: User, cy: User) -> tuple[int, int, str]:
+    """Captured Hacker News accounts (pg, tptacek, rms); Ada follows tptacek and blocked rms; her "lab" (Cy a
+    member, tptacek in it); Bob's "club" (Ada a member) and a link to it; Bluesky user1 follows user2."""
+    now = int(NOW)
+    capture_accounts(engine, [Author("hackernews", h, h) for h in ("pg", "tptacek", "rms")], now)
+    my_network.ensure_network(engine, ada)
+    my_network.follow(engine, FetcherRegistry(), ada, ada, "hackernews:tptacek", now)
+    my_network.block(engine, ada, ada, "hackernews:rms")
+    lab = shared_networks.create(engine, ada, "lab", False, now)
+    shared_networks.add_member(engine, ada, "lab", "cy", "member", now)
+    shared_networks.add_account(engine, FetcherRegistry(), ada, "lab", "hackernews:tptacek", now)
+    club = shared_networks.create(engine, bob, "club", False, now)
+    shared_networks.add_member(engine, bob, "club", "ada", "member", now)
+    link = shared_networks.invite_link(engine, bob, "club", "http://x", now)
+    fake_appview.profiles.update({f"user{n}.bsky.social": profile(n) for n in (1, 2)})
+    fake_appview.follows["user1.bsky.social"] = [profile(2)]
+    del cy
+    return lab.id, club.id, link.removeprefix("http://x")
 
 
 def session_client(w: World, name: str, at: float = NOW, revoke: bool = False) -> tuple[httpx.Client, str]:
@@ -221,10 +305,13 @@ def signed_out_client(w: World) -> tuple[httpx.Client, str]:
 
 
 def call(client: httpx.Client, method: str, path: str, fields: dict[str, str] | None,
-         headers: dict[str, str] | None = None,
-         body: dict[str, Any] | None = None) -> Callable[[], httpx.Response]:  # fmt: skip
-    if body:  # an API write with a JSON body (the reading lists')
+         headers: dict[str, str] | None = None, body: dict[str, object] | None = None,
+         upload: bool = False) -> Callable[[], httpx.Response]:  # fmt: skip
+    if body is not None:
         return lambda: client.request(method, path, json=body, headers=headers)
+    if upload:
+        files = {"following": ("following.js", FOLLOWING_JS.read_bytes(), "application/javascript")}
+        return lambda: client.post(path, data=fields, files=files, headers=headers)
     if method == "POST":
         return lambda: client.post(path, data=fields, headers=headers)
     return lambda: client.request(method, path, headers=headers)
@@ -239,10 +326,11 @@ def prepare(w: World, method: str, path: str, case: Case, attack: str | None) ->
         bearer = {None: w.ada_write, "anonymous": None, "other_user": w.bob_write, "session_cookie": None,
                   "revoked_token": w.ada_write, "read_token": w.ada_read}[attack]  # fmt: skip
         client = session_client(w, "ada")[0] if attack == "session_cookie" else httpx.Client(base_url=w.base)
-        return call(client, method, path, None, {"Authorization": f"Bearer {bearer}"} if bearer else None, fields)
+        auth = {"Authorization": f"Bearer {bearer}"} if bearer else None
+        return call(client, method, path, None, auth, case.body(w) if case.body else (fields or None))
     if attack == "read_token":
         client = httpx.Client(base_url=w.base, timeout=30)
-        return call(client, method, path, fields, {"Authorization": f"Bearer {w.ada_read}"})
+        return call(client, method, path, fields, {"Authorization": f"Bearer {w.ada_read}"}, upload=case.upload)
     if attack == "anonymous" or case.signed_out:
         client, token = signed_out_client(w)
     elif attack == "other_user":
@@ -254,7 +342,7 @@ def prepare(w: World, method: str, path: str, case: Case, attack: str | None) ->
     else:
         client, token = session_client(w, "ada")
     sent = {"missing_csrf": None, "forged_csrf": "0" * 64}.get(attack or "", token)
-    return call(client, method, path, {**fields, **({"csrf": sent} if sent else {})})
+    return call(client, method, path, {**fields, **({"csrf": sent} if sent else {})}, upload=case.upload)
 
 
 def route_cases() -> list[tuple[str, str, str | None]]:

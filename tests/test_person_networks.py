@@ -186,7 +186,7 @@ def test_shared_network_members_see_it_editors_change_it_the_owner_invites(
         shared_networks.delete(engine, bob, "reading-group")  # editors edit accounts, only the owner deletes
 
     link = shared_networks.invite_link(engine, ada, "reading-group", "https://papertalk.example", NOW)
-    token = link.split("invite=", 1)[1]
+    token = link.split("/join/", 1)[1]
     with pytest.raises(NotAllowed):
         shared_networks.invite_link(engine, bob, "reading-group", "https://papertalk.example", NOW)
     assert shared_networks.accept(engine, cy, token, NOW) == "reading-group"

@@ -10,11 +10,11 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from papertalk.core.page_limits import MAX_PAGE_NUMBER, MAX_QUERY_CHARS
-from papertalk.services.pages.network_choice import MAX_NAME_CHARS, requested_network
+from papertalk.services.pages.network_choice import MAX_NAME_CHARS
 from papertalk.services.pages.page_request import PageRequestError
 from papertalk.services.pages.paper_page import PaperNotFound, normalize_id, paper_page
 from papertalk.services.pages.posts_page import posts_page
-from papertalk.services.pages.trending_page import TrendingPageQuery, trending_page
+from papertalk.services.pages.trending_page import trending_page
 from papertalk.services.search.paper_search import search_papers
 from papertalk.web.api_models import (
     AboutOut,
@@ -33,8 +33,9 @@ from papertalk.web.api_models import (
     TrendingOut,
     WindowOut,
 )
-from papertalk.web.bearer import bearer_check
+from papertalk.web.bearer import api_reader, bearer_check
 from papertalk.web.http_cache import etagged
+from papertalk.web.pages import reader_trending_query
 from papertalk.web.state import state_of
 
 ERRORS: dict[int | str, dict[str, object]] = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}}
@@ -42,9 +43,15 @@ router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS, dependencie
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER, description="1-based page number")]
 
 
+PERSONAL = {"Cache-Control": "private, no-store", "Vary": "Cookie, Authorization"}
+
+
 def _json(request: Request, model: BaseModel) -> Response:
+    """The answer; one for a signed-in reader or a token's person is theirs: never cached, anywhere."""
     state = state_of(request)
     body = model.model_dump_json().encode()
+    if api_reader(request) is not None:
+        return Response(body, media_type="application/json", headers=PERSONAL)
     tag = state.remember(request, body, "application/json", 200)
     return etagged(request, body, "application/json", state.web.cache_seconds, 200, tag)
 
@@ -80,10 +87,16 @@ def trending(
     page: Page = 1,
 ) -> Response:
     """The trending papers of a window and audience (everyone, or a network by name), 20 a page, as on the
-    trending page. ``audience=network`` without a name counts the site's own network."""
+    trending page. ``audience=network`` without a name counts the site's own network. With a token (or
+    signed in) it is that person's page: their network by default (``audience=everyone`` for everyone),
+    their shared networks and any public one by name, their categories of interest unless ``category``
+    is given (``category=all``: every category), without the accounts they blocked."""
     state = state_of(request)
-    query = TrendingPageQuery(window, requested_network(audience, network, state.network), new, category, page)
-    result = trending_page(state.engine, state.settings, state.now(), query, state.network)
+    user = api_reader(request)
+    query = reader_trending_query(state, user, window, audience, network, "1" if new else None, category, str(page))
+    result = trending_page(
+        state.engine, state.settings, state.now(), query, state.network, None if user is None else user.id
+    )
     counted = "everyone" if result.network is None else "network"
     params: dict[str, object] = {"window": window, "audience": counted, "network": result.network}
     params |= {"new": "1" if new else None, "category": category}
@@ -139,7 +152,10 @@ def paper(request: Request, arxiv_id: str) -> Response:
     """Everything about one paper (old-style ids with a slash too): posts by kind, chart, breakdown, BibTeX."""
     state = state_of(request)
     canonical = normalize_id(arxiv_id)
-    result = paper_page(state.engine, state.settings, state.now(), canonical)
+    user = api_reader(request)
+    result = paper_page(
+        state.engine, state.settings, state.now(), canonical, viewer_id=None if user is None else user.id
+    )
     out = PaperPageOut(
         arxiv_id=result.arxiv_id,
         has_metadata=result.has_metadata,
@@ -167,7 +183,8 @@ def posts(
     state = state_of(request)
     if platform and platform not in state.facts().platforms:
         raise PageRequestError(f"platform: unknown platform {platform!r}")
-    result = posts_page(state.engine, state.now(), platform, page)
+    user = api_reader(request)
+    result = posts_page(state.engine, state.now(), platform, page, None if user is None else user.id)
     links = _links("/api/v1/posts", "/posts", {"platform": platform}, page, None)
     if not result.has_next:
         links = links.model_copy(update={"next": None})

@@ -18,7 +18,20 @@ from papertalk.services.pages.paper_page import PaperNotFound
 from papertalk.services.pages.trending_page import default_network
 from papertalk.services.people.permissions import NotAllowed
 from papertalk.services.search.paper_search import SearchQueryError
-from papertalk.web import admin_pages, api, api_lists, api_people, feeds, list_pages, pages, people_pages, table_exports
+from papertalk.web import (
+    admin_pages,
+    api,
+    api_lists,
+    api_network,
+    api_people,
+    feeds,
+    list_pages,
+    network_pages,
+    pages,
+    people_pages,
+    settings_pages,
+    table_exports,
+)
 from papertalk.web.bearer import ApiAuthError
 from papertalk.web.head_requests import HeadAsGet
 from papertalk.web.http_cache import SecurityHeaders
@@ -54,6 +67,9 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.include_router(api.router)
     app.include_router(api_people.router)
     app.include_router(api_lists.router)
+    app.include_router(settings_pages.router)
+    app.include_router(network_pages.router)
+    app.include_router(api_network.router)
     app.include_router(feeds.router)
     app.include_router(table_exports.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -90,6 +106,10 @@ def _server_error(request: Request) -> Response:
 def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(PaperNotFound)
     async def not_found(request: Request, error: PaperNotFound) -> Response:
+        return _error(request, 404, str(error))
+
+    @app.exception_handler(network_pages.PageNotFound)
+    async def network_not_found(request: Request, error: network_pages.PageNotFound) -> Response:
         return _error(request, 404, str(error))
 
     @app.exception_handler(people_pages.FormRefused)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from papertalk.core.page_limits import page_number_problem
+from papertalk.core.people_records import User
 from papertalk.services.library.list_reading import lists_holding_paper
 from papertalk.services.networks.my_network import network_of
 from papertalk.services.pages.network_choice import requested_network
@@ -82,35 +83,57 @@ def trending(
 ) -> Response:
     state = state_of(request)
     user = viewer_of(request, state).user
+    query = reader_trending_query(state, user, window, audience, network, new, category, page)
+    result = trending_page(
+        state.engine, state.settings, state.now(), query, state.network, None if user is None else user.id
+    )
+    return state.render(request, "trending.html", page=result, title="Trending papers")
+
+
+def reader_trending_query(
+    state: WebState,
+    user: User | None,
+    window: str | None,
+    audience: str | None,
+    network: str | None,
+    new: str | None,
+    category: str | None,
+    page: str | None,
+) -> TrendingPageQuery:
+    """The trending query of one reader (the page's and the API's): signed out, the site's defaults; signed
+    in, "My network" by default (audience=everyone for everyone) and their interests as the default category
+    filter (category=all for every category)."""
     if user is None:
-        query = trending_query(window, audience, network, new, category, page, state.network)
-        result = trending_page(state.engine, state.settings, state.now(), query, state.network)
-        return state.render(request, "trending.html", page=result, title="Trending papers")
-    # Signed in: "My network" by default (audience=everyone for everyone), their interests as the default
-    # category filter (category=all for every category).
+        return trending_query(window, audience, network, new, category, page, state.network)
     made = network_of(state.engine, user)  # made at sign-in: a page only reads
     mine = made.name if made is not None else None
     query = trending_query(window, audience or ("network" if not network and mine else None), network, new,
                            None if category == "all" else category, page, mine)  # fmt: skip
     if category is None or category == "":
         query = replace(query, interests=settings_of(state.engine, user).categories)
-    result = trending_page(state.engine, state.settings, state.now(), query, state.network, user.id)
-    return state.render(request, "trending.html", page=result, title="Trending papers")
+    return query
 
 
-def paper_or_redirect(state: WebState, raw_id: str, url_of: Callable[[str], str]) -> PaperPage | RedirectResponse:
-    """The page of the paper ``raw_id`` names, or a permanent redirect to ``url_of`` its canonical id
-    (a versioned or ``arXiv:`` form)."""
+def paper_or_redirect(
+    state: WebState, raw_id: str, url_of: Callable[[str], str], viewer_id: int | None = None
+) -> PaperPage | RedirectResponse:
+    """The page of the paper ``raw_id`` names (for a signed-in ``viewer_id``, without the posts of accounts
+    they blocked), or a permanent redirect to ``url_of`` its canonical id (a versioned or ``arXiv:`` form)."""
     arxiv_id = normalize_id(raw_id)
     if arxiv_id != raw_id:
         return RedirectResponse(url_of(arxiv_id), status_code=301)
-    return paper_page(state.engine, state.settings, state.now(), arxiv_id)
+    return paper_page(state.engine, state.settings, state.now(), arxiv_id, viewer_id=viewer_id)
+
+
+def viewer_id_of(request: Request, state: WebState) -> int | None:
+    user = viewer_of(request, state).user
+    return user.id if user is not None else None
 
 
 @router.get("/abs/{raw_id:path}")
 def paper(request: Request, raw_id: str) -> Response:
     state = state_of(request)
-    result = paper_or_redirect(state, raw_id, lambda arxiv_id: f"/abs/{arxiv_id}")
+    result = paper_or_redirect(state, raw_id, lambda arxiv_id: f"/abs/{arxiv_id}", viewer_id_of(request, state))
     if isinstance(result, Response):
         return result
     title = result.paper.title or f"arXiv:{result.arxiv_id}"
@@ -123,7 +146,9 @@ def paper(request: Request, raw_id: str) -> Response:
 def posts(request: Request, platform: str | None = None, page: str | None = None) -> Response:
     state = state_of(request)
     number = page_param(page)
-    result = posts_page(state.engine, state.now(), known_platform(state, platform), number)
+    result = posts_page(
+        state.engine, state.now(), known_platform(state, platform), number, viewer_id_of(request, state)
+    )
     return state.render(request, "posts.html", page=result, title="Newest posts")
 
 

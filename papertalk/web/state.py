@@ -16,6 +16,8 @@ from starlette.responses import Response
 from papertalk.config import Settings, WebConfig
 from papertalk.core.shown_text import has_bidi_controls, link_target, without_bidi_controls
 from papertalk.core.xml_chars import xml_legal
+from papertalk.fetching.pages import FetcherRegistry
+from papertalk.services.capture.fetchers import build_registry
 from papertalk.services.pages.trending_page import SiteFacts, site_facts
 from papertalk.services.people.person_settings import settings_of
 from papertalk.services.people.sessions import form_secret
@@ -54,6 +56,7 @@ class WebState:
     env: Environment = field(init=False)
     _facts: tuple[float, SiteFacts] | None = None
     _form_secret: str | None = None
+    _registry: FetcherRegistry | None = None
     cache: RenderCache = field(init=False)
 
     def __post_init__(self) -> None:
@@ -98,6 +101,12 @@ class WebState:
         if self._form_secret is None:
             self._form_secret = form_secret(self.engine)
         return self._form_secret
+
+    def registry(self) -> FetcherRegistry:
+        """The platforms' account look-ups (following an account from the settings page), made once."""
+        if self._registry is None:
+            self._registry = build_registry(self.settings)
+        return self._registry
 
     def canonical(self, request: Request) -> str:
         query = request.url.query

@@ -130,9 +130,12 @@ def import_x_following(engine: Engine, actor: Actor, owner: User, raw: bytes, fi
     if len(raw) > MAX_FOLLOWING_BYTES:
         raise AccountError(f"following: {filename[:80]} is over {MAX_FOLLOWING_BYTES // 2**20} MB")
     try:
-        authors, bad = followed_accounts(read_archive_file(raw, filename[:80]).entries)
+        archive = read_archive_file(raw, filename[:80])
     except BadItem as error:
         raise AccountError(f"following: {error}") from None
+    if archive.table != "following":
+        raise AccountError(f"following: {filename[:80]} holds {archive.table[:40]!r}, not 'following' (following.js)")
+    authors, bad = followed_accounts(archive.entries)
     done = _follow_all(engine, owner, authors, now)
     return Imported(done.followed, done.new_in_network, done.sources_new, tuple(f"{filename[:80]}:{b}" for b in bad))
 
@@ -158,20 +161,24 @@ def set_public(engine: Engine, actor: Actor, owner: User, public: bool) -> None:
 
 @dataclass(frozen=True, slots=True)
 class MyNetworkView:
-    network: NetworkRef
+    network: NetworkRef | None  # None until the person's network is made (at their first sign-in)
     size: int
     accounts: tuple[FollowedAccount, ...]
     blocked: tuple[FollowedAccount, ...]
 
 
 def view(engine: Engine, actor: Actor, owner: User, limit: int = 500, offset: int = 0) -> MyNetworkView:
-    """What the settings page lists: the follows (a page of them), their number, the blocked accounts."""
+    """What the settings page lists: the follows (a page of them), their number, the blocked accounts.
+    Read only (the page is a GET): a network not made yet is shown empty rather than made here."""
     _check(actor, owner, "see whom you follow")
-    with engine.begin() as conn:
-        network = my_network(conn, owner)
+    network = network_of(engine, owner)
+    with engine.connect() as conn:
+        blocked = tuple(block_rows.blocked_accounts(conn, owner.id))
+        if network is None:
+            return MyNetworkView(None, 0, (), blocked)
         return MyNetworkView(
             network,
             network_rows.network_size(conn, network.id),
             tuple(network_rows.network_accounts(conn, network.id, limit, offset)),
-            tuple(block_rows.blocked_accounts(conn, owner.id)),
+            blocked,
         )

@@ -27,7 +27,7 @@ from papertalk.services.people.tokens import new_token, token_hash
 from papertalk.services.people.user_accounts import UnknownUser, find_user
 from papertalk.storage.engine import Connection, Engine
 from papertalk.storage.networks import member_rows, network_rows
-from papertalk.storage.networks.visible_networks import readable_network
+from papertalk.storage.networks.visible_networks import networks_of, readable_network
 
 NAME_MAX = 80
 INVITATION_DAYS = 14
@@ -83,7 +83,34 @@ def invite_link(engine: Engine, actor: Actor, name: str, base_url: str, now: int
         token = new_token()
         creator = _user(actor, "invite members")
         member_rows.add_invitation(conn, network.id, token_hash(token), creator.id, now, now + INVITATION_DAYS * 86_400)
-    return f"{base_url.rstrip('/')}/networks/join?invite={token}"
+    return f"{base_url.rstrip('/')}/join/{token}"
+
+
+def invited_to(engine: Engine, token: str, now: int) -> str:
+    """The name of the network an open invitation link is for (the join page shows it before one accepts);
+    FormProblem when the link is unknown, used or expired. Only the link's holder can ask."""
+    with engine.connect() as conn:
+        network_id = member_rows.open_invitation(conn, token_hash(token), now)
+        network = network_rows.network_by_id(conn, network_id) if network_id is not None else None
+    if network is None:
+        raise FormProblem(BAD_LINK)
+    return network.name
+
+
+class UnknownNetwork(LookupError):
+    """No network of this number that the reader may see (said without its name: it may be private)."""
+
+
+def name_of(engine: Engine, actor: Actor, network_id: int) -> str:
+    """The name of the shared network ``network_id`` if the actor may see it; UnknownNetwork otherwise, the
+    same for a network that does not exist and one they may not see."""
+    user = active_user(actor, "use a network")
+    with engine.connect() as conn:
+        found = network_rows.network_by_id(conn, network_id)
+        seen = found if found is None or user is None else readable_network(conn, found.name, user.id)
+    if seen is None or seen.kind != SHARED:
+        raise UnknownNetwork(f"network: no shared network number {network_id} that you may see")
+    return seen.name
 
 
 def accept(engine: Engine, actor: Actor, token: str, now: int) -> str:
@@ -176,3 +203,10 @@ def view(engine: Engine, actor: Actor, name: str, limit: int = 500) -> SharedNet
             tuple(network_rows.network_accounts(conn, network.id, limit)),
             members,
         )
+
+
+def networks_of_member(engine: Engine, actor: Actor) -> list[NetworkRef]:
+    """The shared networks the actor belongs to, with their role in each (the networks page lists them)."""
+    user = _user(actor, "list your networks")
+    with engine.connect() as conn:
+        return [n for n in networks_of(conn, user.id) if n.kind == SHARED and n.role is not None]

@@ -60,15 +60,19 @@ def normalize_id(raw: str) -> str:
     return ref.arxiv_id
 
 
-def paper_page(engine: Engine, settings: Settings, now: int, arxiv_id: str, window_name: str = "week") -> PaperPage:
+def paper_page(
+    engine: Engine, settings: Settings, now: int, arxiv_id: str, window_name: str = "week", viewer_id: int | None = None
+) -> PaperPage:
+    """The page of one paper; for a signed-in reader (``viewer_id``), without the posts of accounts they blocked
+    (the score, chart and breakdown are everyone's, as on the signed-out page)."""
     window = settings.ranking.window(window_name)
     with engine.connect() as conn:
         row = paper_row_id(conn, arxiv_id)
         if row is None:
             raise PaperNotFound(f"no captured post cites arXiv:{arxiv_id}")
         paper = papers_by_row(conn, [row])[row]
-        posts = posts_of_paper(conn, row, now, POSTS_SHOWN)
-        total = count_mentions(conn, row, now) if len(posts) >= POSTS_SHOWN else len(posts)
+        posts = posts_of_paper(conn, row, now, POSTS_SHOWN, viewer_id)
+        total = count_mentions(conn, row, now, viewer_id) if len(posts) >= POSTS_SHOWN else len(posts)
         first = first_mention(conn, row) or now
         first_day = max(first // DAY, now // DAY - CHART_MAX_DAYS + 1)
         per_day = daily_counts(conn, [row], first_day * DAY, now, None).get(row, {})

@@ -31,10 +31,12 @@ class PostsPage:
     now: int
 
 
-def posts_page(engine: Engine, now: int, platform: str | None, page: int) -> PostsPage:
+def posts_page(engine: Engine, now: int, platform: str | None, page: int, viewer_id: int | None = None) -> PostsPage:
+    """The newest posts (of one platform); for a signed-in reader, without those of accounts they blocked."""
     offset = (page - 1) * POSTS_PAGE_SIZE
     with engine.connect() as conn:
-        rows, cited = newest_posts(conn, now, PostFilter(platform=platform), POSTS_PAGE_SIZE + 1, offset)
+        only = PostFilter(platform=platform, hidden_by=viewer_id)
+        rows, cited = newest_posts(conn, now, only, POSTS_PAGE_SIZE + 1, offset)
     items = tuple(PostWithPapers(post_view(r), tuple(cited.get(r.post_row, ()))) for r in rows[:POSTS_PAGE_SIZE])
     return PostsPage(platform, page, items, len(rows) > POSTS_PAGE_SIZE, now)
 

@@ -122,8 +122,11 @@ def trending_page(
         since = window_start(window, now)
         first_day = now // DAY - chart_days(window.length) + 1
         papers = papers_by_row(conn, paper_rows)
-        kinds, per_day = attention_counts(conn, paper_rows, since, first_day * DAY, now, audience.network_id)
-        best = commentaries(conn, paper_rows, since, now, audience.network_id, COMMENTARIES_SHOWN, mine)
+        kinds, per_day = attention_counts(
+            conn, paper_rows, since, first_day * DAY, now, audience.network_id, audience.hidden_by
+        )
+        # The reader's blocked accounts are never among the commentaries, whichever audience is counted.
+        best = commentaries(conn, paper_rows, since, now, audience.network_id, COMMENTARIES_SHOWN, mine, viewer_id)
         demo = get_meta(conn, DEMO_KEY)
     items = []
     for position, row in enumerate(rows, start=offset + 1):

@@ -63,6 +63,16 @@ def add_invitation(
     )
 
 
+def open_invitation(conn: Connection, token_hash: str, now: int) -> int | None:
+    """The network of an invitation that is still usable (read only: the join page shows it first)."""
+    rows = for_connection(conn).all(
+        conn,
+        "SELECT network_id FROM network_invitations WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        (token_hash, now),
+    )
+    return int(rows[0][0]) if rows else None
+
+
 def use_invitation(conn: Connection, token_hash: str, now: int) -> int | None:
     """Mark an open invitation used and return its network; None when it is unknown, used or expired. The
     UPDATE's condition makes two concurrent uses of one link end in one success."""

@@ -52,9 +52,18 @@ def _post(row: Sequence[object], paper_row: int | None = None) -> PostRow:
     )
 
 
-def _audience_sql(since: int | None, now: int, network_id: int | None) -> tuple[str, list[object]]:
+# A reader's own blocks (``user_blocks``): their posts are left out of what that reader is shown.
+NOT_HIDDEN = "m.account_id NOT IN (SELECT account_id FROM user_blocks WHERE user_id = ?)"
+
+
+def _audience_sql(
+    since: int | None, now: int, network_id: int | None, hidden_by: int | None = None
+) -> tuple[str, list[object]]:
     clauses = ["m.created_at <= ?"]
     params: list[object] = [now]
+    if hidden_by is not None:
+        clauses.append(NOT_HIDDEN)
+        params.append(hidden_by)
     if since is not None:
         clauses.append("m.created_at > ?")
         params.append(since)
@@ -73,10 +82,11 @@ def commentaries(
     network_id: int | None,
     per_paper: int,
     preferred_network: int | None = None,
+    hidden_by: int | None = None,
 ) -> dict[int, list[PostRow]]:
     """The best few posts of each paper in one statement: no bare reposts; among each paper's newest
     ``4 * per_paper``, those of the preferred network's accounts (the people you follow) first, then the
-    newest; posts with words before empty ones.
+    newest; posts with words before empty ones. ``hidden_by``: a reader whose blocked accounts are left out.
 
     Each paper's part reads its newest entries backwards from the mentions' covering index and stops
     (a UNION ALL of small LIMIT scans), so the cost does not grow with a paper's attention; only the
@@ -84,7 +94,7 @@ def commentaries(
     if not paper_rows:
         return {}
     sql = for_connection(conn)
-    where, params = _audience_sql(since, now, network_id)
+    where, params = _audience_sql(since, now, network_id, hidden_by)
     part = (
         "SELECT * FROM (SELECT m.paper_id, m.post_id, m.created_at, CASE WHEN m.account_id IN "
         "(SELECT account_id FROM network_accounts WHERE network_id = ?) THEN 0 ELSE 1 END AS theirs "
@@ -122,6 +132,7 @@ def attention_counts(
     chart_since: int,
     now: int,
     network_id: int | None,
+    hidden_by: int | None = None,
 ) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, int]]]:
     """Per paper: mentions per kind bit in the window (after ``since``, up to ``now``), and mentions per
     UTC day (epoch seconds // 86400) from the day of ``chart_since`` to ``now``.
@@ -129,11 +140,12 @@ def attention_counts(
     Everyone's counts come from the maintained ``paper_day_mentions`` (a few rows per paper and day),
     corrected from the mentions themselves only at the edges: the part of the window's first day before
     ``since`` (or after it, whichever is shorter) and anything stored after ``now``. A network's counts
-    are read from the mentions, as only they say which account posted."""
+    are read from the mentions, as only they say which account posted (less ``hidden_by``'s blocks: a
+    network a reader counts leaves out the accounts they blocked, as its ranking does)."""
     if not paper_rows:
         return {}, {}
     if network_id is not None:
-        return _attention_from_mentions(conn, paper_rows, since, chart_since, now, network_id)
+        return _attention_from_mentions(conn, paper_rows, since, chart_since, now, network_id, hidden_by)
     sql = for_connection(conn)
     papers = sql.list_param(paper_rows)
     today, first_day = now // DAY, chart_since // DAY
@@ -178,12 +190,18 @@ def attention_counts(
 
 
 def _attention_from_mentions(
-    conn: Connection, paper_rows: Sequence[int], since: int | None, chart_since: int, now: int, network_id: int | None
+    conn: Connection,
+    paper_rows: Sequence[int],
+    since: int | None,
+    chart_since: int,
+    now: int,
+    network_id: int | None,
+    hidden_by: int | None,
 ) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, int]]]:
     """``attention_counts`` in one scan of the mentions' covering index (for a network's audience)."""
     sql = for_connection(conn)
     lower = None if since is None else min(since, chart_since - 1)
-    where, params = _audience_sql(lower, now, network_id)
+    where, params = _audience_sql(lower, now, network_id, hidden_by)
     in_window = "1" if since is None else "CASE WHEN m.created_at > ? THEN 1 ELSE 0 END"
     rows = sql.all(
         conn,
@@ -223,27 +241,36 @@ def daily_counts(
     return attention_counts(conn, paper_rows, None, since, now, network_id)[1]
 
 
-def posts_of_paper(conn: Connection, paper_row: int, now: int, limit: int) -> list[PostRow]:
-    """A paper's captured posts (own and inherited mentions), newest first, at most ``limit``."""
+def _hidden(hidden_by: int | None) -> tuple[str, list[object]]:
+    return ("", []) if hidden_by is None else (f"AND {NOT_HIDDEN} ", [hidden_by])
+
+
+def posts_of_paper(
+    conn: Connection, paper_row: int, now: int, limit: int, hidden_by: int | None = None
+) -> list[PostRow]:
+    """A paper's captured posts (own and inherited mentions), newest first, at most ``limit``; without the
+    accounts ``hidden_by`` (a reader) blocked."""
     sql = for_connection(conn)
+    hidden, hidden_params = _hidden(hidden_by)
     rows = sql.all(
         conn,
         f"SELECT {_POST_COLUMNS} FROM mentions m JOIN posts p ON p.id = m.post_id "
         "JOIN accounts a ON a.id = m.account_id "
         "WHERE m.paper_id = ? AND m.created_at <= ? AND m.account_id NOT IN (SELECT id FROM accounts WHERE blocked) "
-        "ORDER BY m.created_at DESC, p.id DESC LIMIT ?",
-        [paper_row, now, limit],
+        f"{hidden}ORDER BY m.created_at DESC, p.id DESC LIMIT ?",
+        [paper_row, now, *hidden_params, limit],
     )
     return [_post(r, paper_row) for r in rows]
 
 
-def count_mentions(conn: Connection, paper_row: int, now: int) -> int:
+def count_mentions(conn: Connection, paper_row: int, now: int, hidden_by: int | None = None) -> int:
     sql = for_connection(conn)
+    hidden, hidden_params = _hidden(hidden_by)
     rows = sql.all(
         conn,
         "SELECT COUNT(*) FROM mentions m WHERE m.paper_id = ? AND m.created_at <= ? "
-        "AND m.account_id NOT IN (SELECT id FROM accounts WHERE blocked)",
-        [paper_row, now],
+        f"AND m.account_id NOT IN (SELECT id FROM accounts WHERE blocked) {hidden}",
+        [paper_row, now, *hidden_params],
     )
     return int(rows[0][0])
 
@@ -262,6 +289,7 @@ class PostFilter:
     paper_row: int | None = None  # posts citing this paper
     account_row: int | None = None  # posts by this account
     network_row: int | None = None  # posts by the accounts of this network
+    hidden_by: int | None = None  # a reader: not the posts of the accounts they blocked
 
 
 def newest_posts(
@@ -276,6 +304,7 @@ def newest_posts(
         ("p.platform = ?", only.platform),
         ("p.account_id = ?", only.account_row),
         ("p.account_id IN (SELECT na.account_id FROM network_accounts na WHERE na.network_id = ?)", only.network_row),
+        ("p.account_id NOT IN (SELECT b.account_id FROM user_blocks b WHERE b.user_id = ?)", only.hidden_by),
     ):
         if value is not None:
             clauses.append(f"AND {condition} ")
