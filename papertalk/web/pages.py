@@ -14,11 +14,10 @@ from papertalk.services.pages.network_choice import requested_network
 from papertalk.services.pages.page_request import PageRequestError
 from papertalk.services.pages.paper_page import PaperNotFound, PaperPage, normalize_id, paper_page
 from papertalk.services.pages.posts_page import posts_page
-from papertalk.services.pages.reader_inputs import reader_inputs
 from papertalk.services.pages.trending_page import TrendingPageQuery, trending_page
 from papertalk.services.people.person_settings import settings_of
 from papertalk.services.search.paper_search import SearchQueryError, search_papers
-from papertalk.web.personal_cache import cached_page, keep_page, personal_key
+from papertalk.web.personal_cache import keep_page
 from papertalk.web.state import WebState, state_of
 from papertalk.web.viewer import viewer_of
 
@@ -88,11 +87,6 @@ def trending(
         query = trending_query(window, audience, network, new, category, page, state.network)
         result = trending_page(state.engine, state.settings, state.now(), query, state.network)
         return state.render(request, "trending.html", page=result, title="Trending papers")
-    # The reader's page of a few seconds ago, if nothing it reads about them changed since (checked now).
-    key = personal_key(request, viewer, reader_inputs(state.engine, user, network))
-    kept = cached_page(state, key)
-    if kept is not None:
-        return kept
     # Signed in: "My network" by default (audience=everyone for everyone), their interests as the default
     # category filter (category=all for every category).
     made = network_of(state.engine, user)  # made at sign-in: a page only reads
@@ -102,7 +96,8 @@ def trending(
     if category is None or category == "":
         query = replace(query, interests=settings_of(state.engine, user).categories)
     result = trending_page(state.engine, state.settings, state.now(), query, state.network, user.id)
-    return keep_page(state, key, state.render(request, "trending.html", page=result, title="Trending papers"))
+    # Kept for this reader a few seconds (web.personal_cache answers their next views before routing).
+    return keep_page(request, state, state.render(request, "trending.html", page=result, title="Trending papers"))
 
 
 def paper_or_redirect(state: WebState, raw_id: str, url_of: Callable[[str], str]) -> PaperPage | RedirectResponse:
