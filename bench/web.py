@@ -78,6 +78,28 @@ def complete(path: Path) -> None:
     db.close()
 
 
+def web_database(data: Path, scale: float) -> tuple[Path, float | None]:
+    """The cached SQLite database of the web pages at ``scale`` (built when missing: then also the seconds
+    it took), upgraded to this checkout's schema."""
+    data.mkdir(parents=True, exist_ok=True)
+    path = data / f"web-{scale:g}.sqlite3"
+    url = f"sqlite:///{path}"
+    built = None
+    if not path.exists():
+        seconds, _ = timed(lambda: (build_sqlite(path, scale), complete(path)))
+        engine = make_engine(url)
+        refresh_rankings(engine, Settings.from_env({}).ranking, NOW)
+        with engine.begin() as conn:  # the mentions were loaded without ingest: count their days once
+            rebuild_mention_days(conn, for_connection(conn))
+        engine.dispose()
+        built = round(seconds, 1)
+        print(f"built {path} in {seconds:.0f}s", flush=True)
+    engine = make_engine(url)
+    upgrade(engine)  # a database built by an older checkout gets this one's indexes
+    engine.dispose()
+    return path, built
+
+
 def naive_page(state: Any, query: TrendingPageQuery) -> TrendingPage:
     """The baseline: the same page, but each paper's data fetched with its own queries (and all of its
     posts in the window read to pick the commentaries in Python)."""
@@ -190,22 +212,11 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--results", type=Path, default=None)
     args = parser.parse_args()
-    args.data.mkdir(parents=True, exist_ok=True)
-    path: Path = args.data / f"web-{args.scale:g}.sqlite3"
     report: dict[str, Any] = {"scale": args.scale, "load": os.getloadavg()}
+    path, built = web_database(args.data, args.scale)
+    if built is not None:
+        report["build_s"] = built
     url = f"sqlite:///{path}"
-    if not path.exists():
-        seconds, _ = timed(lambda: (build_sqlite(path, args.scale), complete(path)))
-        engine = make_engine(url)
-        refresh_rankings(engine, Settings.from_env({}).ranking, NOW)
-        with engine.begin() as conn:  # the mentions were loaded without ingest: count their days once
-            rebuild_mention_days(conn, for_connection(conn))
-        engine.dispose()
-        report["build_s"] = round(seconds, 1)
-        print(f"built {path} in {seconds:.0f}s", flush=True)
-    engine = make_engine(url)
-    upgrade(engine)  # a database built by an older checkout gets this one's indexes
-    engine.dispose()
     settings = Settings.from_env({"PAPERTALK_DATABASE_URL": url})
     app = create_app(settings, WebSettings(render_cache_seconds=0), clock=lambda: float(NOW))
     state = state_of_app(app)

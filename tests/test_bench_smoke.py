@@ -111,3 +111,21 @@ def test_signin_benchmark_smoke() -> None:
     chosen = [r for r in report["verify"] if r["chosen"]]
     assert len(chosen) == 1 and chosen[0]["cpu_ms"] > 10
     assert report["unknown_name"]["cpu_ms"] > 10
+
+
+def test_people_web_benchmark_smoke(db_url: str, tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "bench.people_web", "--scale", "0.002", "--users", "40", "--network", "30"]
+    args += ["--runs", "3", "--wrk-seconds", "1", "--data", str(tmp_path / "data"), "--results", str(tmp_path)]
+    if db_url.startswith("postgresql"):
+        args += ["--postgres", db_url, "--no-sqlite"]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "people-web-0.002.json").read_text())
+    assert report["people"]["added"] and report["people"]["network_accounts"] > 40
+    result = report["postgres" if db_url.startswith("postgresql") else "sqlite"]
+    for caches in ("render_cache_off", "render_cache_on"):
+        assert result[caches]["signed_in_papers"] == 20  # the reader's network ranks a full page
+        assert result[caches]["signed_in"]["median_ms"] > 0 and result[caches]["signed_out"]["median_ms"] > 0
+    wrk = result["wrk"]
+    assert "skipped" in wrk or (wrk["signed_in"]["requests_per_s"] > 0 and wrk["signed_in"]["non_2xx"] == 0)
+    assert "skipped" in wrk or wrk["processes"] == (2 if db_url.startswith("postgresql") else 1)

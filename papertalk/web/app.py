@@ -35,6 +35,7 @@ from papertalk.web import (
 from papertalk.web.bearer import ApiAuthError
 from papertalk.web.head_requests import HeadAsGet
 from papertalk.web.http_cache import SecurityHeaders
+from papertalk.web.personal_cache import KeptPersonalPages
 from papertalk.web.render_cache import CachedPages
 from papertalk.web.server_errors import ServerErrors
 from papertalk.web.state import HERE, WebSettings, WebState, state_of
@@ -56,6 +57,7 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.state.web = state
     # Outermost last: every answer, a 500 or a cached page included, gets the security headers, and a HEAD
     # is a GET for everything inside (the cache included).
+    app.add_middleware(KeptPersonalPages, state=state)  # inside ServerErrors: a failing query is a 500 page
     app.add_middleware(ServerErrors, error_page=_server_error)
     app.add_middleware(CachedPages, cache=state.cache, max_age=web.cache_seconds)
     app.add_middleware(HeadAsGet)

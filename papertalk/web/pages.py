@@ -19,6 +19,7 @@ from papertalk.services.pages.posts_page import posts_page
 from papertalk.services.pages.trending_page import TrendingPageQuery, trending_page
 from papertalk.services.people.person_settings import settings_of
 from papertalk.services.search.paper_search import SearchQueryError, search_papers
+from papertalk.web.personal_cache import keep_page
 from papertalk.web.state import WebState, state_of
 from papertalk.web.viewer import viewer_of
 
@@ -87,7 +88,9 @@ def trending(
     result = trending_page(
         state.engine, state.settings, state.now(), query, state.network, None if user is None else user.id
     )
-    return state.render(request, "trending.html", page=result, title="Trending papers")
+    rendered = state.render(request, "trending.html", page=result, title="Trending papers")
+    # Kept for a signed-in reader a few seconds (web.personal_cache answers their next views before routing).
+    return rendered if user is None else keep_page(request, state, rendered)
 
 
 def reader_trending_query(

@@ -35,8 +35,9 @@ def etag_of(body: bytes) -> str:
 class RenderCache:
     """URL -> rendered body, each kept for ``seconds``; bounded, thread-safe."""
 
-    def __init__(self, seconds: int) -> None:
+    def __init__(self, seconds: int, max_entries: int = MAX_ENTRIES) -> None:
         self.seconds = seconds
+        self.max_entries = max_entries
         self._entries: dict[str, Entry] = {}
         self._claims: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -64,9 +65,9 @@ class RenderCache:
             return
         now = time.monotonic()
         with self._lock:
-            if len(self._entries) >= MAX_ENTRIES:
+            if len(self._entries) >= self.max_entries:
                 self._entries = {k: v for k, v in self._entries.items() if v.expires > now}
-                if len(self._entries) >= MAX_ENTRIES:
+                if len(self._entries) >= self.max_entries:
                     self._entries.clear()
             self._entries[key] = Entry(now + self.seconds, body, media_type, etag)
             self._claims.pop(key, None)

@@ -31,6 +31,7 @@ from papertalk.web.viewer import form_token_of, set_nonce_cookie, viewer_of
 
 HERE = Path(__file__).parent
 FACTS_SECONDS = 300
+PERSONAL_ENTRIES = 500  # signed-in pages kept per process (~60 KB each: at most ~30 MB)
 HTML = "text/html; charset=utf-8"  # spelled out: the render cache repeats it as given, Starlette would add it
 ATOM = "application/atom+xml; charset=utf-8"
 
@@ -58,9 +59,11 @@ class WebState:
     _form_secret: str | None = None
     _registry: FetcherRegistry | None = None
     cache: RenderCache = field(init=False)
+    personal_cache: RenderCache = field(init=False)  # signed-in readers' pages (web.personal_cache)
 
     def __post_init__(self) -> None:
         self.cache = RenderCache(self.web.render_cache_seconds)
+        self.personal_cache = RenderCache(self.web.render_cache_seconds, PERSONAL_ENTRIES)
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html", "xml", "atom"]),

@@ -95,16 +95,21 @@ def commentaries(
         return {}
     sql = for_connection(conn)
     where, params = _audience_sql(since, now, network_id, hidden_by)
+    # Counting the preferred network itself (a signed-in reader's own network), every post found is theirs:
+    # a second IN over the network's accounts in each paper's part cost about half of this statement.
+    all_theirs = preferred_network is not None and preferred_network == network_id
+    theirs = "0" if all_theirs else (
+        "CASE WHEN m.account_id IN (SELECT account_id FROM network_accounts WHERE network_id = ?) THEN 0 ELSE 1 END"
+    )  # fmt: skip
     part = (
-        "SELECT * FROM (SELECT m.paper_id, m.post_id, m.created_at, CASE WHEN m.account_id IN "
-        "(SELECT account_id FROM network_accounts WHERE network_id = ?) THEN 0 ELSE 1 END AS theirs "
+        f"SELECT * FROM (SELECT m.paper_id, m.post_id, m.created_at, {theirs} AS theirs "
         f"FROM mentions m WHERE m.paper_id = ? AND {where} AND m.kind_bit <> ? "
         "ORDER BY m.created_at DESC, m.post_id DESC LIMIT ?) AS part{n}"
     )
     parts = " UNION ALL ".join(part.format(n=n) for n in range(len(paper_rows)))
     args: list[object] = []
     for paper in paper_rows:
-        args += [preferred_network or 0, paper, *params, REPOST_BIT, per_paper * 4]
+        args += [*([] if all_theirs else [preferred_network or 0]), paper, *params, REPOST_BIT, per_paper * 4]
     rows = sql.all(
         conn,
         f"SELECT c.paper_id, c.theirs, {_POST_COLUMNS} FROM ({parts}) AS c "
