@@ -33,6 +33,7 @@ SAMPLES = {
     "/about": "/about",
     "/api/v1/trending": "/api/v1/trending",
     "/api/v1/papers/{arxiv_id:path}": f"/api/v1/papers/{OLD_STYLE}",
+    "/api/v1/papers/{arxiv_id:path}/similar": f"/api/v1/papers/{OLD_STYLE}/similar",
     "/api/v1/posts": "/api/v1/posts",
     "/api/v1/search": "/api/v1/search?q=learning",
     "/api/v1/about": "/api/v1/about",

@@ -142,6 +142,7 @@ def test_openapi_describes_every_api_endpoint(site: str) -> None:
     assert set(spec["paths"]) == {
         "/api/v1/trending",
         "/api/v1/papers/{arxiv_id}",
+        "/api/v1/papers/{arxiv_id}/similar",
         "/api/v1/posts",
         "/api/v1/search",
         "/api/v1/about",

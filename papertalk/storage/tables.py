@@ -437,3 +437,14 @@ audit_log = Table(
     Column("action", String(32), nullable=False),
     Column("target", String(128), nullable=False),
 )
+
+# --- issue 19, Discover -------------------------------------------------------------------------------
+# How many papers of a sample of the catalogue hold each title/abstract token (tokens seen once in the
+# sample are left out: absent means rare). Similar papers weigh a paper's terms by the IDF read here; the
+# sample's size and the highest row id when it was taken are in instance_meta ("discover_term_sample").
+discover_term_docs = Table(
+    "discover_term_docs",
+    metadata,
+    Column("term", String(100), primary_key=True),
+    Column("docs", Integer, nullable=False),
+)

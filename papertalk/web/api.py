@@ -42,6 +42,11 @@ router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS, dependencie
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER, description="1-based page number")]
 
 
+def json_response(request: Request, model: BaseModel) -> Response:
+    """The JSON answer of an endpoint, remembered by the page cache and tagged for conditional requests."""
+    return _json(request, model)
+
+
 def _json(request: Request, model: BaseModel) -> Response:
     state = state_of(request)
     body = model.model_dump_json().encode()
