@@ -36,7 +36,7 @@ def topic_papers() -> list[Paper]:
         for i in range(4):
             papers.append(
                 Paper(
-                    f"2401.{t}{i:04d}",
+                    f"2401.{t}{i + 1:04d}",
                     f"On {phrase}: part {i}",
                     (f"Ada Author{t}{i}", "Shared Writer" if (t, i) in ((0, 3), (1, 0)) else f"Bo Other{t}{i}"),
                     f"{FILLER} The {phrase} of {word1} and {word2} shows {topic}-specific {word1} {i}.",
@@ -56,10 +56,10 @@ def catalogue(engine: Engine) -> Engine:
 
 
 def test_similar_papers_are_those_of_the_same_topic_each_with_its_reason(catalogue: Engine) -> None:
-    found = similar_papers(catalogue, "2401.00001")
+    found = similar_papers(catalogue, "2401.00002")
     ids = [s.paper.arxiv_id for s in found]
-    assert "2401.00001" not in ids and "2401.99999" not in ids  # never itself, never a paper without a title
-    assert set(ids[:3]) == {"2401.00000", "2401.00002", "2401.00003"}
+    assert "2401.00002" not in ids and "2401.99999" not in ids  # never itself, never a paper without a title
+    assert set(ids[:3]) == {"2401.00001", "2401.00003", "2401.00004"}
     first = found[0]
     assert first.reason.startswith("Shares ") and "q-bio.BM" in first.reason
     assert set(first.terms) & {"protein", "folding", "residues", "conformations"}
@@ -67,12 +67,12 @@ def test_similar_papers_are_those_of_the_same_topic_each_with_its_reason(catalog
 
 
 def test_a_shared_author_pulls_a_paper_of_another_topic_in_and_says_so(catalogue: Engine) -> None:
-    found = {s.paper.arxiv_id: s for s in similar_papers(catalogue, "2401.00003")}
-    assert "2401.10000" in found  # a galaxy paper, by the same "Shared Writer"
-    assert found["2401.10000"].authors == ("Shared Writer",)
-    assert "author Shared Writer" in found["2401.10000"].reason
+    found = {s.paper.arxiv_id: s for s in similar_papers(catalogue, "2401.00004")}
+    assert "2401.10001" in found  # a galaxy paper, by the same "Shared Writer"
+    assert found["2401.10001"].authors == ("Shared Writer",)
+    assert "author Shared Writer" in found["2401.10001"].reason
     protein = [s.score for i, s in found.items() if i.startswith("2401.0")]
-    assert max(protein) > found["2401.10000"].score  # the topic still weighs more than one author
+    assert max(protein) > found["2401.10001"].score  # the topic still weighs more than one author
 
 
 def test_untitled_and_unknown_papers(catalogue: Engine) -> None:
@@ -101,12 +101,12 @@ def test_term_statistics_are_taken_once_then_again_when_the_catalogue_doubles(ca
 
 def test_similar_command_table_json_and_errors(catalogue: Engine, db_url: str) -> None:
     runner = CliRunner()
-    shown = runner.invoke(app, ["--database", db_url, "similar", "https://arxiv.org/abs/2401.20001v2"])
+    shown = runner.invoke(app, ["--database", db_url, "similar", "https://arxiv.org/abs/2401.20002v2"])
     assert shown.exit_code == 0, shown.output
-    assert "2401.20000" in shown.output and "Shares" in shown.output
-    as_json = runner.invoke(app, ["--database", db_url, "similar", "2401.20001", "--json", "-n", "2"])
+    assert "2401.20001" in shown.output and "Shares" in shown.output
+    as_json = runner.invoke(app, ["--database", db_url, "similar", "2401.20002", "--json", "-n", "2"])
     data = json.loads(as_json.output)
-    assert data["arxiv_id"] == "2401.20001" and len(data["similar"]) == 2
+    assert data["arxiv_id"] == "2401.20002" and len(data["similar"]) == 2
     assert data["similar"][0]["shared_categories"] == ["cs.LG"] and data["similar"][0]["reason"]
     bad = runner.invoke(app, ["--database", db_url, "similar", "not-an-id"])
     assert bad.exit_code == 2 and "similar 'not-an-id': not an arXiv id or arXiv URL" in bad.output
