@@ -4,9 +4,13 @@ features (the hook lists and notes will use)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import httpx
+
 from papertalk.config import Settings
+from papertalk.core.people_records import User
 from papertalk.services.capture.accounts import add_ids_to_network
 from papertalk.services.discover.for_you import Seed, for_you, seed_papers
 from papertalk.services.networks.my_network import ensure_network
@@ -16,18 +20,22 @@ from papertalk.storage.catalogue.paper_rows import upsert_papers
 from papertalk.storage.engine import Engine
 from tests.helpers import NOW, post, run_import, write_lines
 from tests.test_discover import topic_papers
+from tests.web_world import served
+
+PASSWORD = "a long enough password"
 
 
 def _cite(n: str, who: str, hours_ago: float, arxiv_id: str) -> dict[str, object]:
     return post(f"{who}-{n}", who, hours_ago, text=f"see https://arxiv.org/abs/{arxiv_id}")
 
 
-def test_for_you_ranks_the_week_by_closeness_to_the_network_s_papers(
-    engine: Engine, settings: Settings, tmp_path: Path
-) -> None:
+def world(engine: Engine, tmp_path: Path) -> User:
+    """The topic papers; ada, whose network (ann, bob) discussed two protein papers weeks ago; this week
+    others discussed a paper of each topic, one of ada's and one without a title."""
     with engine.begin() as conn:
         upsert_papers(conn, topic_papers(), NOW)
-        ada = create_user(conn, "ada", "ada@example.org", "a long enough password", False, NOW)
+        ada = create_user(conn, "ada", "ada@example.org", PASSWORD, False, NOW)
+        create_user(conn, "bo", "bo@example.org", PASSWORD, False, NOW)
     records = [_cite("a", "ann", 24 * 20, "2401.00001"), _cite("b", "bob", 24 * 19, "2401.00001")]
     records += [_cite("c", "ann", 24 * 18, "2401.00002")]  # the network's protein papers, weeks ago
     for i, arxiv_id in enumerate(("2401.00003", "2401.10002", "2401.20002", "2401.00001", "2401.99999")):
@@ -38,7 +46,13 @@ def test_for_you_ranks_the_week_by_closeness_to_the_network_s_papers(
         accounts = account_ids_by_platform_id(conn)
     network = ensure_network(engine, ada)
     add_ids_to_network(engine, network.name, [accounts[("bluesky", "ann")], accounts[("bluesky", "bob")]])
+    return ada
 
+
+def test_for_you_ranks_the_week_by_closeness_to_the_network_s_papers(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    ada = world(engine, tmp_path)
     seeds = seed_papers(engine, ada, NOW)
     assert seeds == [Seed("2401.00001", "discussed in your network"), Seed("2401.00002", "discussed in your network")]
     items = for_you(engine, settings, NOW, seeds)
@@ -60,5 +74,36 @@ def test_for_you_ranks_the_week_by_closeness_to_the_network_s_papers(
 
 def test_no_network_no_seeds(engine: Engine) -> None:
     with engine.begin() as conn:
-        bo = create_user(conn, "bo", "bo@example.org", "a long enough password", False, NOW)
+        bo = create_user(conn, "bo", "bo@example.org", PASSWORD, False, NOW)
     assert seed_papers(engine, bo, NOW) == []
+
+
+def signed_in(base: str, name: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=60)
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/signin").text)
+    assert token is not None
+    answer = client.post("/signin", data={"csrf": token.group(1), "name": name, "password": PASSWORD})
+    assert answer.status_code == 303, answer.text[:300]
+    return client
+
+
+def test_the_for_you_tab_and_its_json_twin_are_the_reader_s_own(engine: Engine, db_url: str, tmp_path: Path) -> None:
+    world(engine, tmp_path)
+    with served(Settings.from_env({"PAPERTALK_DATABASE_URL": db_url})) as base:
+        anonymous = httpx.get(base + "/for-you", timeout=60)
+        assert anonymous.status_code == 303 and anonymous.headers["location"] == "/signin"
+        assert httpx.get(base + "/api/v1/for-you", timeout=60).status_code == 401
+        ada = signed_in(base, "ada")
+        assert '<a href="/for-you?window=week">For you</a>' in ada.get("/").text
+        page = ada.get("/for-you")
+        assert page.status_code == 200 and page.headers["cache-control"] == "private, no-store"
+        assert re.findall(r'<li><a href="/abs/([^"]+)">', page.text)[0] == "2401.00003"
+        assert "discussed in your network" in page.text
+        data = ada.get("/api/v1/for-you?window=week").json()
+        assert data["seeds"] == 2 and data["items"][0]["paper"]["arxiv_id"] == "2401.00003"
+        assert data["items"][0]["like"] in {"2401.00001", "2401.00002"}
+        assert ada.get("/for-you?window=decade").status_code == 400
+        bo = signed_in(base, "bo")  # no network: nothing of ada's shows
+        theirs = bo.get("/for-you").text
+        assert "Nothing to go on yet" in theirs and "2401.00003" not in theirs
+        assert bo.get("/api/v1/for-you").json()["items"] == []

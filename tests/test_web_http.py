@@ -46,9 +46,10 @@ SAMPLES = {
     "/signin": "/signin",
     "/signup": "/signup",
     "/account": "/account",  # signed out: a redirect to /signin
+    "/for-you": "/for-you",  # signed out: a redirect to /signin
 }
 # GET routes that answer a signed-out reader with a refusal (tests/test_authorization.py signs in).
-REFUSED_SIGNED_OUT = {"/admin": 403, "/api/v1/me": 401}
+REFUSED_SIGNED_OUT = {"/admin": 403, "/api/v1/me": 401, "/api/v1/for-you": 401}
 # The routes that change something: POST forms with a CSRF token (tests/test_people_web.py), and the API's
 # one DELETE (a bearer token).
 POST_ROUTES = {

@@ -151,6 +151,7 @@ def test_openapi_describes_every_api_endpoint(site: str) -> None:
         "/feeds/papers/{raw_id}.atom",
         "/feeds/search.atom",
         "/api/v1/me",
+        "/api/v1/for-you",
         "/api/v1/tokens/{token_id}",
     }
     assert spec["components"]["securitySchemes"]["personalToken"]["scheme"] == "bearer"
