@@ -33,6 +33,7 @@ SAMPLES = {
     "/about": "/about",
     "/api/v1/trending": "/api/v1/trending",
     "/api/v1/papers/{arxiv_id:path}": f"/api/v1/papers/{OLD_STYLE}",
+    "/api/v1/papers/{arxiv_id:path}/similar": f"/api/v1/papers/{OLD_STYLE}/similar",
     "/api/v1/posts": "/api/v1/posts",
     "/api/v1/search": "/api/v1/search?q=learning",
     "/api/v1/about": "/api/v1/about",
@@ -48,6 +49,7 @@ SAMPLES = {
     "/settings": "/settings",  # signed out: a redirect to /signin
     "/networks": "/networks",
     "/networks/{network_id:int}": "/networks/1",
+    "/for-you": "/for-you",  # signed out: a redirect to /signin
 }
 # GET routes that answer a signed-out reader with a refusal (tests/test_authorization.py signs in).
 REFUSED_SIGNED_OUT = {
@@ -57,6 +59,7 @@ REFUSED_SIGNED_OUT = {
     "/api/v1/settings": 401,
     "/api/v1/networks/mine": 401,
     "/join/{token}": 404,  # no invitation has this token
+    "/api/v1/for-you": 401,
 }
 # The routes that change something: POST forms with a CSRF token (tests/test_people_web.py), and the API's
 # one DELETE (a bearer token).

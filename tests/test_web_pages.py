@@ -142,6 +142,7 @@ def test_openapi_describes_every_api_endpoint(site: str) -> None:
     assert set(spec["paths"]) == {
         "/api/v1/trending",
         "/api/v1/papers/{arxiv_id}",
+        "/api/v1/papers/{arxiv_id}/similar",
         "/api/v1/posts",
         "/api/v1/search",
         "/api/v1/about",
@@ -150,6 +151,7 @@ def test_openapi_describes_every_api_endpoint(site: str) -> None:
         "/feeds/papers/{raw_id}.atom",
         "/feeds/search.atom",
         "/api/v1/me",
+        "/api/v1/for-you",
         "/api/v1/tokens/{token_id}",
         "/api/v1/lists",
         "/api/v1/lists/{list_id}",

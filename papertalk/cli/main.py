@@ -24,6 +24,7 @@ from papertalk.cli import (
     posts_cmd,
     search_cmd,
     serve_cmd,
+    similar_cmd,
     trending_cmd,
     users_cmd,
 )
@@ -76,6 +77,7 @@ app.command("posts")(posts_cmd.posts)
 app.command("block")(network_cmd.block)
 app.command("demo")(demo_cmd.demo)
 app.command("search")(search_cmd.search)
+app.command("similar")(similar_cmd.similar)
 app.command("follow")(capture_cmd.follow_cmd)
 app.command("unfollow")(capture_cmd.unfollow_cmd)
 app.add_typer(capture_cmd.follows_app, name="follows")

@@ -529,3 +529,14 @@ list_follows = Table(
     Column("followed_at", BigInteger, nullable=False),
     Index("ix_list_follows_list_id", "list_id"),
 )
+
+# --- issue 19, Discover -------------------------------------------------------------------------------
+# How many papers of a sample of the catalogue hold each title/abstract token (tokens seen once in the
+# sample are left out: absent means rare). Similar papers weigh a paper's terms by the IDF read here; the
+# sample's size and the highest row id when it was taken are in instance_meta ("discover_term_sample").
+discover_term_docs = Table(
+    "discover_term_docs",
+    metadata,
+    Column("term", String(100), primary_key=True),
+    Column("docs", Integer, nullable=False),
+)

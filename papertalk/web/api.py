@@ -46,6 +46,11 @@ Page = Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER, description="1-based page 
 PERSONAL = {"Cache-Control": "private, no-store", "Vary": "Cookie, Authorization"}
 
 
+def json_response(request: Request, model: BaseModel) -> Response:
+    """The JSON answer of an endpoint, remembered by the page cache and tagged for conditional requests."""
+    return _json(request, model)
+
+
 def _json(request: Request, model: BaseModel) -> Response:
     """The answer; one for a signed-in reader or a token's person is theirs: never cached, anywhere."""
     state = state_of(request)

@@ -24,7 +24,9 @@ from papertalk.web import (
     api_lists,
     api_network,
     api_people,
+    discover_api,
     feeds,
+    for_you_pages,
     list_pages,
     network_pages,
     pages,
@@ -66,12 +68,15 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.include_router(people_pages.router)
     app.include_router(admin_pages.router)
     app.include_router(list_pages.router)
+    app.include_router(discover_api.router)  # before api's /papers/{id:path}, which would take …/similar
     app.include_router(api.router)
     app.include_router(api_people.router)
     app.include_router(api_lists.router)
     app.include_router(settings_pages.router)
     app.include_router(network_pages.router)
     app.include_router(api_network.router)
+    app.include_router(for_you_pages.router)
+    app.include_router(for_you_pages.api_router)
     app.include_router(feeds.router)
     app.include_router(table_exports.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -11,6 +11,8 @@ from papertalk.core.bibtex import bibtex
 from papertalk.core.ranking import Window, decay
 from papertalk.core.records import Paper, PostKind, VoteContribution
 from papertalk.core.shown_text import without_bidi_controls
+from papertalk.services.discover.co_discussed import CoDiscussed, discussed_by_same_people
+from papertalk.services.discover.similar import SimilarPaper, similar_papers
 from papertalk.services.pages.page_views import DayChart, PostView, day_chart, post_view
 from papertalk.storage.catalogue.paper_rows import paper_row_id, papers_by_row
 from papertalk.storage.engine import Engine
@@ -27,6 +29,8 @@ from papertalk.storage.pages.page_queries import (
 POSTS_SHOWN = 100
 BREAKDOWN_SHOWN = 40
 CHART_MAX_DAYS = 90
+SIMILAR_SHOWN = 8
+CO_DISCUSSED_SHOWN = 8
 KIND_ORDER = tuple(k.value for k in (PostKind.POST, PostKind.QUOTE, PostKind.REPLY, PostKind.REPOST))
 
 
@@ -50,6 +54,8 @@ class PaperPage:
     bibtex: str
     now: int
     demo: str | None
+    similar: tuple[SimilarPaper, ...] = ()  # papers like it in the catalogue, each with its reason
+    co_discussed: tuple[CoDiscussed, ...] = ()  # papers the same accounts discussed around the same days
 
 
 def normalize_id(raw: str) -> str:
@@ -108,4 +114,6 @@ def paper_page(
         bibtex=bibtex(paper),
         now=now,
         demo=demo,
+        similar=tuple(similar_papers(engine, arxiv_id, SIMILAR_SHOWN)) if paper.title is not None else (),
+        co_discussed=tuple(discussed_by_same_people(engine, settings.ranking, arxiv_id, CO_DISCUSSED_SHOWN)),
     )

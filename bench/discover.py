@@ -1,0 +1,239 @@
+"""bench/discover: similar papers and "discussed by the same people", each beside a baseline in one run.
+
+``quality`` (default 100,000 generated records plus the real ``../shared/data/kaggle_snapshot`` samples
+when present, imported with the real ``papertalk catalogue import``): papertalk's similar papers against
+a scikit-learn TF-IDF cosine baseline (word 1-2-grams over title + abstract, fitted on the whole
+catalogue in the same run): overlap of the top 10, and agreement of primary category at 10, for both;
+with the baseline's fit and per-query times beside papertalk's.
+
+``latency`` at N papers (``bench.catalogue``'s cached databases; 3,000,000 for the issue's figure):
+papertalk's similar papers, median and p99 over spread-out papers, beside the naive more-like-this
+(FTS5 ``OR`` of the same terms ranked by ``bm25()``) on SQLite; the same on PostgreSQL with ``--postgres``.
+
+``co`` over ``bench.trending``'s cached 10M-mention world: discussed-by-the-same-people for the week's
+hottest paper, beside the naive self-join of raw mentions.
+
+    python -m bench.discover quality [--papers 100000] [--queries 400]
+    python -m bench.discover latency [--papers 3000000] [--queries 200] [--postgres URL]
+    python -m bench.discover co [--scale 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import text
+
+from bench.catalogue import DATA, fresh, papertalk_import, snapshot_file
+from bench.measure import latency_stats, percentile, save, timed
+from papertalk.config import Settings
+from papertalk.services.discover import similar as similar_service
+from papertalk.services.discover.co_discussed import discussed_by_same_people
+from papertalk.services.discover.term_stats import current_term_stats
+from papertalk.storage.engine import Engine, make_engine
+
+REAL = Path(__file__).parents[1] / ".." / "shared" / "data" / "kaggle_snapshot"
+
+
+def _catalogue_file(papers: int) -> tuple[Path, int]:
+    """The generated snapshot of ``papers`` lines plus the real sample lines (when there), made once."""
+    generated = snapshot_file(DATA, papers)
+    real = sorted(REAL.glob("*.jsonl")) if REAL.exists() else []
+    path = DATA / f"discover-quality-{papers}.jsonl"
+    lines = [line for f in real for line in f.read_bytes().splitlines() if line.strip()]
+    if not path.exists():
+        with path.open("wb") as out:
+            out.write(generated.read_bytes())
+            for line in lines:
+                out.write(line + b"\n")
+    return path, len(lines)
+
+
+def _samples(fn: Any, ids: list[str]) -> dict[str, float]:
+    fn(ids[0])
+    ms = [timed(lambda i=i: fn(i))[0] * 1000 for i in ids]
+    return {"median_ms": statistics.median(ms), "p99_ms": percentile(ms, 99), "max_ms": max(ms), "samples": len(ms)}
+
+
+def quality(papers: int, queries: int) -> dict[str, Any]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    path, real_lines = _catalogue_file(papers)
+    db = DATA / f"discover-quality-{papers}.sqlite3"
+    url = f"sqlite:///{db}"
+    if not db.exists():
+        papertalk_import(path, f"sqlite:///{fresh(db)}")
+    engine = make_engine(url)
+    seconds_stats, _ = timed(lambda: current_term_stats(engine))
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT arxiv_id, title, abstract, categories FROM papers ORDER BY id")).all()
+    ids = [r[0] for r in rows]
+    primary = [(r[3] or "").split()[0] if r[3] else "" for r in rows]
+    position = {a: i for i, a in enumerate(ids)}
+    fit_s, matrix = timed(
+        lambda: TfidfVectorizer(ngram_range=(1, 2), lowercase=True).fit_transform(
+            [f"{r[1] or ''} {r[2] or ''}" for r in rows]
+        )
+    )
+    rnd = random.Random(19)
+    real_ids = ids[len(ids) - real_lines :] if real_lines else []
+    generated_ids = rnd.sample(ids[: len(ids) - real_lines], min(queries, len(ids) - real_lines))
+    report: dict[str, Any] = {
+        "papers": len(ids),
+        "real_records": real_lines,
+        "term_stats_s": round(seconds_stats, 2),
+        "baseline_fit_s": round(fit_s, 1),
+        "baseline_features": matrix.shape[1],
+    }
+    for name, query_ids in (("generated", generated_ids), ("real", real_ids)):
+        if not query_ids:
+            continue
+        overlap, ours_agree, base_agree, ours_ms, base_ms = [], [], [], [], []
+        for arxiv_id in query_ids:
+            i = position[arxiv_id]
+            t0 = time.perf_counter()
+            scores = (matrix @ matrix[i].T).toarray().ravel()
+            scores[i] = -1.0
+            top = scores.argsort()[::-1][:10]
+            base_ms.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            ours = [s.paper.arxiv_id for s in similar_service.similar_papers(engine, arxiv_id, 10)]
+            ours_ms.append((time.perf_counter() - t0) * 1000)
+            base = [ids[j] for j in top]
+            overlap.append(len(set(ours) & set(base)) / 10)
+            ours_agree.append(sum(primary[position[o]] == primary[i] for o in ours) / 10)
+            base_agree.append(sum(primary[j] == primary[i] for j in top) / 10)
+        report[name] = {
+            "queries": len(query_ids),
+            "top10_overlap": statistics.mean(overlap),
+            "category_agreement_at10_papertalk": statistics.mean(ours_agree),
+            "category_agreement_at10_baseline": statistics.mean(base_agree),
+            "papertalk_median_ms": statistics.median(ours_ms),
+            "baseline_query_median_ms": statistics.median(base_ms),
+        }
+        print(name, report[name], flush=True)
+    engine.dispose()
+    return report
+
+
+def _spread_ids(engine: Engine, count: int) -> list[str]:
+    with engine.connect() as conn:
+        top = int(conn.execute(text("SELECT MAX(id) FROM papers")).scalar_one())
+        rows = random.Random(5).sample(range(1, top + 1), count)
+        found = conn.execute(text(f"SELECT arxiv_id FROM papers WHERE id IN ({','.join(map(str, rows))})")).all()
+    return [r[0] for r in found]
+
+
+def _naive_mlt(db: Path) -> Any:
+    """The naive more-like-this: the paper's same top terms OR-ed in one FTS5 query, ranked by bm25()."""
+    conn = sqlite3.connect(db)
+    engine = make_engine(f"sqlite:///{db}")
+    from papertalk.services.discover import text_vectors as tv
+    from papertalk.storage.catalogue.paper_rows import paper_row_id, papers_by_row
+    from papertalk.storage.discover.term_docs import term_counts
+
+    def run(arxiv_id: str) -> list[Any]:
+        stats = current_term_stats(engine)
+        with engine.connect() as c:
+            row = paper_row_id(c, arxiv_id)
+            assert row is not None
+            bag = tv.bag_of_words(papers_by_row(c, [row])[row])
+            query = tv.vector(bag, tv.idf_table(bag, term_counts(c, list(bag)), stats.papers))
+        match = " OR ".join(f'"{t}"' for t in query.top_terms(similar_service.QUERY_TERMS))
+        sql = "SELECT rowid FROM paper_fts WHERE paper_fts MATCH ? ORDER BY bm25(paper_fts) LIMIT 11"
+        return conn.execute(sql, (match,)).fetchall()
+
+    return run
+
+
+def latency(papers: int, queries: int, postgres: str | None, naive_queries: int) -> dict[str, Any]:
+    db = DATA / f"search-{papers}.sqlite3"
+    if not db.exists():
+        papertalk_import(snapshot_file(DATA, papers), f"sqlite:///{fresh(db)}")
+    report: dict[str, Any] = {"papers": papers}
+    backends = [("sqlite", f"sqlite:///{db}")] + ([("postgres", postgres)] if postgres else [])
+    for name, url in backends:
+        engine = make_engine(url)
+        stats_s, _ = timed(lambda e=engine: current_term_stats(e))
+        ids = _spread_ids(engine, queries)
+        for arxiv_id in ids[:20]:  # warm the caches as a live server's would be
+            similar_service.similar_papers(engine, arxiv_id)
+        report[name] = {
+            "term_stats_first_s": round(stats_s, 1),
+            "papertalk": _samples(lambda i, e=engine: similar_service.similar_papers(e, i), ids),
+        }
+        if name == "sqlite":
+            report[name]["naive_fts5_or_bm25"] = _samples(_naive_mlt(db), ids[:naive_queries])
+        print(name, report[name], flush=True)
+        engine.dispose()
+    return report
+
+
+def co(scale: float, runs: int) -> dict[str, Any]:
+    from bench.trending import NOW, build_sqlite
+
+    path = DATA / f"trending-{scale:g}.sqlite3"
+    if not path.exists():
+        build_sqlite(path, scale)
+    engine = make_engine(f"sqlite:///{path}")
+    settings = Settings.from_env({})
+    with engine.connect() as conn:
+        hot_row, hot_people = conn.execute(
+            text(
+                "SELECT paper_id, COUNT(*) FROM votes WHERE first_at > :s AND first_at <= :n "
+                "GROUP BY paper_id ORDER BY COUNT(*) DESC LIMIT 1"
+            ),
+            {"s": NOW - 7 * 86400, "n": NOW},
+        ).one()
+        hot = conn.execute(text("SELECT arxiv_id FROM papers WHERE id = :r"), {"r": hot_row}).scalar_one()
+        voters = conn.execute(text("SELECT COUNT(*) FROM votes WHERE paper_id = :r"), {"r": hot_row}).scalar_one()
+        mentions = conn.execute(text("SELECT COUNT(*) FROM mentions")).scalar_one()
+    raw = sqlite3.connect(path)
+    naive_sql = (
+        "SELECT m2.paper_id, COUNT(DISTINCT m2.account_id) AS n FROM mentions m1 JOIN mentions m2 "
+        "ON m2.account_id = m1.account_id AND m2.created_at BETWEEN m1.created_at - 259200 AND m1.created_at + 259200 "
+        "WHERE m1.paper_id = ? AND m2.paper_id <> ? GROUP BY m2.paper_id ORDER BY n DESC LIMIT 10"
+    )
+    report = {
+        "scale": scale,
+        "mentions": mentions,
+        "hottest_paper": hot,
+        "its_week_votes": hot_people,
+        "its_votes": voters,
+        "papertalk": latency_stats(lambda: discussed_by_same_people(engine, settings.ranking, hot), runs),
+        "naive_mentions_self_join": latency_stats(lambda: raw.execute(naive_sql, (hot_row, hot_row)).fetchall(), 3, 1),
+    }
+    print(report, flush=True)
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("part", choices=["quality", "latency", "co"])
+    parser.add_argument("--papers", type=int, default=None, help="quality: 100,000; latency: 3,000,000")
+    parser.add_argument("--queries", type=int, default=None, help="query papers (quality 400, latency 200)")
+    parser.add_argument("--naive-queries", type=int, default=20, help="latency: papers for the naive baseline")
+    parser.add_argument("--postgres", default=None, help="latency: also on this PostgreSQL (catalogue imported)")
+    parser.add_argument("--scale", type=float, default=1.0, help="co: bench.trending's scale (1.0 = 10M mentions)")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--results", type=Path, default=None)
+    args = parser.parse_args()
+    if args.part == "quality":
+        result = quality(args.papers or 100_000, args.queries or 400)
+    elif args.part == "latency":
+        result = latency(args.papers or 3_000_000, args.queries or 200, args.postgres, args.naive_queries)
+    else:
+        result = co(args.scale, args.runs)
+    print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
+    save(f"discover-{args.part}-{args.papers or args.scale}", result, args.results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Discover: similar papers, papers discussed by the same people, and For you."""

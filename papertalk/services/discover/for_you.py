@@ -1,0 +1,108 @@
+"""For you: the window's discussed papers ranked by how close they are to a person's own papers, each with
+the reason ("like X, discussed in your network"), leaving out the papers they already have.
+
+The model takes *seeds*: (arXiv id, label) pairs saying which papers are the person's and why. Today the
+only seeds that exist are the papers their network discussed most in the last ``SEED_DAYS``
+(``seed_papers``); lists, summaries and notes add theirs by passing more pairs (a label such as
+"on your list NeurIPS"), with no change here.
+
+Closeness, in the manner of arxiv-sanity's tf-idf but bounded for a page: each seed keeps its
+``SEED_TERMS`` heaviest tf-idf terms in an inverted index; each candidate (the window's ``CANDIDATES`` most
+discussed papers) is compared through its own ``CANDIDATE_TERMS`` heaviest terms with every seed sharing
+one; its score is its closest seed's, plus ``SUPPORT`` times the mean of its next ``SUPPORT_SEEDS``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from dataclasses import dataclass
+
+from papertalk.config import Settings
+from papertalk.core.people_records import User
+from papertalk.core.ranking import DAY
+from papertalk.core.records import Paper
+from papertalk.services.discover import text_vectors as tv
+from papertalk.services.discover.term_stats import current_term_stats
+from papertalk.services.networks.my_network import network_of
+from papertalk.services.ranking.trending import TrendingQuery, trending
+from papertalk.storage.catalogue.paper_rows import papers_by_arxiv_id
+from papertalk.storage.discover.seed_rows import network_papers
+from papertalk.storage.discover.term_docs import term_counts
+from papertalk.storage.engine import Engine
+
+SEED_DAYS = 30
+MAX_SEEDS = 500
+CANDIDATES = 300
+SEED_TERMS = 20
+CANDIDATE_TERMS = 30
+SUPPORT = 0.3
+SUPPORT_SEEDS = 3
+SHOWN = 20
+NETWORK_LABEL = "discussed in your network"
+
+
+@dataclass(frozen=True)
+class Seed:
+    arxiv_id: str
+    label: str  # why it is the person's: "discussed in your network", later "on your list NeurIPS"
+
+
+@dataclass(frozen=True)
+class ForYouItem:
+    paper: Paper
+    score: float
+    like: Paper  # the closest seed
+    reason: str
+
+
+def seed_papers(engine: Engine, user: User, now: int) -> list[Seed]:
+    """The papers that are the person's today: those their network discussed most lately."""
+    network = network_of(engine, user)
+    if network is None:
+        return []
+    with engine.connect() as conn:
+        found = network_papers(conn, network.id, now - SEED_DAYS * DAY, MAX_SEEDS)
+    return [Seed(arxiv_id, NETWORK_LABEL) for arxiv_id, _ in found]
+
+
+def for_you(
+    engine: Engine, settings: Settings, now: int, seeds: list[Seed], window: str = "week", limit: int = SHOWN
+) -> list[ForYouItem]:
+    """The window's discussed papers closest to ``seeds`` (the seeds themselves left out), closest first."""
+    if not seeds:
+        return []
+    seeds = seeds[:MAX_SEEDS]
+    labels = {s.arxiv_id: s.label for s in reversed(seeds)}  # the first label given for a paper wins
+    discussed = trending(engine, settings, now, TrendingQuery(window=window, limit=CANDIDATES)).items
+    wanted = [i.arxiv_id for i in discussed if i.arxiv_id not in labels]
+    stats = current_term_stats(engine)
+    with engine.connect() as conn:
+        papers = papers_by_arxiv_id(conn, [*labels, *wanted])
+        bags = {a: tv.bag_of_words(p) for a, p in papers.items() if p.title is not None}
+        vocabulary = set().union(*bags.values()) if bags else set()
+        idfs = tv.idf_table(vocabulary, term_counts(conn, sorted(vocabulary)), stats.papers)
+    index: defaultdict[str, list[tuple[str, float]]] = defaultdict(list)
+    for arxiv_id in labels:
+        if arxiv_id in bags:
+            seed_vector = tv.vector(bags[arxiv_id], idfs)
+            for term in seed_vector.top_terms(SEED_TERMS):
+                index[term].append((arxiv_id, seed_vector.weights[term]))
+    ranked = []
+    for arxiv_id in wanted:
+        if arxiv_id not in bags:
+            continue
+        candidate = tv.vector(bags[arxiv_id], idfs)
+        closeness: defaultdict[str, float] = defaultdict(float)
+        for term in candidate.top_terms(CANDIDATE_TERMS):
+            for seed, weight in index.get(term, ()):
+                closeness[seed] += weight * candidate.weights[term]
+        if not closeness:
+            continue
+        best, *rest = heapq.nlargest(1 + SUPPORT_SEEDS, closeness, key=lambda s: (closeness[s], s))
+        support = sum(closeness[s] for s in rest) / SUPPORT_SEEDS
+        like = papers[best]
+        reason = f"like “{like.title}”, {labels[best]}"
+        ranked.append(ForYouItem(papers[arxiv_id], closeness[best] + SUPPORT * support, like, reason))
+    ranked.sort(key=lambda i: (-i.score, i.paper.arxiv_id))
+    return ranked[:limit]

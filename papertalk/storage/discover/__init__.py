@@ -1,0 +1,1 @@
+"""Discover: term statistics, similar-paper candidates, papers discussed by the same accounts."""
