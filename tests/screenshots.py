@@ -71,7 +71,7 @@ def main() -> int:
 
 def people_pages(browser: Browser, base: str, invitation: str, demo: DemoSignIn) -> None:
     """Sign up (invitation) and sign in at both widths; signed in as the demo person, My network at both
-    widths, the account, settings and shared network pages, light and dark (settings at phone width too)."""
+    widths and the account page, light and dark."""
     for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
         page = browser.new_page(viewport=size, color_scheme="light")
         page.goto(invitation)
@@ -96,22 +96,7 @@ def people_pages(browser: Browser, base: str, invitation: str, demo: DemoSignIn)
         page.screenshot(path=OUT / f"account{suffix}-desktop.png", full_page=True)
         page.goto(base + "/admin")  # the demo person is the demo's admin
         page.screenshot(path=OUT / f"admin{suffix}-desktop.png", full_page=True)
-        page.goto(base + "/settings")
-        page.screenshot(path=OUT / f"settings{suffix}-desktop.png", full_page=True)
-        page.goto(base + "/networks")
-        shared = page.locator("main a[href^='/networks/']").first.get_attribute("href") or "/networks"
-        page.goto(base + shared)  # the demo's shared reading group
-        page.screenshot(path=OUT / f"shared-network{suffix}-desktop.png", full_page=True)
         page.close()
-    phone = browser.new_page(viewport=PHONE, color_scheme="light")
-    phone.goto(base + "/signin")
-    phone.fill("#name", demo.name)
-    phone.fill("#password", demo.password)
-    phone.click("button[type=submit] >> text=Sign in")
-    phone.wait_for_load_state()
-    phone.goto(base + "/settings")
-    phone.screenshot(path=OUT / "settings-phone.png")
-    phone.close()
 
 
 if __name__ == "__main__":
