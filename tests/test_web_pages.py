@@ -157,8 +157,22 @@ def test_openapi_describes_every_api_endpoint(site: str) -> None:
         "/api/v1/lists/{list_id}",
         "/api/v1/lists/{list_id}/items",
         "/api/v1/lists/{list_id}/items/{item_id}",
+        "/api/v1/follows",
+        "/api/v1/follows/{account}",
+        "/api/v1/blocks",
+        "/api/v1/blocks/{account}",
+        "/api/v1/settings",
+        "/api/v1/networks",
+        "/api/v1/networks/mine",
+        "/api/v1/networks/{network_id}/members",
+        "/api/v1/networks/{network_id}/members/{user_name}",
+        "/api/v1/networks/{network_id}/accounts",
+        "/api/v1/networks/{network_id}/accounts/{account}",
     }
     assert spec["components"]["securitySchemes"]["personalToken"]["scheme"] == "bearer"
+    writes = spec["paths"]["/api/v1/settings"]["patch"]
+    assert writes["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/SettingsIn")
+    assert {"personalToken": []} in writes["security"]
     feed = spec["paths"]["/feeds/search.atom"]["get"]
     assert list(feed["responses"]["200"]["content"]) == ["application/atom+xml"]
     links = get(site, "/api/v1/trending?window=week&page=2").json()["links"]

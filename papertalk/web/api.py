@@ -85,7 +85,11 @@ def trending(
     audience: Literal["network", "everyone"] | None = None,
     network: Annotated[
         str | None,
-        Query(max_length=MAX_NAME_CHARS, description="count only this public network (see `networks`)"),
+        Query(
+            max_length=MAX_NAME_CHARS,
+            description="count only this network: a public one, or with a token your own and your shared ones "
+            "(see `networks`); anyone else's private network is answered as one that does not exist",
+        ),
     ] = None,
     new: bool = False,
     category: Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z][A-Za-z.-]*$")] = None,

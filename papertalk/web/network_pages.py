@@ -183,7 +183,7 @@ async def leave(request: Request) -> Response:
         shared_networks.remove_member(state.engine, user, name, user.name)
         return "/networks"
 
-    return await network_action(request, run, "leave")
+    return await network_action(request, run, "form")  # shown at the top: the owner's page has no leave form
 
 
 @router.post("/networks/delete")
