@@ -45,6 +45,12 @@ SAMPLES = {
     "/signin": "/signin",
     "/signup": "/signup",
     "/account": "/account",  # signed out: a redirect to /signin
+    "/account/data.zip": "/account/data.zip",  # signed out: a redirect to /signin
+    "/trending.csv": "/trending.csv",
+    "/posts.csv": "/posts.csv",
+    "/search.csv": "/search.csv?q=learning",
+    "/search.bib": "/search.bib?q=learning",
+    "/papers.bib": f"/papers.bib?ids={OLD_STYLE}",
 }
 # GET routes that answer a signed-out reader with a refusal (tests/test_authorization.py signs in).
 REFUSED_SIGNED_OUT = {"/admin": 403, "/api/v1/me": 401}
