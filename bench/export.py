@@ -118,7 +118,7 @@ def fresh_postgres(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
-def csv_copy_baseline(source: Path, pg_url: str) -> dict[str, Any]:
+def csv_copy_baseline(source: Path, pg_url: str, work: Path) -> dict[str, Any]:
     """sqlite3 -csv | psql COPY, table by table in FK order, into a migrated schema (FKs checked as it goes)."""
     engine = make_engine(pg_url)
     upgrade(engine)
@@ -131,7 +131,7 @@ def csv_copy_baseline(source: Path, pg_url: str) -> dict[str, Any]:
             f"sqlite3 -csv {source} 'SELECT {cols} FROM \"{table.name}\"' | "
             f"psql -q {psql_url} -c 'COPY \"{table.name}\" ({cols}) FROM STDIN CSV'"
         )
-    script = Path(DATA / "csv-copy-baseline.sh")
+    script = work / "csv-copy-baseline.sh"
     script.write_text("set -e\n" + "\n".join(steps) + "\n")
     return run_shell(f"bash -e {script}")
 
@@ -144,19 +144,23 @@ def main() -> None:
     )
     parser.add_argument("--from", dest="trending", type=Path, default=None, help="a bench/trending database to reuse")
     parser.add_argument("--skip-copy", action="store_true", help="leave out db copy and its baseline")
+    parser.add_argument("--data", type=Path, default=DATA, help="where the dataset and the run's files go")
+    parser.add_argument("--results", type=Path, default=None, help="where the JSON results go")
+    parser.add_argument("--databases", default="bench_export", help="prefix of the PostgreSQL databases made")
     args = parser.parse_args()
-    DATA.mkdir(parents=True, exist_ok=True)
+    data: Path = args.data
+    data.mkdir(parents=True, exist_ok=True)
     scale = f"{args.scale:g}"
-    source = DATA / f"export-{scale}.sqlite3"
+    source = data / f"export-{scale}.sqlite3"
     report: dict[str, Any] = {"scale": args.scale}
-    report["prepare_s"] = round(prepare(source, args.scale, args.trending or DATA / f"trending-{scale}.sqlite3"), 1)
+    report["prepare_s"] = round(prepare(source, args.scale, args.trending or data / f"trending-{scale}.sqlite3"), 1)
     db = sqlite3.connect(source)
     tables = metadata.sorted_tables
     report["rows"] = {t.name: db.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0] for t in tables}
     db.close()
     report["source_bytes"] = source.stat().st_size
     print("dataset", report["rows"], flush=True)
-    work = DATA / f"export-run-{scale}"
+    work = data / f"export-run-{scale}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     url = f"sqlite:///{source}"
@@ -181,18 +185,18 @@ def main() -> None:
     (work / "dump.sql").unlink()
 
     if not args.skip_copy:
-        target = fresh_postgres(args.postgres, "bench_export_copy")
+        target = fresh_postgres(args.postgres, f"{args.databases}_copy")
         copied = run_papertalk("--database", url, "db", "copy", "--to", target, "--json")
         report["db_copy"] = {**copied, "out": None, "verified": copied["out"]["verified"]}
         print("db copy", report["db_copy"], flush=True)
-        fresh_postgres(args.postgres, "bench_export_copy")  # drop the copy before the baseline fills another
-        baseline = fresh_postgres(args.postgres, "bench_export_csv")
-        report["baseline_csv_copy"] = csv_copy_baseline(source, baseline)
+        fresh_postgres(args.postgres, f"{args.databases}_copy")  # drop the copy before the baseline fills another
+        baseline = fresh_postgres(args.postgres, f"{args.databases}_csv")
+        report["baseline_csv_copy"] = csv_copy_baseline(source, baseline, work)
         print("sqlite3 -csv | psql COPY", report["baseline_csv_copy"], flush=True)
-        fresh_postgres(args.postgres, "bench_export_csv")
+        fresh_postgres(args.postgres, f"{args.databases}_csv")
     shutil.rmtree(work, ignore_errors=True)
     report["self_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    print(f"results: {save(f'export-{scale}', report)}")
+    print(f"results: {save(f'export-{scale}', report, args.results)}")
 
 
 if __name__ == "__main__":

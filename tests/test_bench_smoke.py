@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,26 @@ def test_people_web_benchmark_smoke(db_url: str, tmp_path: Path) -> None:
     wrk = result["wrk"]
     assert "skipped" in wrk or (wrk["signed_in"]["requests_per_s"] > 0 and wrk["signed_in"]["non_2xx"] == 0)
     assert "skipped" in wrk or wrk["processes"] == (2 if db_url.startswith("postgresql") else 1)
+
+
+@pytest.mark.slow
+def test_export_benchmark_smoke(tmp_path: Path) -> None:
+    postgres = os.environ.get("PAPERTALK_TEST_POSTGRES_URL")
+    args = [sys.executable, "-m", "bench.export", "--scale", "0.002"]
+    args += [
+        "--data",
+        str(tmp_path / "data"),
+        "--results",
+        str(tmp_path),
+        "--databases",
+        f"smoke_{uuid.uuid4().hex[:8]}",
+    ]
+    args += ["--postgres", postgres] if postgres else ["--skip-copy"]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "export-0.002.json").read_text())
+    assert report["rows"]["papers"] == 2000 and report["rows"]["posts"] == report["rows"]["mentions"] > 10_000
+    assert report["export"]["bytes"] > 0 and report["restore_sqlite"]["peak_rss_mb"] > 0
+    assert report["baseline_dump"]["bytes"] > 0
+    if postgres:
+        assert report["db_copy"]["verified"] is True and report["baseline_csv_copy"]["seconds"] > 0

@@ -77,7 +77,7 @@ def test_bibtex_of_search_results_and_of_several_papers(site: str) -> None:
 
 
 def test_a_formula_in_a_cell_is_not_run_by_a_spreadsheet(site: str) -> None:
-    from papertalk.web.table_exports import _cell
+    from papertalk.core.csv_cells import cell as _cell
 
     assert _cell('=HYPERLINK("http://evil")').startswith("'=")
     assert _cell("-1") == "'-1" and _cell("plain") == "plain" and _cell(["a", "b"]) == "a; b"

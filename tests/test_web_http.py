@@ -50,6 +50,12 @@ SAMPLES = {
     "/networks": "/networks",
     "/networks/{network_id:int}": "/networks/1",
     "/for-you": "/for-you",  # signed out: a redirect to /signin
+    "/account/data.zip": "/account/data.zip",  # signed out: a redirect to /signin
+    "/trending.csv": "/trending.csv",
+    "/posts.csv": "/posts.csv",
+    "/search.csv": "/search.csv?q=learning",
+    "/search.bib": "/search.bib?q=learning",
+    "/papers.bib": f"/papers.bib?ids={OLD_STYLE}",
 }
 # GET routes that answer a signed-out reader with a refusal (tests/test_authorization.py signs in).
 REFUSED_SIGNED_OUT = {

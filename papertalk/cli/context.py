@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 import typer
@@ -53,3 +54,10 @@ def fail_on(errors: Console, message: str, code: int = 2) -> typer.Exit:
 def print_json(value: object) -> None:
     """``--json`` output: indented, one document, on stdout (never wrapped or styled by Rich)."""
     sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def print_csv(columns: Sequence[str], records: list[dict[str, Any]]) -> None:
+    """``--csv`` output: a header, then one line per record, on stdout (``core.csv_cells``)."""
+    from papertalk.core.csv_cells import records_csv
+
+    sys.stdout.write(records_csv(columns, records))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import typer
 
 from papertalk.cli import (
+    bibtex_cmd,
     capture_cmd,
     catalogue_cmd,
     db_cmd,
@@ -87,6 +88,7 @@ app.command("worker")(capture_cmd.worker_cmd)
 app.command("serve")(serve_cmd.serve)
 app.command("export")(export_cmd.export)
 app.command("restore")(export_cmd.restore)
+app.command("bibtex")(bibtex_cmd.bibtex)
 
 
 def run() -> None:

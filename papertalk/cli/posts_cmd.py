@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Column, Table
 
-from papertalk.cli.context import app_context, fail, print_json
+from papertalk.cli.context import app_context, fail, print_csv, print_json
 
 if TYPE_CHECKING:
     from papertalk.services.pages.posts_page import PostWithPapers
@@ -24,6 +24,7 @@ def posts(
     platform: str | None = typer.Option(None, "--platform", help="Only posts on this platform, e.g. bluesky."),
     limit: int = typer.Option(20, "--limit", "-n", min=1, max=1000, help="How many posts."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV (the --json fields)."),
 ) -> None:
     """List the newest captured posts that cite a paper, newest first, with the papers each cites.
 
@@ -40,6 +41,10 @@ def posts(
         raise fail(app, str(exc)) from None
     if as_json:
         print_json([post_json(item) for item in found])
+        return
+    if as_csv:
+        columns = ("created_at", "platform", "kind", "author", "display_name", "url", "text", "arxiv_ids")
+        print_csv(columns, [post_json(item) for item in found])
         return
     if not found:
         app.console.print("no captured post matches (see `papertalk sources` and `papertalk import`)")

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from papertalk.cli.context import app_context, fail
+from papertalk.cli.context import app_context, fail, print_csv
 
 if TYPE_CHECKING:
     from papertalk.services.search.paper_search import SearchHit, SearchResults
@@ -24,6 +24,8 @@ def search(
     page: int = typer.Option(1, "--page", min=1, help="Page of --limit papers."),
     order: str = typer.Option("relevance", "--order", help="relevance or trending."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV (the --json fields of each paper)."),
+    as_bibtex: bool = typer.Option(False, "--bibtex", help="Print a BibTeX entry for each paper found."),
 ) -> None:
     """Search the papers in the catalogue.
 
@@ -49,6 +51,13 @@ def search(
         raise fail(app, str(exc)) from None
     if as_json:
         sys.stdout.write(orjson.dumps(result_json(result), option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif as_csv:
+        columns = ("arxiv_id", "score", "posts", "title", "authors", "categories", "published", "abs_url")
+        print_csv(columns, [hit_json(h) for h in result.hits])
+    elif as_bibtex:
+        from papertalk.services.portability.paper_bibtex import bibtex_file
+
+        sys.stdout.write(bibtex_file([h.paper for h in result.hits]))
     elif result.jump_to is not None and result.hits:
         print_paper(app.console, result.hits[0])
     else:

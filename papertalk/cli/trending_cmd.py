@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from papertalk.cli.context import app_context, fail, print_json
+from papertalk.cli.context import app_context, fail, print_csv, print_json
 
 if TYPE_CHECKING:
     from papertalk.services.ranking.trending import TrendingResult
@@ -31,6 +31,7 @@ def trending(
     ),
     explain: bool = typer.Option(False, "--explain", help="Show who counted, when, and with which weight."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV (the --json fields, without the breakdown)."),
 ) -> None:
     """Show the papers people are talking about, best first.
 
@@ -64,12 +65,17 @@ def trending(
         raise fail(app, str(exc)) from None
     if as_json:
         print_json(result_json(result))
+    elif as_csv:
+        print_csv(CSV_COLUMNS, result_json(result)["papers"])
     else:
         print_table(app.console, result, explain)
 
 
 def _iso(ts: int) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+
+
+CSV_COLUMNS = ("rank", "arxiv_id", "score", "posts", "people", "title", "authors", "categories", "abs_url")
 
 
 def result_json(result: TrendingResult) -> dict[str, Any]:

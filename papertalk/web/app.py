@@ -28,6 +28,7 @@ from papertalk.web import (
     feeds,
     for_you_pages,
     list_pages,
+    my_data_download,
     network_pages,
     pages,
     people_pages,
@@ -79,6 +80,7 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.include_router(for_you_pages.api_router)
     app.include_router(feeds.router)
     app.include_router(table_exports.router)
+    app.include_router(my_data_download.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_error_pages(app)
     return app

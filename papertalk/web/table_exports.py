@@ -3,13 +3,11 @@ flattened), and BibTeX of search results or of several papers at once.
 
 Each CSV is made from the API's own answer for the same parameters (``web.api``), so it carries the same
 fields and the same rules; the JSON is the API itself (``/api/v1/...``), linked from the pages beside it.
-Cells that a spreadsheet would run as a formula (starting with ``= + - @``, tab or CR) get a leading ``'``.
+Cells that a spreadsheet would run as a formula get a leading ``'`` (``core.csv_cells``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
@@ -17,6 +15,7 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from papertalk.core.csv_cells import cell, csv_text
 from papertalk.core.page_limits import MAX_PAGE_NUMBER, MAX_QUERY_CHARS
 from papertalk.services.pages.network_choice import MAX_NAME_CHARS
 from papertalk.services.portability.paper_bibtex import bibtex_file, bibtex_of_ids
@@ -29,29 +28,15 @@ router = APIRouter(include_in_schema=False)
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER)]
 CSV = "text/csv; charset=utf-8"
 BIBTEX = "application/x-bibtex; charset=utf-8"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PAPER_COLUMNS = ("title", "authors", "categories", "published_at", "doi", "journal_ref", "abs_url")
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = "; ".join(str(v) for v in value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _paper_cells(paper: dict[str, Any] | None) -> list[str]:
-    return [_cell((paper or {}).get(name)) for name in PAPER_COLUMNS]
+    return [cell((paper or {}).get(name)) for name in PAPER_COLUMNS]
 
 
 def _csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode()
+    return csv_text(header, rows).encode()
 
 
 def _download(request: Request, body: bytes, media_type: str, filename: str) -> Response:
@@ -84,7 +69,7 @@ def trending_csv(
     )
     header = ["rank", "arxiv_id", "score", "people", "posts", "reposts", *PAPER_COLUMNS]
     rows = [
-        [_cell(i[k]) for k in ("rank", "arxiv_id", "score", "people", "posts", "reposts")] + _paper_cells(i["paper"])
+        [cell(i[k]) for k in ("rank", "arxiv_id", "score", "people", "posts", "reposts")] + _paper_cells(i["paper"])
         for i in found["items"]
     ]
     return _download(request, _csv(header, rows), CSV, f"trending-{window}-page{page}.csv")
@@ -96,7 +81,7 @@ def posts_csv(
 ) -> Response:
     found = _api_answer(request, "/api/v1/posts", lambda r: api.posts(r, platform, page))
     fields = ("created_at", "platform", "kind", "author", "display_name", "url", "text")
-    rows = [[_cell(i["post"][k]) for k in fields] + [_cell(" ".join(i["arxiv_ids"]))] for i in found["items"]]
+    rows = [[cell(i["post"][k]) for k in fields] + [cell(" ".join(i["arxiv_ids"]))] for i in found["items"]]
     return _download(request, _csv([*fields, "arxiv_ids"], rows), CSV, f"posts-page{page}.csv")
 
 
@@ -105,7 +90,7 @@ def search_csv(
     request: Request, q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)], page: Page = 1
 ) -> Response:
     found = _api_answer(request, "/api/v1/search", lambda r: api.search(r, q, page))
-    rows = [[_cell(h["paper"]["arxiv_id"]), _cell(h["score"]), _cell(h["posts"]), *_paper_cells(h["paper"])]
+    rows = [[cell(h["paper"]["arxiv_id"]), cell(h["score"]), cell(h["posts"]), *_paper_cells(h["paper"])]
             for h in found["hits"]]  # fmt: skip
     return _download(request, _csv(["arxiv_id", "score", "posts", *PAPER_COLUMNS], rows), CSV, f"search-page{page}.csv")
 

@@ -23,6 +23,7 @@ from papertalk.storage.schema import current_revision
 from papertalk.storage.tables import metadata
 
 _LINE = orjson.OPT_APPEND_NEWLINE
+EXPORT_CACHE_KIB = 16 * 1024
 
 
 def _line(row: object) -> bytes:
@@ -55,6 +56,8 @@ def export_database(
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         else:
+            # A stream reads each page once: the engine's 128 MiB page cache would only grow the process.
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{EXPORT_CACHE_KIB}")
             conn.exec_driver_sql("BEGIN")  # SQLite: one read transaction is one snapshot under WAL
         planned = [count_rows(conn, t, row_filter(t, with_secrets)) for t in tables]
         for table, total in zip(tables, planned, strict=True):
