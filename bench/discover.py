@@ -96,6 +96,7 @@ def quality(papers: int, queries: int) -> dict[str, Any]:
         if not query_ids:
             continue
         overlap, ours_agree, base_agree, ours_ms, base_ms = [], [], [], [], []
+        text_overlap, text_agree = [], []
         for arxiv_id in query_ids:
             i = position[arxiv_id]
             t0 = time.perf_counter()
@@ -107,6 +108,9 @@ def quality(papers: int, queries: int) -> dict[str, Any]:
             ours = [s.paper.arxiv_id for s in similar_service.similar_papers(engine, arxiv_id, 10)]
             ours_ms.append((time.perf_counter() - t0) * 1000)
             base = [ids[j] for j in top]
+            text_only = _text_only(engine, arxiv_id)
+            text_overlap.append(len(set(text_only) & set(base)) / 10)
+            text_agree.append(sum(primary[position[o]] == primary[i] for o in text_only) / 10)
             overlap.append(len(set(ours) & set(base)) / 10)
             ours_agree.append(sum(primary[position[o]] == primary[i] for o in ours) / 10)
             base_agree.append(sum(primary[j] == primary[i] for j in top) / 10)
@@ -115,12 +119,24 @@ def quality(papers: int, queries: int) -> dict[str, Any]:
             "top10_overlap": statistics.mean(overlap),
             "category_agreement_at10_papertalk": statistics.mean(ours_agree),
             "category_agreement_at10_baseline": statistics.mean(base_agree),
+            "text_only_top10_overlap": statistics.mean(text_overlap),
+            "text_only_category_agreement_at10": statistics.mean(text_agree),
             "papertalk_median_ms": statistics.median(ours_ms),
             "baseline_query_median_ms": statistics.median(base_ms),
         }
         print(name, report[name], flush=True)
     engine.dispose()
     return report
+
+
+def _text_only(engine: Engine, arxiv_id: str) -> list[str]:
+    """papertalk's similar papers without the author and category bonuses: what the words alone give."""
+    saved = similar_service.AUTHOR_BONUS, similar_service.CATEGORY_BONUS
+    similar_service.AUTHOR_BONUS = similar_service.CATEGORY_BONUS = 0.0
+    try:
+        return [s.paper.arxiv_id for s in similar_service.similar_papers(engine, arxiv_id, 10)]
+    finally:
+        similar_service.AUTHOR_BONUS, similar_service.CATEGORY_BONUS = saved
 
 
 def _spread_ids(engine: Engine, count: int) -> list[str]:
@@ -232,7 +248,8 @@ def main() -> None:
     else:
         result = co(args.scale, args.runs)
     print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
-    save(f"discover-{args.part}-{args.papers or args.scale}", result, args.results)
+    size = result.get("papers") if args.part != "co" else f"scale{args.scale:g}"
+    save(f"discover-{args.part}-{size}", result, args.results)
 
 
 if __name__ == "__main__":

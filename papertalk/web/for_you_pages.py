@@ -14,7 +14,7 @@ from papertalk.web.bearer import ApiAuthError, api_reader, bearer_check
 from papertalk.web.state import WebState, state_of
 from papertalk.web.viewer import viewer_of
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 api_router = APIRouter(
     prefix="/api/v1",
     tags=["people"],

@@ -76,9 +76,9 @@ def _similar(conn: Connection, row: int, paper: Paper, documents: int, top: int,
         for found in papers_with(conn, (term,), "text", PER_TERM, counts.get(term, 1) * scale):
             pulled[found] += query.weights[term]
     for name in paper.authors[:QUERY_AUTHORS]:
-        phrase = tokens(name)
-        if phrase:
-            for found in papers_with(conn, phrase, "authors", PER_AUTHOR, float("inf")):
+        words = tokens(name)
+        if words:  # the surname and the first given name or initial, anywhere in the list: cheap to find
+            for found in papers_with(conn, (words[-1], words[0]), "authors", PER_AUTHOR, float("inf")):
                 pulled[found] += AUTHOR_PULL
     pulled.pop(row, None)
     picked = heapq.nlargest(RERANK, pulled, key=lambda r: (pulled[r], r))
