@@ -154,3 +154,16 @@ def test_export_benchmark_smoke(tmp_path: Path) -> None:
     assert report["baseline_dump"]["bytes"] > 0
     if postgres:
         assert report["db_copy"]["verified"] is True and report["baseline_csv_copy"]["seconds"] > 0
+
+
+def test_lists_benchmark_smoke(tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "bench.lists", "--papers", "600", "--items", "120", "--runs", "2"]
+    args += ["--data", str(tmp_path / "data"), "--results", str(tmp_path)]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "lists.json").read_text())
+    render, imported = report["render"], report["import"]
+    assert (
+        render["items"] == 120 and render["page"]["median_ms"] > 0 and render["load_per_item_baseline"]["median_ms"] > 0
+    )
+    assert imported["unlinked"] == 100 and imported["matched"] > 0 and imported["baseline_like_per_title_s"] > 0

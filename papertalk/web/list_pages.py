@@ -19,6 +19,7 @@ from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import NotAllowed
 from papertalk.web import csrf
 from papertalk.web.form_body import FormBodyError, read_form
+from papertalk.web.list_html import items_html
 from papertalk.web.people_pages import FORGED, FormRefused, checked_form, see_other
 from papertalk.web.state import WebState, state_of
 from papertalk.web.viewer import viewer_of
@@ -55,6 +56,7 @@ def _list_page(
         view=view,
         errors=errors or {},
         title=view.ref.title,
+        items_html=items_html,
         kept=context.pop("kept", {}),
         **context,
     )

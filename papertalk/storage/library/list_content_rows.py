@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from papertalk.core.list_records import ListItem, ListSection, PaperOnList
@@ -52,10 +53,12 @@ _ITEM_COLUMNS = (
 
 
 def _item(row: Any) -> ListItem:
-    try:
-        links = tuple((str(a), str(b)) for a, b in json.loads(row[10]))
-    except (ValueError, TypeError):
-        links = ()
+    links: tuple[tuple[str, str], ...] = ()
+    if row[10] != "[]":  # nearly every item: no extra links, no decoding
+        try:
+            links = tuple((str(a), str(b)) for a, b in orjson.loads(row[10]))
+        except (ValueError, TypeError):
+            links = ()
     return ListItem(
         int(row[0]),
         None if row[1] is None else int(row[1]),
@@ -129,38 +132,23 @@ def last_position(conn: Connection, list_id: int, section_id: int | None) -> int
     )
 
 
-def insert_items(conn: Connection, list_id: int, items: Sequence[NewItem], user_id: int | None, now: int) -> list[int]:
-    """Append items at the end of their sections; their ids, in order."""
+def insert_items(conn: Connection, list_id: int, items: Sequence[NewItem], user_id: int | None, now: int) -> None:
+    """Append items at the end of their sections, in one batched INSERT (an import saves hundreds)."""
     ends: dict[int | None, int] = {}
-    made = []
+    rows = []
     for item in items:
         if item.section_id not in ends:
             ends[item.section_id] = last_position(conn, list_id, item.section_id)
         ends[item.section_id] += 1
-        row = conn.execute(
-            insert(_I)
-            .values(
-                list_id=list_id,
-                section_id=item.section_id,
-                position=ends[item.section_id],
-                arxiv_id=item.arxiv_id,
-                url=item.url,
-                title=item.title,
-                verdict_source=item.verdict[0],
-                verdict_html=item.verdict[1],
-                note_source=item.note[0],
-                note_html=item.note[1],
-                text_version=item.text_version,
-                links=json.dumps([list(pair) for pair in item.links]),
-                tags=" ".join(item.tags),
-                read_state=item.read_state,
-                added_by=user_id,
-                added_at=now,
-            )
-            .returning(_I.c.id)
-        )
-        made.append(int(row.scalar_one()))
-    return made
+        rows.append({
+            "list_id": list_id, "section_id": item.section_id, "position": ends[item.section_id],
+            "arxiv_id": item.arxiv_id, "url": item.url, "title": item.title, "verdict_source": item.verdict[0],
+            "verdict_html": item.verdict[1], "note_source": item.note[0], "note_html": item.note[1],
+            "text_version": item.text_version, "links": json.dumps([list(pair) for pair in item.links]),
+            "tags": " ".join(item.tags), "read_state": item.read_state, "added_by": user_id, "added_at": now,
+        })  # fmt: skip
+    if rows:
+        conn.execute(insert(_I), rows)
 
 
 def items_of(conn: Connection, list_id: int) -> list[ListItem]:
