@@ -15,6 +15,7 @@ from papertalk.cli import (
     catalogue_cmd,
     db_cmd,
     demo_cmd,
+    digest_cmd,
     enrich_cmd,
     harvest_cmd,
     import_cmd,
@@ -65,6 +66,7 @@ app.add_typer(db_cmd.app, name="db")
 app.add_typer(network_cmd.app, name="network")
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(catalogue_cmd.app, name="catalogue")
+app.add_typer(digest_cmd.app, name="digest")
 app.command("import")(import_cmd.import_files)
 app.command("enrich")(enrich_cmd.enrich)
 app.command("harvest")(harvest_cmd.harvest)

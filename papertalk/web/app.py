@@ -18,7 +18,7 @@ from papertalk.services.pages.paper_page import PaperNotFound
 from papertalk.services.pages.trending_page import default_network
 from papertalk.services.people.permissions import NotAllowed
 from papertalk.services.search.paper_search import SearchQueryError
-from papertalk.web import admin_pages, api, api_people, feeds, pages, people_pages
+from papertalk.web import admin_pages, api, api_people, digest_feeds, digest_pages, feeds, pages, people_pages
 from papertalk.web.bearer import ApiAuthError
 from papertalk.web.head_requests import HeadAsGet
 from papertalk.web.http_cache import SecurityHeaders
@@ -53,6 +53,8 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.include_router(api.router)
     app.include_router(api_people.router)
     app.include_router(feeds.router)
+    app.include_router(digest_pages.router)
+    app.include_router(digest_feeds.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_error_pages(app)
     return app

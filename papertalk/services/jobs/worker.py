@@ -22,6 +22,7 @@ from papertalk.core.ranking import RankingSettings
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.services.capture.source_runs import CLAIM_LEASE_SECONDS, LinkExpander, RunOutcome, run_source
 from papertalk.services.catalogue.enrich import MetadataSource, enrich
+from papertalk.services.digests.digest_freezing import freeze_finished
 from papertalk.services.jobs.exclusive_jobs import ENRICH_JOB, ExclusiveJobs, listen_job
 from papertalk.storage.capture.source_rows import SourceRow, claim_due_sources, list_sources, release_sources
 from papertalk.storage.engine import Engine
@@ -35,6 +36,7 @@ RELISTEN_SECONDS = 2.0
 ENRICH_EVERY_SECONDS = 600  # new papers get their metadata within about ten minutes of their first post
 ENRICH_LIMIT = 500  # papers per round: 5 requests of 100 ids, ~15 s at arXiv's pace of one per 3 s
 ENRICH_MAX_BACKOFF_SECONDS = 3600
+FREEZE_EVERY_SECONDS = 600  # a finished day's digest is frozen within about ten minutes of its end
 
 
 def log_outcome(outcome: RunOutcome) -> None:
@@ -74,6 +76,7 @@ class Worker:
         self.jobs = ExclusiveJobs(engine, clock)
         self.next_enrich = 0
         self.enrich_failures = 0
+        self.next_freeze = 0
 
     def run(self) -> None:
         listeners = [
@@ -96,6 +99,8 @@ class Worker:
             metadata = self._enrichment_turn(now)
             if metadata is not None:
                 self._enrich(metadata, now)
+            if now >= self.next_freeze and not self.stop.is_set():
+                self._freeze_digests(now)
             if len(claimed) < self.claim_batch:  # caught up: look again after a tick; else claim at once
                 self.stop.wait(self.tick)
         for thread in [keeper, *listeners]:
@@ -143,6 +148,17 @@ class Worker:
                 summary.unknown,
                 len(summary.api_errors),
             )
+
+    def _freeze_digests(self, now: int) -> None:
+        """Freeze the digests whose period ended (idempotent: several workers may, the first insert wins)."""
+        self.next_freeze = now + FREEZE_EVERY_SECONDS
+        try:
+            stored = freeze_finished(self.engine, self.ranking, now)
+        except Exception as exc:  # a failed round is tried again next time; the schedule goes on
+            log.warning("event=digest_freeze_failed error=%r", " ".join(str(exc).split()))
+            return
+        if stored:
+            log.info("event=digest_freeze stored=%d", stored)
 
     def _listen(self, name: str) -> None:
         """Run one live source again and again (each run lasts until a quiet spell or ``stop``)."""
