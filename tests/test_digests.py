@@ -214,3 +214,36 @@ def test_the_cli_shows_a_digest_as_json_and_markdown(engine: Engine, tmp_path: P
     assert json.loads(again.output)["state"] == "frozen"
     bad = runner.invoke(app, [*db, "digest", "show", "--date", "2026-02-30"], env=env)
     assert bad.exit_code == 2 and "date:" in bad.output and "Traceback" not in bad.output
+
+
+def test_a_private_network_digest_is_its_owners_only(engine: Engine, tmp_path: Path, db_url: str) -> None:
+    from papertalk.services.networks.my_network import ensure_network
+    from papertalk.services.people import user_accounts
+    from papertalk.services.people.permissions import OPERATOR
+    from tests.test_people_web import PASSWORD, signed_in
+
+    world(engine, tmp_path)
+    bob = user_accounts.add_user(engine, OPERATOR, "Bob", "bob@example.org", PASSWORD, False, NOW)
+    user_accounts.add_user(engine, OPERATOR, "Ada", "ada@example.org", PASSWORD, False, NOW)
+    mine = ensure_network(engine, bob)
+    assert mine.visibility == "private"
+    with engine.connect() as conn:
+        ids = account_ids_by_platform_id(conn)
+    add_ids_to_network(engine, mine.name, [ids[("bluesky", "u0")], ids[("bluesky", "u9")]])
+    with served(settings_of(db_url), now=NOW) as base, httpx.Client(base_url=base, timeout=30) as anonymous:
+        ada, bobs = signed_in(base, "ada"), signed_in(base, "bob")
+        own = bobs.get("/digest/2026-12-06.json")
+        assert own.headers["Cache-Control"].startswith("private")
+        # Only u0's and u9's votes count: one person each, ties by the newer paper row.
+        expected = [("2612.00003", 1), ("2612.00002", 1), ("2612.00001", 1)]
+        assert [(i["arxiv_id"], i["people"]) for i in own.json()["items"]] == expected
+        assert own.json()["stream"]["own"] is True
+        nobody = anonymous.get("/digest/2026-12-06", params={"network": "@nobody"})
+        for client in (anonymous, ada):
+            for path in ("/digest/2026-12-06", "/digest/2026-12-06.json", "/feeds/digest.atom"):
+                refused = client.get(path, params={"network": mine.name})
+                assert refused.status_code == 400, (path, refused.text[:300])
+                assert "no public network named" in refused.text  # as for a name that does not exist
+        assert nobody.status_code == 400 and "no public network named" in nobody.text
+        page = ada.get("/digest/2026-12-06")
+        assert page.status_code == 200 and mine.name not in page.text
