@@ -247,3 +247,30 @@ def test_a_private_network_digest_is_its_owners_only(engine: Engine, tmp_path: P
         assert nobody.status_code == 400 and "no public network named" in nobody.text
         page = ada.get("/digest/2026-12-06")
         assert page.status_code == 200 and mine.name not in page.text
+
+
+def test_the_worker_freezes_yesterday_so_late_posts_change_nothing(engine: Engine, tmp_path: Path, db_url: str) -> None:
+    import threading
+    import time
+
+    from papertalk.fetching.pages import FetcherRegistry
+    from papertalk.services.jobs.worker import FREEZE_EVERY_SECONDS, Worker
+    from tests.helpers import table
+
+    world(engine, tmp_path)
+    stop = threading.Event()
+    worker = Worker(engine, FetcherRegistry(), stop, lambda: float(NOW), tick=0.05, live=False)
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and table(engine, "SELECT COUNT(*) FROM digest_snapshots") == [(0,)]:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(timeout=30)
+    assert worker.next_freeze == NOW + FREEZE_EVERY_SECONDS
+    periods = {p for (p,) in table(engine, "SELECT period FROM digest_snapshots WHERE stream_key = 'everyone|UTC'")}
+    assert periods == {"2026-12-06", "2026-W49", "2026-11"}  # yesterday, last week (Nov 30 to Dec 6), last month
+    load(engine, tmp_path, "late", [a_post(f"late{n}", f"w{n}", DEC6 + HOUR, "2612.00003") for n in range(9)])
+    found = digest(engine, settings_of(db_url).ranking, NOW + 86_400, parse_period("2026-12-06"),
+                   stream_for(engine, None, None, None))  # fmt: skip
+    assert found.state == "frozen" and ranked(found)[0] == ("2612.00001", 4, 4)
