@@ -150,6 +150,7 @@ def test_the_page_and_its_json_twin_over_http(engine: Engine, tmp_path: Path, db
         page = client.get("/digest/2026-12-06")
         assert page.status_code == 200, page.text[:500]
         assert "<math" in page.text and "Ada Lovelace" in page.text and "Great read" in page.text
+        assert "as of its end (UTC)" in page.text and "not begun" not in page.text
         assert 'href="/digest/2026-12-05"' in page.text and 'href="/digest/2026-12-07"' in page.text
         assert 'href="/digest/2026-W49"' in page.text and 'href="/digest/2026-12"' in page.text
         data = client.get("/digest/2026-12-06.json").json()
