@@ -45,11 +45,15 @@ def freeze_finished(
     now: int,
     period: Period | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> int:
-    """Freeze every stream's last finished periods (or ``period``) not frozen yet; how many were stored."""
+    """Freeze every stream's last finished periods (or ``period``) not frozen yet; how many were stored.
+    Stops between streams once ``should_stop`` says so (the next round does the rest)."""
     streams = streams_to_freeze(engine)
     stored = 0
     for done, stream in enumerate(streams, start=1):
+        if should_stop():
+            break
         for chosen in last_finished(stream, now, period):
             stored += freeze(engine, ranking, now, chosen, stream)
         if on_progress is not None:

@@ -1,7 +1,8 @@
 """``papertalk worker``: runs the schedule (every due source, again and again), each live listener
-(Jetstream) in its own thread, and metadata enrichment every few minutes, until ``stop`` is set
-(Ctrl-C). Stopping is clean: listeners finish the page they hold (each page commits with its cursor),
-the scheduler finishes its current source.
+(Jetstream) in its own thread, the freezing of finished digests in another, and metadata enrichment
+every few minutes, until ``stop`` is set (Ctrl-C). Stopping is clean: listeners finish the page they
+hold (each page commits with its cursor), the scheduler finishes its current source, the freezer its
+current stream.
 
 Scheduled sources are shared by every worker (each claims a few due sources at a time). Each live
 listener and enrichment run in one worker only, whichever holds the job's lease (``exclusive_jobs``);
@@ -85,8 +86,10 @@ class Worker:
             if self.live and row.kind in LIVE_KINDS and row.enabled
         ]
         keeper = threading.Thread(target=self.jobs.keep, args=(self.stop,), name="leases", daemon=True)
+        # Its own thread: the first round after midnight may take minutes, and sources must not wait for it.
+        freezer = threading.Thread(target=self._freeze_loop, name="digests", daemon=True)
         log.info("event=worker_start live=%d holder=%s", len(listeners), self.jobs.holder)
-        for thread in [keeper, *listeners]:
+        for thread in [keeper, freezer, *listeners]:
             thread.start()
         store = IngestStore(self.engine, self.ranking)
         while not self.stop.is_set():
@@ -99,11 +102,9 @@ class Worker:
             metadata = self._enrichment_turn(now)
             if metadata is not None:
                 self._enrich(metadata, now)
-            if now >= self.next_freeze and not self.stop.is_set():
-                self._freeze_digests(now)
             if len(claimed) < self.claim_batch:  # caught up: look again after a tick; else claim at once
                 self.stop.wait(self.tick)
-        for thread in [keeper, *listeners]:
+        for thread in [keeper, freezer, *listeners]:
             thread.join()
         self.jobs.release()  # after the listeners' last pages: another worker may take their jobs now
         log.info("event=worker_stop")
@@ -149,11 +150,16 @@ class Worker:
                 len(summary.api_errors),
             )
 
+    def _freeze_loop(self) -> None:
+        while not self.stop.is_set():
+            self._freeze_digests(int(self.clock()))
+            self.stop.wait(FREEZE_EVERY_SECONDS)
+
     def _freeze_digests(self, now: int) -> None:
         """Freeze the digests whose period ended (idempotent: several workers may, the first insert wins)."""
         self.next_freeze = now + FREEZE_EVERY_SECONDS
         try:
-            stored = freeze_finished(self.engine, self.ranking, now)
+            stored = freeze_finished(self.engine, self.ranking, now, should_stop=self.stop.is_set)
         except Exception as exc:  # a failed round is tried again next time; the schedule goes on
             log.warning("event=digest_freeze_failed error=%r", " ".join(str(exc).split()))
             return
