@@ -151,6 +151,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/account/signout-everywhere"): Case(attacks=OWN_ATTACKS),
     ("POST", "/account/delete"): Case(lambda w: {"confirm_name": "ada"}, OWN_ATTACKS),
     ("POST", "/account/tokens"): Case(lambda w: {"label": "script", "scope": "write"}, OWN_ATTACKS),
+    ("POST", "/account/digest-feed"): Case(attacks=OWN_ATTACKS),
     ("POST", "/account/tokens/revoke"): Case(lambda w: {"token_id": str(w.ada_read_id)}),
     ("POST", "/admin/users"): Case(lambda w: {"name": "bob", "action": "disable"}),
     ("POST", "/admin/invitations"): Case(),

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from papertalk.cli.context import app_context
+from papertalk.cli.context import AppContext, app_context
+
+if TYPE_CHECKING:
+    from papertalk.config import Settings
+    from papertalk.storage.engine import Engine
 
 
 def demo(
@@ -69,13 +74,15 @@ def demo(
     ):
         result = trending(engine, world.settings, app.now(), query)
         print_table(app.console, result, explain=False)
+    yesterday = show_yesterdays_digest(app, engine, world.settings)
     engine.dispose()
     url = world.settings.database_url
     app.console.print(
         f"\n[yellow]{world.label}[/]\nDemo database: {world.database}\nExplore it:\n"
         f"  papertalk --database {url} trending --window today\n"
         f"  papertalk --database {url} trending --network {world.network} --explain --limit 3\n"
-        f"  papertalk --database {url} trending --window month --json",
+        f"  papertalk --database {url} trending --window month --json\n"
+        f"  papertalk --database {url} digest show --date {yesterday} --markdown",
         highlight=False,
         soft_wrap=True,
     )
@@ -87,5 +94,28 @@ def demo(
         soft_wrap=True,
     )
     if serve:
-        app.console.print(f"\n[bold]Open http://{host}:{port} in a browser[/] to explore the demo world.")
+        app.console.print(
+            f"\n[bold]Open http://{host}:{port} in a browser[/] to explore the demo world "
+            f"(yesterday's digest: http://{host}:{port}/digest/{yesterday})."
+        )
         run_server(app, world.settings, host, port)
+
+
+def show_yesterdays_digest(app: AppContext, engine: Engine, settings: Settings) -> str:
+    """Print the top five of everyone's digest of yesterday (UTC); returns that day's name."""
+    from datetime import timedelta
+
+    from rich.markup import escape
+
+    from papertalk.services.digests.digest_dates import day_period, today_in
+    from papertalk.services.digests.digest_streams import stream_for
+    from papertalk.services.digests.digest_view import digest
+
+    stream = stream_for(engine, None, None, None)
+    period = day_period(today_in(stream.zone(), app.now()) - timedelta(days=1))
+    found = digest(engine, settings.ranking, app.now(), period, stream)
+    app.console.print(f"\n[bold]Digest {period.name}[/] (everyone, UTC): the day's top papers")
+    for item in found.items[:5]:
+        title = (item.paper.title if item.paper else None) or f"arXiv:{item.arxiv_id}"
+        app.console.print(f"{item.rank:>3}. {escape(title)} [dim]({item.posts} posts, {item.people} people)[/]")
+    return period.name

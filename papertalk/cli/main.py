@@ -16,6 +16,7 @@ from papertalk.cli import (
     catalogue_cmd,
     db_cmd,
     demo_cmd,
+    digest_cmd,
     enrich_cmd,
     export_cmd,
     harvest_cmd,
@@ -70,6 +71,7 @@ app.add_typer(network_cmd.app, name="network")
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(catalogue_cmd.app, name="catalogue")
 app.add_typer(lists_cmd.app, name="lists")
+app.add_typer(digest_cmd.app, name="digest")
 app.command("import")(import_cmd.import_files)
 app.command("enrich")(enrich_cmd.enrich)
 app.command("harvest")(harvest_cmd.harvest)

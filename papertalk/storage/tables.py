@@ -540,3 +540,27 @@ discover_term_docs = Table(
     Column("term", String(100), primary_key=True),
     Column("docs", Integer, nullable=False),
 )
+
+# --- issue 18: daily digests ---------------------------------------------------------------------------------
+
+# A finished period's digest (day, ISO week or month) for one stream (everyone, a network, a person, each with
+# the timezone its day boundaries were drawn in), frozen the first time it is read after its period ended:
+# posts captured later, even dated inside the period, no longer change it. ``entries`` is JSON
+# [[paper row, score, people, posts, [commentary post rows...]], ...] in rank order.
+digest_snapshots = Table(
+    "digest_snapshots",
+    metadata,
+    Column("stream_key", String(300), primary_key=True),
+    Column("period", String(10), primary_key=True),
+    Column("made_at", BigInteger, nullable=False),
+    Column("entries", Text, nullable=False),
+)
+
+# A person's private digest feed address: only the token's SHA-256; resetting it replaces the row.
+digest_feed_tokens = Table(
+    "digest_feed_tokens",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", BigInteger, nullable=False),
+)

@@ -24,6 +24,8 @@ from papertalk.web import (
     api_lists,
     api_network,
     api_people,
+    digest_feeds,
+    digest_pages,
     discover_api,
     feeds,
     for_you_pages,
@@ -81,6 +83,8 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.include_router(feeds.router)
     app.include_router(table_exports.router)
     app.include_router(my_data_download.router)
+    app.include_router(digest_pages.router)
+    app.include_router(digest_feeds.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_error_pages(app)
     return app

@@ -1,7 +1,8 @@
 """``papertalk worker``: runs the schedule (every due source, again and again), each live listener
-(Jetstream) in its own thread, and metadata enrichment every few minutes, until ``stop`` is set
-(Ctrl-C). Stopping is clean: listeners finish the page they hold (each page commits with its cursor),
-the scheduler finishes its current source.
+(Jetstream) in its own thread, the freezing of finished digests in another, and metadata enrichment
+every few minutes, until ``stop`` is set (Ctrl-C). Stopping is clean: listeners finish the page they
+hold (each page commits with its cursor), the scheduler finishes its current source, the freezer its
+current stream.
 
 Scheduled sources are shared by every worker (each claims a few due sources at a time). Each live
 listener and enrichment run in one worker only, whichever holds the job's lease (``exclusive_jobs``);
@@ -22,6 +23,7 @@ from papertalk.core.ranking import RankingSettings
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.services.capture.source_runs import CLAIM_LEASE_SECONDS, LinkExpander, RunOutcome, run_source
 from papertalk.services.catalogue.enrich import MetadataSource, enrich
+from papertalk.services.digests.digest_freezing import freeze_finished
 from papertalk.services.jobs.exclusive_jobs import ENRICH_JOB, ExclusiveJobs, listen_job
 from papertalk.storage.capture.source_rows import SourceRow, claim_due_sources, list_sources, release_sources
 from papertalk.storage.engine import Engine
@@ -35,6 +37,7 @@ RELISTEN_SECONDS = 2.0
 ENRICH_EVERY_SECONDS = 600  # new papers get their metadata within about ten minutes of their first post
 ENRICH_LIMIT = 500  # papers per round: 5 requests of 100 ids, ~15 s at arXiv's pace of one per 3 s
 ENRICH_MAX_BACKOFF_SECONDS = 3600
+FREEZE_EVERY_SECONDS = 600  # a finished day's digest is frozen within about ten minutes of its end
 
 
 def log_outcome(outcome: RunOutcome) -> None:
@@ -74,6 +77,7 @@ class Worker:
         self.jobs = ExclusiveJobs(engine, clock)
         self.next_enrich = 0
         self.enrich_failures = 0
+        self.next_freeze = 0
 
     def run(self) -> None:
         listeners = [
@@ -82,8 +86,10 @@ class Worker:
             if self.live and row.kind in LIVE_KINDS and row.enabled
         ]
         keeper = threading.Thread(target=self.jobs.keep, args=(self.stop,), name="leases", daemon=True)
+        # Its own thread: the first round after midnight may take minutes, and sources must not wait for it.
+        freezer = threading.Thread(target=self._freeze_loop, name="digests", daemon=True)
         log.info("event=worker_start live=%d holder=%s", len(listeners), self.jobs.holder)
-        for thread in [keeper, *listeners]:
+        for thread in [keeper, freezer, *listeners]:
             thread.start()
         store = IngestStore(self.engine, self.ranking)
         while not self.stop.is_set():
@@ -98,7 +104,7 @@ class Worker:
                 self._enrich(metadata, now)
             if len(claimed) < self.claim_batch:  # caught up: look again after a tick; else claim at once
                 self.stop.wait(self.tick)
-        for thread in [keeper, *listeners]:
+        for thread in [keeper, freezer, *listeners]:
             thread.join()
         self.jobs.release()  # after the listeners' last pages: another worker may take their jobs now
         log.info("event=worker_stop")
@@ -143,6 +149,22 @@ class Worker:
                 summary.unknown,
                 len(summary.api_errors),
             )
+
+    def _freeze_loop(self) -> None:
+        while not self.stop.is_set():
+            self._freeze_digests(int(self.clock()))
+            self.stop.wait(FREEZE_EVERY_SECONDS)
+
+    def _freeze_digests(self, now: int) -> None:
+        """Freeze the digests whose period ended (idempotent: several workers may, the first insert wins)."""
+        self.next_freeze = now + FREEZE_EVERY_SECONDS
+        try:
+            stored = freeze_finished(self.engine, self.ranking, now, should_stop=self.stop.is_set)
+        except Exception as exc:  # a failed round is tried again next time; the schedule goes on
+            log.warning("event=digest_freeze_failed error=%r", " ".join(str(exc).split()))
+            return
+        if stored:
+            log.info("event=digest_freeze stored=%d", stored)
 
     def _listen(self, name: str) -> None:
         """Run one live source again and again (each run lasts until a quiet spell or ``stop``)."""

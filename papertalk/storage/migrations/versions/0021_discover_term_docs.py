@@ -1,14 +1,14 @@
 """discover: document counts of title/abstract tokens in a sample of the catalogue (similar papers' IDF)
 
 Revision ID: 0021
-Revises: 0019 (the lead re-chains it at merge)
+Revises: 0020 (the lead re-chains it at merge)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,66 @@
+"""A digest as JSON-ready values (the page's JSON twin, the CLI's --json) and as Markdown (the CLI's
+--markdown, with TeX left as written: a Markdown reader renders it or shows its source)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from papertalk.services.digests.digest_view import Digest
+
+
+def digest_data(found: Digest, base_url: str) -> dict[str, Any]:
+    base = base_url.rstrip("/")
+    stream = found.stream
+    return {
+        "period": {"name": found.period.name, "kind": found.period.kind, "first_day": found.period.first.isoformat(),
+                   "last_day": found.period.last.isoformat(), "start": found.start, "end": found.end},
+        "stream": {"label": stream.label, "network": stream.network, "timezone": stream.timezone,
+                   "categories": list(stream.categories), "own": stream.owner_id is not None},
+        "state": found.state,
+        "previous": f"{base}/digest/{found.period.previous().name}",
+        "next": f"{base}/digest/{found.period.next().name}",
+        "items": [
+            {
+                "rank": i.rank,
+                "arxiv_id": i.arxiv_id,
+                "title": i.paper.title if i.paper else None,
+                "authors": list(i.paper.authors) if i.paper else [],
+                "abstract": i.paper.abstract if i.paper else None,
+                "categories": list(i.paper.categories) if i.paper else [],
+                "score": round(i.score, 6),
+                "people": i.people,
+                "posts": i.posts,
+                "url": f"{base}/abs/{i.arxiv_id}",
+                "commentaries": [
+                    {"platform": p.platform, "author": p.author, "text": p.text, "url": p.url,
+                     "created_at": p.created_at}
+                    for p in i.commentaries
+                ],
+            }
+            for i in found.items
+        ],
+        "calendar": [{"day": c.day.isoformat(), "state": c.state} for c in found.calendar],
+    }  # fmt: skip
+
+
+def digest_markdown(found: Digest, base_url: str) -> str:
+    base = base_url.rstrip("/")
+    lines = [f"# papertalk digest {found.period.name} ({found.stream.label}, {found.stream.timezone})", ""]
+    if not found.items:
+        lines.append("No papers were discussed in this period.")
+    for item in found.items:
+        title = (item.paper.title if item.paper else None) or f"arXiv:{item.arxiv_id}"
+        lines += [f"## {item.rank}. [{_one_line(title)}]({base}/abs/{item.arxiv_id})", ""]
+        if item.paper and item.paper.authors:
+            lines += [", ".join(item.paper.authors), ""]
+        if item.paper and item.paper.abstract:
+            lines += [_one_line(item.paper.abstract), ""]
+        lines += [f"{item.posts} posts, {item.people} people · arXiv:{item.arxiv_id}", ""]
+        lines += [f"> {p.author} on {p.platform}: {_one_line(p.text)}" for p in item.commentaries]
+        if item.commentaries:
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

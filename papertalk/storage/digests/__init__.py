@@ -1,0 +1,1 @@
+"""Stored digests: a finished period's ranked papers, kept so its page never changes."""

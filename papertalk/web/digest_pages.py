@@ -1,0 +1,76 @@
+"""The digest pages: ``/digest`` (the reader's yesterday), ``/digest/2026-12-06``, ``/digest/2026-W49`` and
+``/digest/2026-12`` with their JSON twins (``.json``), for everyone, a network (``?network=``) or, signed in,
+the reader's own; and their Atom feeds: ``/feeds/digest.atom`` (everyone or a public network) and a
+person's own through ``/feeds/digest/<token>.atom``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import orjson
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from papertalk.services.digests.digest_dates import (
+    Period,
+    PeriodError,
+    month_of,
+    parse_period,
+    today_in,
+    week_of,
+)
+from papertalk.services.digests.digest_export import digest_data
+from papertalk.services.digests.digest_streams import Stream, stream_for
+from papertalk.services.digests.digest_view import Digest, digest
+from papertalk.services.pages.page_request import PageRequestError
+from papertalk.web.formatting import with_params
+from papertalk.web.http_cache import etagged
+from papertalk.web.state import WebState, state_of
+from papertalk.web.viewer import viewer_of
+
+router = APIRouter(include_in_schema=False)
+
+
+def _period(name: str) -> Period:
+    try:
+        return parse_period(name)
+    except PeriodError as error:
+        raise PageRequestError(str(error)) from None
+
+
+def _stream(request: Request, state: WebState, audience: str | None, network: str | None) -> Stream:
+    return stream_for(state.engine, viewer_of(request, state).user, audience, network)
+
+
+@router.get("/digest")
+def latest_digest(request: Request, audience: str | None = None, network: str | None = None) -> Response:
+    """The last finished day in the reader's timezone."""
+    state = state_of(request)
+    stream = _stream(request, state, audience, network)
+    yesterday = today_in(stream.zone(), state.now()) - timedelta(days=1)
+    return RedirectResponse(with_params(f"/digest/{yesterday.isoformat()}", dict(request.query_params)), 303)
+
+
+@router.get("/digest/{name}")
+def digest_page(request: Request, name: str, audience: str | None = None, network: str | None = None) -> Response:
+    state = state_of(request)
+    as_json = name.endswith(".json")
+    period = _period(name.removesuffix(".json"))
+    stream = _stream(request, state, audience, network)
+    found = digest(state.engine, state.settings.ranking, state.now(), period, stream)
+    if as_json:
+        return _json(request, state, found)
+    params = dict(request.query_params)
+    return state.render(
+        request, "digest.html", digest=found, title=f"Digest {period.name}", week=week_of(period.first),
+        month=month_of(period.first), json_path=with_params(f"/digest/{period.name}.json", params),
+        feed_path=with_params("/feeds/digest.atom", {k: v for k, v in params.items() if k == "network"}),
+        personal=stream.owner_id is not None or stream.hidden_by is not None,
+    )  # fmt: skip
+
+
+def _json(request: Request, state: WebState, found: Digest) -> Response:
+    body = orjson.dumps(digest_data(found, state.web.base_url))
+    if found.stream.hidden_by is not None or viewer_of(request, state).user is not None:
+        return Response(body, media_type="application/json", headers={"Cache-Control": "private, no-store"})
+    return etagged(request, body, "application/json", state.web.cache_seconds)
