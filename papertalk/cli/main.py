@@ -19,6 +19,7 @@ from papertalk.cli import (
     harvest_cmd,
     import_cmd,
     network_cmd,
+    notes_cmd,
     posts_cmd,
     search_cmd,
     serve_cmd,
@@ -64,6 +65,7 @@ def main(
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(network_cmd.app, name="network")
 app.add_typer(users_cmd.app, name="users")
+app.add_typer(notes_cmd.app, name="notes")
 app.add_typer(catalogue_cmd.app, name="catalogue")
 app.command("import")(import_cmd.import_files)
 app.command("enrich")(enrich_cmd.enrich)

@@ -13,12 +13,25 @@ from starlette.staticfiles import StaticFiles
 
 from papertalk.config import Settings
 from papertalk.services.database import open_database
+from papertalk.services.library.summary_rights import SummaryNotFound
 from papertalk.services.pages.page_request import PageRequestError
 from papertalk.services.pages.paper_page import PaperNotFound
 from papertalk.services.pages.trending_page import default_network
+from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import NotAllowed
 from papertalk.services.search.paper_search import SearchQueryError
-from papertalk.web import admin_pages, api, api_people, feeds, pages, people_pages
+from papertalk.web import (
+    admin_pages,
+    api,
+    api_notes,
+    api_people,
+    feeds,
+    notes_browse,
+    notes_feeds,
+    notes_pages,
+    pages,
+    people_pages,
+)
 from papertalk.web.bearer import ApiAuthError
 from papertalk.web.head_requests import HeadAsGet
 from papertalk.web.http_cache import SecurityHeaders
@@ -50,8 +63,12 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.include_router(pages.router)
     app.include_router(people_pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(notes_pages.router)
+    app.include_router(notes_browse.router)
     app.include_router(api.router)
     app.include_router(api_people.router)
+    app.include_router(api_notes.router)
+    app.include_router(notes_feeds.router)
     app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_error_pages(app)
@@ -86,7 +103,8 @@ def _server_error(request: Request) -> Response:
 
 def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(PaperNotFound)
-    async def not_found(request: Request, error: PaperNotFound) -> Response:
+    @app.exception_handler(SummaryNotFound)
+    async def not_found(request: Request, error: Exception) -> Response:
         return _error(request, 404, str(error))
 
     @app.exception_handler(people_pages.FormRefused)
@@ -104,6 +122,7 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(PageRequestError)
     @app.exception_handler(SearchQueryError)
+    @app.exception_handler(FormProblem)
     async def bad_request(request: Request, error: Exception) -> Response:
         return _error(request, 400, str(error))
 

@@ -19,18 +19,19 @@ class FormBodyError(ValueError):
     """The body is not a form this site sends, or too large; the message says which."""
 
 
-async def read_form(request: Request) -> dict[str, str]:
-    """The form's fields (the first value of each name); FormBodyError when it is not a small urlencoded form."""
+async def read_form(request: Request, max_bytes: int = MAX_FORM_BYTES) -> dict[str, str]:
+    """The form's fields (the first value of each name); FormBodyError when it is not a urlencoded form of
+    at most ``max_bytes`` (the writing forms of summaries and notes take more than the people forms)."""
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != URLENCODED:
         raise FormBodyError(f"form: send the form as {URLENCODED}")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-        raise FormBodyError(f"form: larger than {MAX_FORM_BYTES // 1024} KiB")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FormBodyError(f"form: larger than {max_bytes // 1024} KiB")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_FORM_BYTES:
-            raise FormBodyError(f"form: larger than {MAX_FORM_BYTES // 1024} KiB")
+        if len(body) > max_bytes:
+            raise FormBodyError(f"form: larger than {max_bytes // 1024} KiB")
     try:
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=50)
     except (UnicodeDecodeError, ValueError):

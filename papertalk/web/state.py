@@ -16,6 +16,7 @@ from starlette.responses import Response
 from papertalk.config import Settings, WebConfig
 from papertalk.core.shown_text import has_bidi_controls, link_target, without_bidi_controls
 from papertalk.core.xml_chars import xml_legal
+from papertalk.services.library.discussion import unread
 from papertalk.services.pages.trending_page import SiteFacts, site_facts
 from papertalk.services.people.person_settings import settings_of
 from papertalk.services.people.sessions import form_secret
@@ -81,6 +82,7 @@ class WebState:
             with_params=formatting.with_params,
             split_abstract=split_abstract,
             link_target=link_target,
+            unread_notifications=lambda user: unread(self.engine, user),
         )
 
     def now(self) -> int:

@@ -1,0 +1,1 @@
+"""The library: people's summaries, notes and their discussion; reading lists."""

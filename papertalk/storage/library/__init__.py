@@ -1,0 +1,1 @@
+"""Storage of the library: people's summaries, notes and their discussion; reading lists."""
