@@ -17,7 +17,10 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(chromium_path() is None, reason="chromium is not installed (make chromium installs it)"),
 ]
-TEXT = "## Results\n\n$\\Sigma = YX^T(XX^T)^{-1}XY^T$\n\n| rank | loss |\n|---|---|\n| 1 | 0.5 |\n\n```python\nx = 1\n```\n"
+TEXT = (
+    "## Results\n\n$\\Sigma = YX^T(XX^T)^{-1}XY^T$\n\n"
+    "| rank | loss |\n|---|---|\n| 1 | 0.5 |\n\n```python\nx = 1\n```\n"
+)
 
 
 @pytest.fixture

@@ -90,12 +90,12 @@ def test_the_corpus_runs_no_script_and_loads_nothing(tmp_path: Path) -> None:
         assert comments >= 500
         events: list[str] = []
         with chromium() as browser:
-            for person, paths in ((world.ada, [f"/summaries/{n}" for n in notes] + [f"/summaries/{notes[0]}/edit",
-                                                                                    f"/summaries/{summary}"]),
-                                  (world.bob, [f"/abs/{OTHER_PAPER}", "/summaries", f"/summaries/{summary}"])):  # fmt: skip
+            ada_paths = [f"/summaries/{n}" for n in notes] + [f"/summaries/{notes[0]}/edit", f"/summaries/{summary}"]
+            bob_paths = [f"/abs/{OTHER_PAPER}", "/summaries", f"/summaries/{summary}"]
+            for person, paths in ((world.ada, ada_paths), (world.bob, bob_paths)):
                 page, outside = open_as(browser, world, person, events)
                 seen: list[str] = []
-                page.on("request", lambda r: seen.append(r.url))
+                page.on("request", lambda r, seen=seen: seen.append(r.url))
                 for path in paths:
                     seen.clear()
                     problems = visit(page, world.base + path, seen)
