@@ -26,6 +26,7 @@ from papertalk.web.http_cache import etagged
 from papertalk.web.math_text import math_html, split_abstract
 from papertalk.web.post_html import post_html
 from papertalk.web.render_cache import RenderCache, etag_of
+from papertalk.web.summary_html import summary_card
 from papertalk.web.viewer import form_token_of, set_nonce_cookie, viewer_of
 
 HERE = Path(__file__).parent
@@ -76,6 +77,7 @@ class WebState:
         self.env.globals.update(
             time_tag=formatting.time_tag_in_zone,
             post_html=post_html,
+            summary_card=summary_card,
             page_numbers=formatting.page_numbers,
             chart_svg=formatting.chart_svg,
             fold_authors=formatting.fold_authors,

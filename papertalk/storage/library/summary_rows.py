@@ -30,12 +30,9 @@ def _select() -> Select[Any]:
 
 
 def _summary(row: Any) -> Summary:
-    return Summary(
-        int(row.id), int(row.user_id), row.author, int(row.paper_id), row.arxiv_id, row.paper_title, row.kind,
-        row.visibility, bool(row.anonymous), row.title, row.source, row.html, int(row.renderer_version),
-        int(row.formula_errors), int(row.version), int(row.score), int(row.comments), int(row.created_at),
-        int(row.updated_at), None if row.hidden_at is None else int(row.hidden_at),
-    )  # fmt: skip
+    # COLUMNS are in the record's field order, and both backends hand back ints and bools already: a
+    # paper page reads 200 of these, and named access to each field was most of its query time.
+    return Summary(*row)
 
 
 def _many(conn: Connection, query: Select[Any]) -> list[Summary]:
