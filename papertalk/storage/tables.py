@@ -495,7 +495,7 @@ summary_votes = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("value", SmallInteger, nullable=False),
     Column("voted_at", BigInteger, nullable=False),
-    Index("ix_summary_votes_at", "voted_at", "summary_id"),  # the Popular tab: votes of the last days
+    Index("ix_summary_votes_at", "voted_at", "summary_id", "value"),  # the Popular tab: votes of the last days
 )
 
 # Comments under a summary; parent_id: the comment replied to (one level: a reply's parent has none).

@@ -141,9 +141,19 @@ def listed(conn: Connection, order: str, limit: int, offset: int, category: str 
             .group_by(summary_votes.c.summary_id)
             .subquery()
         )
-        query = query.join(recent, recent.c.summary_id == summaries.c.id).order_by(
-            recent.c.recent.desc(), summaries.c.created_at.desc(), summaries.c.id.desc()
+        # From the votes of the last days to their summaries (a few thousand), not the other way round:
+        # SQLite would otherwise walk every summary and look each one up among the recent votes.
+        query = (
+            select(*COLUMNS)
+            .select_from(recent)
+            .join(summaries, summaries.c.id == recent.c.summary_id)
+            .join(users, users.c.id == summaries.c.user_id)
+            .join(papers, papers.c.id == summaries.c.paper_id)
+            .where(LISTED)
+            .order_by(recent.c.recent.desc(), summaries.c.created_at.desc(), summaries.c.id.desc())
         )
+        if category:
+            query = query.where(or_(papers.c.categories == category, papers.c.categories.like(category + " %")))
     elif order == "best":
         query = query.order_by(summaries.c.score.desc(), summaries.c.created_at.desc(), summaries.c.id.desc())
     else:

@@ -119,7 +119,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("summary_id", "user_id", name=op.f("pk_summary_votes")),
     )
-    op.create_index("ix_summary_votes_at", "summary_votes", ["voted_at", "summary_id"], unique=False)
+    op.create_index("ix_summary_votes_at", "summary_votes", ["voted_at", "summary_id", "value"], unique=False)
     op.create_table(
         "notifications",
         sa.Column("id", sa.Integer(), nullable=False),
