@@ -20,17 +20,21 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 
+from papertalk.config import Settings
 from papertalk.core.list_records import PRIVATE
 from papertalk.core.people_records import User
-from papertalk.core.records import Author
+from papertalk.core.records import Author, Paper
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.services.capture.following import capture_accounts
-from papertalk.services.library import list_adding, list_editing, list_reading
+from papertalk.services.library import discussion, list_adding, list_editing, list_reading, summaries
 from papertalk.services.networks import my_network, shared_networks
 from papertalk.services.people import api_tokens, invitations, sessions, user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.services.people.tokens import token_hash
+from papertalk.storage.catalogue.paper_rows import paper_row_id, upsert_papers
 from papertalk.storage.engine import Engine, make_engine
+from papertalk.storage.library import comment_rows
+from papertalk.storage.people.user_rows import user_by_key
 from papertalk.storage.schema import upgrade
 from papertalk.storage.tables import metadata
 from papertalk.web import csrf
@@ -76,6 +80,7 @@ class Case:
     signed_out: bool = field(default=False)  # the owner's call is itself made signed out (sign in, sign up)
     upload: bool = False  # the form sends following.js as multipart/form-data
     body: Callable[[World], dict[str, object]] | None = None  # an API write's JSON body
+    json: Callable[[World], object] | None = None  # an API write's JSON body
 
 
 NEW = "a new long password"
@@ -207,6 +212,96 @@ def item_of_ada(w: World) -> int:
     return list_reading.list_view(w.engine, w.ada, list_of_ada(w)).all_items()[0].id
 
 
+# The library's routes (issue 16) act on a summary, comment or notification made just for the case.
+LIBRARY_PAPER = "2401.00001"
+LIBRARY_SETTINGS = Settings(database_url="sqlite://")
+
+
+def library_user(w: World, name: str) -> User:
+    with w.engine.connect() as conn:
+        found = user_by_key(conn, name)
+    assert found is not None
+    return found
+
+
+def library_summary(w: World, owner: str = "ada") -> int:
+    """``owner``'s public summary of the library paper (made on the first call)."""
+    with w.engine.begin() as conn:
+        if paper_row_id(conn, LIBRARY_PAPER) is None:
+            upsert_papers(conn, [Paper(LIBRARY_PAPER, "A paper")], int(NOW))
+    user = library_user(w, owner)
+    mine = summaries.own_summary_of(w.engine, user, LIBRARY_PAPER)
+    if mine is not None:
+        return mine.id
+    draft = summaries.draft_of("t", "A summary with $x^2$", "public", False)
+    return summaries.save_summary(w.engine, LIBRARY_SETTINGS, user, LIBRARY_PAPER, draft, int(NOW)).id
+
+
+def library_comment(w: World) -> int:
+    """Ada's comment under Bob's summary (made on the first call)."""
+    summary = library_summary(w, "bob")
+    with w.engine.connect() as conn:
+        mine = [c for c in comment_rows.comments_of(conn, summary) if c.user_id == w.ada.id]
+    if mine:
+        return mine[0].id
+    return discussion.add_comment(w.engine, LIBRARY_SETTINGS.library, w.ada, summary, "a comment", None, int(NOW)).id
+
+
+def ada_notified(w: World) -> dict[str, str]:
+    """An unread notification for Ada: Bob comments on her summary."""
+    summary = library_summary(w)
+    discussion.add_comment(w.engine, LIBRARY_SETTINGS.library, library_user(w, "bob"), summary, "hi", None, int(NOW))
+    return {}
+
+
+API_OWN_ATTACKS = tuple(a for a in API_ATTACKS if a != "other_user")
+WRITE = {"paper": LIBRARY_PAPER, "kind": "summary", "title": "t", "source": "Some $x$", "visibility": "public",
+         "action": "save"}  # fmt: skip
+CASES.update({
+    ("POST", "/summaries/new"): Case(lambda w: {**WRITE, "paper": library_summary(w, "bob") and LIBRARY_PAPER},
+                                     OWN_ATTACKS),
+    ("POST", "/summaries/{summary_id:int}/edit"): Case(lambda w: {**WRITE, "source": "changed"},
+                                                   path=lambda w: f"/summaries/{library_summary(w)}/edit"),
+    ("POST", "/summaries/{summary_id:int}/delete"): Case(path=lambda w: f"/summaries/{library_summary(w)}/delete"),
+    # Bob's summary: Ada's vote counts, Bob's own (the other-user attack) is refused
+    ("POST", "/summaries/{summary_id:int}/vote"): Case(lambda w: {"vote": "up"},
+                                                   path=lambda w: f"/summaries/{library_summary(w, 'bob')}/vote"),
+    ("POST", "/summaries/{summary_id:int}/comments"): Case(
+        lambda w: {"source": "a comment"}, OWN_ATTACKS,
+        path=lambda w: f"/summaries/{library_summary(w, 'bob')}/comments",
+    ),
+    ("POST", "/comments/{comment_id:int}/edit"): Case(lambda w: {"source": "changed"},
+                                                  path=lambda w: f"/comments/{library_comment(w)}/edit"),
+    ("POST", "/comments/{comment_id:int}/delete"): Case(path=lambda w: f"/comments/{library_comment(w)}/delete"),
+    ("POST", "/reports"): Case(lambda w: {"target": "summary", "id": str(library_summary(w, "bob")), "reason": "spam"},
+                               OWN_ATTACKS),
+    ("POST", "/notifications/read"): Case(ada_notified, OWN_ATTACKS),
+    ("POST", "/admin/reports"): Case(lambda w: {"target": "summary", "id": str(library_summary(w, "bob")),
+                                                "action": "hide"}),
+    ("POST", "/api/v1/summaries"): Case(attacks=API_OWN_ATTACKS, path=lambda w: "/api/v1/summaries",
+                                        json=lambda w: {"arxiv_id": library_summary(w, "bob") and LIBRARY_PAPER,
+                                                        "source": "Some $x$"}),
+    ("PUT", "/api/v1/summaries/{summary_id}"): Case(attacks=API_ATTACKS,
+                                                    path=lambda w: f"/api/v1/summaries/{library_summary(w)}",
+                                                    json=lambda w: {"source": "changed"}),
+    ("DELETE", "/api/v1/summaries/{summary_id}"): Case(attacks=API_ATTACKS,
+                                                       path=lambda w: f"/api/v1/summaries/{library_summary(w)}"),
+    ("PUT", "/api/v1/summaries/{summary_id}/vote"): Case(
+        attacks=API_ATTACKS, path=lambda w: f"/api/v1/summaries/{library_summary(w, 'bob')}/vote",
+        json=lambda w: {"vote": "up"},
+    ),
+    ("POST", "/api/v1/summaries/{summary_id}/comments"): Case(
+        attacks=API_OWN_ATTACKS, path=lambda w: f"/api/v1/summaries/{library_summary(w, 'bob')}/comments",
+        json=lambda w: {"source": "a comment"},
+    ),
+    ("PUT", "/api/v1/comments/{comment_id}"): Case(attacks=API_ATTACKS,
+                                                   path=lambda w: f"/api/v1/comments/{library_comment(w)}",
+                                                   json=lambda w: {"source": "changed"}),
+    ("DELETE", "/api/v1/comments/{comment_id}"): Case(attacks=API_ATTACKS,
+                                                      path=lambda w: f"/api/v1/comments/{library_comment(w)}"),
+})  # fmt: skip
+
+
 def app_routes(db_url: str) -> list[APIRoute]:
     """The app's route table (the app over an upgraded database at ``db_url``)."""
     app = create_app(settings_for(db_url))
@@ -329,6 +424,8 @@ def prepare(w: World, method: str, path: str, case: Case, attack: str | None) ->
         client = session_client(w, "ada")[0] if attack == "session_cookie" else httpx.Client(base_url=w.base)
         auth = {"Authorization": f"Bearer {bearer}"} if bearer else None
         return call(client, method, path, None, auth, case.body(w) if case.body else (fields or None))
+        body = case.json(w) if case.json else None
+        return call(client, method, path, None, {"Authorization": f"Bearer {bearer}"} if bearer else None, body)
     if attack == "read_token":
         client = httpx.Client(base_url=w.base, timeout=30)
         return call(client, method, path, fields, {"Authorization": f"Bearer {w.ada_read}"}, upload=case.upload)

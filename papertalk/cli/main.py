@@ -23,6 +23,7 @@ from papertalk.cli import (
     import_cmd,
     lists_cmd,
     network_cmd,
+    notes_cmd,
     posts_cmd,
     search_cmd,
     serve_cmd,
@@ -69,6 +70,7 @@ def main(
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(network_cmd.app, name="network")
 app.add_typer(users_cmd.app, name="users")
+app.add_typer(notes_cmd.app, name="notes")
 app.add_typer(catalogue_cmd.app, name="catalogue")
 app.add_typer(lists_cmd.app, name="lists")
 app.add_typer(digest_cmd.app, name="digest")

@@ -25,6 +25,7 @@ from papertalk.core.records import PostKind
 __all__ = [
     "DEFAULT_WORKER_CLAIM_BATCH",
     "REGISTRATION_MODES",
+    "LibrarySettings",
     "NetworkSettings",
     "PeopleSettings",
     "Settings",
@@ -115,6 +116,19 @@ class PeopleSettings:
 
 
 @dataclass(frozen=True)
+class LibrarySettings:
+    """Summaries and their discussion (``PAPERTALK_LIBRARY_*``, see docs/notes.md)."""
+
+    summaries_count: bool = True  # a public summary counts as a post of platform papertalk by its author
+    new_account_comments_per_hour: int = 10  # how many comments an account younger than new_account_days may post
+    new_account_days: float = 7.0
+
+    @classmethod
+    def from_environment(cls, env: EnvironmentSettings) -> LibrarySettings:
+        return cls(env.library_summaries_count, env.library_new_account_comments_per_hour, env.library_new_account_days)
+
+
+@dataclass(frozen=True)
 class WebConfig:
     """The ``PAPERTALK_WEB_*`` values as set; ``web.state`` turns them into the web app's settings."""
 
@@ -138,6 +152,7 @@ class Settings:
     jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
     networks: NetworkSettings = field(default_factory=NetworkSettings)
     people: PeopleSettings = field(default_factory=PeopleSettings)
+    library: LibrarySettings = field(default_factory=LibrarySettings)
 
     web: WebConfig = field(default_factory=WebConfig)
 
@@ -157,6 +172,7 @@ class Settings:
             jetstream_url=values.jetstream_url,
             networks=NetworkSettings.from_environment(values),
             people=PeopleSettings.from_environment(values),
+            library=LibrarySettings.from_environment(values),
             web=WebConfig(
                 network=values.web_network or None,
                 base_url=values.web_base_url or None,

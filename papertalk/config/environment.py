@@ -139,6 +139,11 @@ class EnvironmentSettings(BaseSettings):
     session_days: float = Field(30.0, gt=0, description="a positive number of days")
     session_idle_days: float = Field(7.0, gt=0, description="a positive number of days")
 
+    # The library (docs/notes.md): whether public summaries count as posts, and new accounts' comment pace.
+    library_summaries_count: bool = Field(True, description="1 or 0 (true or false)")
+    library_new_account_comments_per_hour: int = Field(10, ge=0, description="a whole number, 0 or more")
+    library_new_account_days: float = Field(7.0, ge=0, description="a number of days, 0 or more")
+
     web_network: str | None = None
     web_base_url: HttpUrl | None = None
     web_cache_seconds: Seconds = 60

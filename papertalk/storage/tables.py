@@ -564,3 +564,108 @@ digest_feed_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", BigInteger, nullable=False),
 )
+
+# Issue 16: summaries, notes and discussion on papers (migration 0018). A row of ``summaries`` is a
+# person's summary of a paper (kind "summary", at most one per person and paper; public, unlisted or
+# private) or one of their private notes (kind "note", any number, always private). Source, sanitized
+# HTML and the renderer version that made it are stored together: pages never render Markdown on a read.
+summaries = Table(
+    "summaries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("paper_id", Integer, ForeignKey("papers.id"), nullable=False),
+    Column("kind", String(8), nullable=False),  # "summary" or "note"
+    Column("visibility", String(8), nullable=False),  # "public", "unlisted" or "private"
+    Column("anonymous", Boolean, nullable=False, server_default=false()),  # shown without its author's name
+    Column("title", String(300), nullable=False, server_default=""),
+    Column("source", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("renderer_version", Integer, nullable=False),
+    Column("formula_errors", Integer, nullable=False, server_default="0"),
+    Column("version", Integer, nullable=False, server_default="1"),  # the newest row of summary_versions
+    Column("score", Integer, nullable=False, server_default="0"),  # up votes less down votes, kept with them
+    Column("comments", Integer, nullable=False, server_default="0"),  # comments shown (not deleted nor hidden)
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("hidden_at", BigInteger),  # an admin hid it: shown to nobody but its author and admins
+    Index(
+        "ix_summaries_one_per_person",
+        "user_id",
+        "paper_id",
+        unique=True,
+        sqlite_where=text("kind = 'summary'"),
+        postgresql_where=text("kind = 'summary'"),
+    ),
+    Index("ix_summaries_paper", "paper_id", "visibility", "score", "created_at"),
+    Index("ix_summaries_recent", "visibility", "created_at", "id"),
+    Index("ix_summaries_best", "visibility", "score", "created_at", "id"),
+    Index("ix_summaries_user", "user_id", "updated_at"),
+)
+
+# Every saved version of a summary or note (version 1 is the first save): the history and its diffs.
+summary_versions = Table(
+    "summary_versions",
+    metadata,
+    Column("summary_id", Integer, ForeignKey("summaries.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("title", String(300), nullable=False, server_default=""),
+    Column("source", Text, nullable=False),
+    Column("saved_at", BigInteger, nullable=False),
+)
+
+# One vote per person and summary: +1 or -1 (never on one's own).
+summary_votes = Table(
+    "summary_votes",
+    metadata,
+    Column("summary_id", Integer, ForeignKey("summaries.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("value", SmallInteger, nullable=False),
+    Column("voted_at", BigInteger, nullable=False),
+    Index("ix_summary_votes_at", "voted_at", "summary_id", "value"),  # the Popular tab: votes of the last days
+)
+
+# Comments under a summary; parent_id: the comment replied to (one level: a reply's parent has none).
+summary_comments = Table(
+    "summary_comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("summary_id", Integer, ForeignKey("summaries.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_id", Integer, ForeignKey("summary_comments.id", ondelete="CASCADE")),
+    Column("source", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("renderer_version", Integer, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("deleted_at", BigInteger),  # deleted by its author: replies keep their place under "deleted"
+    Column("hidden_at", BigInteger),  # hidden by an admin
+    Index("ix_summary_comments_summary", "summary_id", "id"),
+    Index("ix_summary_comments_user", "user_id", "created_at"),  # new accounts' comments per hour
+)
+
+# On-site notifications: a reply to a person's comment, a comment on their summary.
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("comment_id", Integer, ForeignKey("summary_comments.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("read_at", BigInteger),
+    Index("ix_notifications_user", "user_id", "read_at", "id"),
+)
+
+# Reports of a summary or comment, for the admins' queue.
+summary_reports = Table(
+    "summary_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reporter_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("target_kind", String(8), nullable=False),  # "summary" or "comment"
+    Column("target_id", Integer, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("resolved_at", BigInteger),
+    Index("ix_summary_reports_open", "resolved_at", "id"),
+)

@@ -13,9 +13,11 @@ from starlette.staticfiles import StaticFiles
 
 from papertalk.config import Settings
 from papertalk.services.database import open_database
+from papertalk.services.library.summary_rights import SummaryNotFound
 from papertalk.services.pages.page_request import PageRequestError
 from papertalk.services.pages.paper_page import PaperNotFound
 from papertalk.services.pages.trending_page import default_network
+from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import NotAllowed
 from papertalk.services.search.paper_search import SearchQueryError
 from papertalk.web import (
@@ -23,6 +25,7 @@ from papertalk.web import (
     api,
     api_lists,
     api_network,
+    api_notes,
     api_people,
     digest_feeds,
     digest_pages,
@@ -32,6 +35,9 @@ from papertalk.web import (
     list_pages,
     my_data_download,
     network_pages,
+    notes_browse,
+    notes_feeds,
+    notes_pages,
     pages,
     people_pages,
     settings_pages,
@@ -80,6 +86,10 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.include_router(api_network.router)
     app.include_router(for_you_pages.router)
     app.include_router(for_you_pages.api_router)
+    app.include_router(notes_pages.router)
+    app.include_router(notes_browse.router)
+    app.include_router(api_notes.router)
+    app.include_router(notes_feeds.router)
     app.include_router(feeds.router)
     app.include_router(table_exports.router)
     app.include_router(my_data_download.router)
@@ -118,7 +128,8 @@ def _server_error(request: Request) -> Response:
 
 def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(PaperNotFound)
-    async def not_found(request: Request, error: PaperNotFound) -> Response:
+    @app.exception_handler(SummaryNotFound)
+    async def not_found(request: Request, error: Exception) -> Response:
         return _error(request, 404, str(error))
 
     @app.exception_handler(network_pages.PageNotFound)
@@ -140,6 +151,7 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(PageRequestError)
     @app.exception_handler(SearchQueryError)
+    @app.exception_handler(FormProblem)
     async def bad_request(request: Request, error: Exception) -> Response:
         return _error(request, 400, str(error))
 

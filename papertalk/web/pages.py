@@ -10,7 +10,9 @@ from starlette.responses import RedirectResponse, Response
 
 from papertalk.core.page_limits import page_number_problem
 from papertalk.core.people_records import User
+from papertalk.services.library import summary_lists
 from papertalk.services.library.list_reading import lists_holding_paper
+from papertalk.services.library.summary_lists import of_paper
 from papertalk.services.networks.my_network import network_of
 from papertalk.services.pages.network_choice import requested_network
 from papertalk.services.pages.page_request import PageRequestError
@@ -143,6 +145,8 @@ def paper(request: Request, raw_id: str) -> Response:
     # the public lists holding it, and the reader's own of any visibility (never someone's private one)
     on_lists = lists_holding_paper(state.engine, viewer_of(request, state).user, result.arxiv_id)
     return state.render(request, "paper.html", page=result, title=title, on_lists=on_lists)
+    library = of_paper(state.engine, viewer_of(request, state).user, result.arxiv_id)
+    return state.render(request, "paper.html", page=result, title=title, library=library)
 
 
 @router.get("/posts")
@@ -171,9 +175,10 @@ def search(request: Request, q: str | None = None, page: str | None = None) -> R
         pages = number + 1 if len(results.hits) == SEARCH_PAGE_SIZE else number
     else:
         pages = max(1, -(-results.total // SEARCH_PAGE_SIZE))
-    return state.render(
-        request, "search.html", results=results, q=q, number=number, pages=pages, title=f"Search: {q[:60]}"
-    )
+    # Summaries too (and the reader's own notes, for them only), on the first page of a search.
+    texts = summary_lists.search(state.engine, viewer_of(request, state).user, q) if number == 1 else []
+    return state.render(request, "search.html", results=results, q=q, number=number, pages=pages,
+                        title=f"Search: {q[:60]}", texts=texts)  # fmt: skip
 
 
 @router.get("/about")

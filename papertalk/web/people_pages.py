@@ -18,7 +18,7 @@ from papertalk.services.people.permissions import NotAllowed
 from papertalk.services.people.signin_throttle import SignInRefused
 from papertalk.services.people.tokens import token_hash
 from papertalk.web import csrf
-from papertalk.web.form_body import FormBodyError, read_form
+from papertalk.web.form_body import MAX_FORM_BYTES, FormBodyError, read_form
 from papertalk.web.state import WebState, state_of
 from papertalk.web.viewer import SESSION_COOKIE, Viewer, clear_session_cookie, set_session_cookie, viewer_of
 
@@ -34,11 +34,11 @@ class FormRefused(Exception):
         self.status = status
 
 
-async def checked_form(request: Request) -> tuple[WebState, Viewer, dict[str, str]]:
+async def checked_form(request: Request, max_bytes: int = MAX_FORM_BYTES) -> tuple[WebState, Viewer, dict[str, str]]:
     """The form's fields, once its body is readable and its CSRF token is this reader's."""
     state = state_of(request)
     try:
-        fields = await read_form(request)
+        fields = await read_form(request, max_bytes)
     except FormBodyError as error:
         raise FormRefused(400, str(error)) from None
     viewer = viewer_of(request, state)

@@ -18,6 +18,7 @@ from papertalk.core.shown_text import has_bidi_controls, link_target, without_bi
 from papertalk.core.xml_chars import xml_legal
 from papertalk.fetching.pages import FetcherRegistry
 from papertalk.services.capture.fetchers import build_registry
+from papertalk.services.library.discussion import unread
 from papertalk.services.pages.trending_page import SiteFacts, site_facts
 from papertalk.services.people.person_settings import settings_of
 from papertalk.services.people.sessions import form_secret
@@ -27,6 +28,7 @@ from papertalk.web.http_cache import etagged
 from papertalk.web.math_text import math_html, split_abstract
 from papertalk.web.post_html import post_html
 from papertalk.web.render_cache import RenderCache, etag_of
+from papertalk.web.summary_html import summary_card
 from papertalk.web.viewer import form_token_of, set_nonce_cookie, viewer_of
 
 HERE = Path(__file__).parent
@@ -81,12 +83,14 @@ class WebState:
         self.env.globals.update(
             time_tag=formatting.time_tag_in_zone,
             post_html=post_html,
+            summary_card=summary_card,
             page_numbers=formatting.page_numbers,
             chart_svg=formatting.chart_svg,
             fold_authors=formatting.fold_authors,
             with_params=formatting.with_params,
             split_abstract=split_abstract,
             link_target=link_target,
+            unread_notifications=lambda user: unread(self.engine, user),
         )
 
     def now(self) -> int:

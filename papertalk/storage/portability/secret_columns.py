@@ -12,7 +12,9 @@ from sqlalchemy import Table
 # Whole tables that are nothing but credentials: sessions sign people in, invitations sign people up.
 SECRET_TABLES = frozenset({"sessions", "invitations", "network_invitations"})
 # Columns that are credentials in a table that is otherwise plain data.
-SECRET_COLUMNS = frozenset({("users", "password_hash"), ("api_tokens", "token_hash"), ("digest_feed_tokens", "token_hash")})
+SECRET_COLUMNS = frozenset(
+    {("users", "password_hash"), ("api_tokens", "token_hash"), ("digest_feed_tokens", "token_hash")}
+)
 # Rows that are credentials: (table, key column) -> keys left out.
 SECRET_ROWS = {"instance_meta": ("key", ("form_secret",))}
 # Columns named like secrets that are not: the shown start of a token (so a person can tell theirs apart),
