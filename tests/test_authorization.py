@@ -79,8 +79,7 @@ class Case:
     path: Callable[[World], str] | None = None
     signed_out: bool = field(default=False)  # the owner's call is itself made signed out (sign in, sign up)
     upload: bool = False  # the form sends following.js as multipart/form-data
-    body: Callable[[World], dict[str, object]] | None = None  # an API write's JSON body
-    json: Callable[[World], object] | None = None  # an API write's JSON body
+    body: Callable[[World], object] | None = None  # an API write's JSON body
 
 
 NEW = "a new long password"
@@ -167,11 +166,11 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     # reading lists (issue 17): Ada's private list, with one item, made on first use (list_of_ada)
     ("POST", "/lists"): Case(lambda w: {"title": "NIPS 2016", "visibility": "public"}, OWN_ATTACKS),
-    ("POST", "/lists/{list_id}/edit"): Case(
+    ("POST", "/lists/{list_id:int}/edit"): Case(
         lambda w: {"action": "add", "paper": "1607.06450", "verdict": "worth it"},
         path=lambda w: f"/lists/{list_of_ada(w)}/edit",
     ),
-    ("POST", "/lists/{list_id}/follow"): Case(path=lambda w: f"/lists/{list_of_ada(w)}/follow"),
+    ("POST", "/lists/{list_id:int}/follow"): Case(path=lambda w: f"/lists/{list_of_ada(w)}/follow"),
     ("POST", "/lists/add"): Case(lambda w: {"list": str(list_of_ada(w)), "paper": "1607.06450"}),
     ("POST", "/lists/import"): Case(
         lambda w: {"step": "save", "text": "# Notes\n\n## Tuesday\n\n- [Talk](https://arxiv.org/abs/1607.06450)"},
@@ -279,24 +278,24 @@ CASES.update({
     ("POST", "/admin/reports"): Case(lambda w: {"target": "summary", "id": str(library_summary(w, "bob")),
                                                 "action": "hide"}),
     ("POST", "/api/v1/summaries"): Case(attacks=API_OWN_ATTACKS, path=lambda w: "/api/v1/summaries",
-                                        json=lambda w: {"arxiv_id": library_summary(w, "bob") and LIBRARY_PAPER,
+                                        body=lambda w: {"arxiv_id": library_summary(w, "bob") and LIBRARY_PAPER,
                                                         "source": "Some $x$"}),
     ("PUT", "/api/v1/summaries/{summary_id}"): Case(attacks=API_ATTACKS,
                                                     path=lambda w: f"/api/v1/summaries/{library_summary(w)}",
-                                                    json=lambda w: {"source": "changed"}),
+                                                    body=lambda w: {"source": "changed"}),
     ("DELETE", "/api/v1/summaries/{summary_id}"): Case(attacks=API_ATTACKS,
                                                        path=lambda w: f"/api/v1/summaries/{library_summary(w)}"),
     ("PUT", "/api/v1/summaries/{summary_id}/vote"): Case(
         attacks=API_ATTACKS, path=lambda w: f"/api/v1/summaries/{library_summary(w, 'bob')}/vote",
-        json=lambda w: {"vote": "up"},
+        body=lambda w: {"vote": "up"},
     ),
     ("POST", "/api/v1/summaries/{summary_id}/comments"): Case(
         attacks=API_OWN_ATTACKS, path=lambda w: f"/api/v1/summaries/{library_summary(w, 'bob')}/comments",
-        json=lambda w: {"source": "a comment"},
+        body=lambda w: {"source": "a comment"},
     ),
     ("PUT", "/api/v1/comments/{comment_id}"): Case(attacks=API_ATTACKS,
                                                    path=lambda w: f"/api/v1/comments/{library_comment(w)}",
-                                                   json=lambda w: {"source": "changed"}),
+                                                   body=lambda w: {"source": "changed"}),
     ("DELETE", "/api/v1/comments/{comment_id}"): Case(attacks=API_ATTACKS,
                                                       path=lambda w: f"/api/v1/comments/{library_comment(w)}"),
 })  # fmt: skip
@@ -401,7 +400,7 @@ def signed_out_client(w: World) -> tuple[httpx.Client, str]:
 
 
 def call(client: httpx.Client, method: str, path: str, fields: dict[str, str] | None,
-         headers: dict[str, str] | None = None, body: dict[str, object] | None = None,
+         headers: dict[str, str] | None = None, body: object = None,
          upload: bool = False) -> Callable[[], httpx.Response]:  # fmt: skip
     if body is not None:
         return lambda: client.request(method, path, json=body, headers=headers)
@@ -423,9 +422,8 @@ def prepare(w: World, method: str, path: str, case: Case, attack: str | None) ->
                   "revoked_token": w.ada_write, "read_token": w.ada_read}[attack]  # fmt: skip
         client = session_client(w, "ada")[0] if attack == "session_cookie" else httpx.Client(base_url=w.base)
         auth = {"Authorization": f"Bearer {bearer}"} if bearer else None
+        # The JSON body: the case's own, or (the reading lists' cases) its fields sent as JSON.
         return call(client, method, path, None, auth, case.body(w) if case.body else (fields or None))
-        body = case.json(w) if case.json else None
-        return call(client, method, path, None, {"Authorization": f"Bearer {bearer}"} if bearer else None, body)
     if attack == "read_token":
         client = httpx.Client(base_url=w.base, timeout=30)
         return call(client, method, path, fields, {"Authorization": f"Bearer {w.ada_read}"}, upload=case.upload)

@@ -30,7 +30,6 @@ def timezone_problem(name: str) -> str | None:
     except (ZoneInfoNotFoundError, ValueError):  # ValueError: not a key at all, e.g. "../etc"
         pass
     return f"timezone: {name[:64]!r} is not a timezone name such as Europe/Paris or America/New_York"
-    return None
 
 
 def parse_categories(text: str) -> tuple[tuple[str, ...], str | None]:

@@ -62,7 +62,7 @@ def own_digest_feed(request: Request, token: str) -> Response:
     return _feed(request, state, own_stream(state.engine, owner), f"person:{owner.id}", "", True)
 
 
-@router.post("/account/digest-feed")
+@router.post("/account/digest-feed", include_in_schema=False)  # a form of the account page
 async def reset_digest_feed(request: Request) -> Response:
     def reset(state: WebState, viewer: Viewer, _: dict[str, str]) -> Response:
         assert viewer.user is not None

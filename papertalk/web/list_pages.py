@@ -103,7 +103,7 @@ def import_page(request: Request) -> Response:
     )
 
 
-@router.get("/lists/{list_id}")
+@router.get("/lists/{list_id:int}")
 def list_page(request: Request, list_id: int) -> Response:
     state = state_of(request)
     try:
@@ -112,7 +112,7 @@ def list_page(request: Request, list_id: int) -> Response:
         return state.render(request, "error.html", status_code=404, status=404, message=str(missing), title="Not found")
 
 
-@router.get("/lists/{list_id}/print")
+@router.get("/lists/{list_id:int}/print")
 def print_page(request: Request, list_id: int) -> Response:
     state = state_of(request)
     try:
@@ -122,7 +122,7 @@ def print_page(request: Request, list_id: int) -> Response:
     return state.render(request, "list_print.html", personal=True, view=view, title=view.ref.title)
 
 
-@router.get("/lists/{list_id}/export.{kind}")
+@router.get("/lists/{list_id:int}/export.{kind}")
 def export(request: Request, list_id: int, kind: str) -> Response:
     state = state_of(request)
     try:
@@ -143,7 +143,7 @@ def export(request: Request, list_id: int, kind: str) -> Response:
     return Response(made[0], media_type=made[1], headers=headers)
 
 
-@router.get("/lists/{list_id}/feed.atom")
+@router.get("/lists/{list_id:int}/feed.atom")
 def feed(request: Request, list_id: int) -> Response:
     """What was added to a public list, newest first (a private or unlisted list has no feed)."""
     state = state_of(request)
@@ -311,7 +311,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
     return f"/lists/{list_id}"
 
 
-@router.post("/lists/{list_id}/edit")
+@router.post("/lists/{list_id:int}/edit")
 async def edit(request: Request, list_id: int) -> Response:
     state, viewer, fields = await checked_form(request)
     user = _user(viewer.user, "change a list")
@@ -329,7 +329,7 @@ async def edit(request: Request, list_id: int) -> Response:
     return see_other(back)
 
 
-@router.post("/lists/{list_id}/follow")
+@router.post("/lists/{list_id:int}/follow")
 async def follow(request: Request, list_id: int) -> Response:
     state, viewer, fields = await checked_form(request)
     user = _user(viewer.user, "follow a list")

@@ -142,11 +142,11 @@ def paper(request: Request, raw_id: str) -> Response:
     if isinstance(result, Response):
         return result
     title = result.paper.title or f"arXiv:{result.arxiv_id}"
+    reader = viewer_of(request, state).user
     # the public lists holding it, and the reader's own of any visibility (never someone's private one)
-    on_lists = lists_holding_paper(state.engine, viewer_of(request, state).user, result.arxiv_id)
-    return state.render(request, "paper.html", page=result, title=title, on_lists=on_lists)
-    library = of_paper(state.engine, viewer_of(request, state).user, result.arxiv_id)
-    return state.render(request, "paper.html", page=result, title=title, library=library)
+    on_lists = lists_holding_paper(state.engine, reader, result.arxiv_id)
+    library = of_paper(state.engine, reader, result.arxiv_id)  # summaries, and the reader's own notes
+    return state.render(request, "paper.html", page=result, title=title, on_lists=on_lists, library=library)
 
 
 @router.get("/posts")
