@@ -79,7 +79,7 @@ def test_invitation_sign_up_sign_in_new_password_sign_out_by_keyboard(browser: B
     expect(page.get_by_role("status")).to_contain_text("Your account is ready")
     fill_by_keyboard(page, {"name": "grace", "password": PASSWORD})
     expect(page).to_have_url(base + "/")
-    expect(page.locator(".signed-in a")).to_have_text("Grace")
+    expect(page.locator('.signed-in a[href="/account"]')).to_have_text("Grace")
     page.goto(base + "/account")
     fill_by_keyboard(page, {"current_password": "wrong wrong wrong", "new_password": NEW_PASSWORD,
                             "new_password_again": NEW_PASSWORD})  # fmt: skip

@@ -35,10 +35,11 @@ def test_api_never_fails_and_answers_as_documented(api_schema: schemathesis.sche
     # Driven by hand (not schemathesis' pytest plugin, which does not support this pytest): each operation's
     # strategy of generated requests, a bounded number of examples each.
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    # trending, about, papers, posts, search; the four Atom feeds; me and revoking a token (signed out: 401);
-    # follows (read, follow, unfollow), blocks (block, unblock), settings (read, change), networks (mine,
-    # create, set a member, remove one, add an account, remove one): signed out, 401 (or 400 for a bad body)
-    assert len(operations) == 24
+    # trending, about, papers, similar papers, posts, search; the Atom feeds (trending, posts, paper, search,
+    # summaries, a paper's and a person's summaries, digests, a private digest); me and revoking a token;
+    # follows, blocks, settings, networks; lists and their items; summaries, notes, comments and votes; for
+    # you: signed out, the reads answer, the personal ones and the writes 401 (or 400 for a bad body)
+    assert len(operations) == 49
     for operation in operations:
 
         @given(case=operation.as_strategy())
