@@ -1,6 +1,6 @@
 """The demo: write the synthetic world in the neutral format, import it through the real import path
 into a fresh SQLite file, load its paper metadata, block its bots, define a demo network,
-and add the demo people (demo/people.py)."""
+add the demo people (demo/people.py) and their summaries, discussion and reading list (demo/library.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 
 from papertalk.config import Settings, sqlite_url
+from papertalk.demo.library import add_demo_library
 from papertalk.demo.people import DemoSignIn, add_demo_people
 from papertalk.demo.world import WorldSize, bot_account_ids, generate_papers, generate_post_lines
 from papertalk.services.capture.accounts import add_ids_to_network
@@ -87,6 +88,7 @@ def build_demo(
     importer.import_path(posts_file)
     people = _block_bots_and_make_network(engine, settings, seed, size)
     sign_in = add_demo_people(engine, seed, people, now)
+    add_demo_library(engine, settings, now)
     engine.dispose()
     return DemoWorld(settings, database, posts_file, len(papers), importer.summary, NETWORK, label, sign_in)
 

@@ -1,0 +1,123 @@
+"""The demo's library: summaries with math, tables and code on the week's top demo papers, votes, a short
+discussion, a private note, and a public conference reading list with day and session sections, so a
+newcomer sees the summaries, lists and For you pages filled in. Every text says it is DEMO text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from papertalk.config import Settings
+from papertalk.demo.people import DEMO_PEOPLE
+from papertalk.services.library import discussion, summaries
+from papertalk.services.library.list_import import save_import
+from papertalk.services.library.list_reading import set_follow
+from papertalk.services.people.user_accounts import find_user
+from papertalk.services.ranking.trending import TrendingQuery, trending
+from papertalk.storage.engine import Engine
+
+DEMO_LIST_TITLE = "DEMO conference notes: NeurIPS-style week"
+
+_SUMMARY_WITH_MATH = """## What it does (DEMO summary)
+
+The paper fits a linear map $W$ minimising $\\lVert Y - WX \\rVert_F^2$, whose closed form is
+
+$$W^\\star = YX^T(XX^T)^{-1}$$
+
+so the explained variance is $\\Sigma = YX^T(XX^T)^{-1}XY^T$.
+
+| setting | baseline | this paper |
+| --- | ---: | ---: |
+| small data | 71.2 | **74.9** |
+| full data | 80.4 | **81.0** |
+
+```python
+W = Y @ X.T @ np.linalg.inv(X @ X.T)
+```
+
+- [x] read the method section
+- [ ] check the ablations[^1]
+
+[^1]: The appendix has them; they are thin.
+"""
+
+_SUMMARY_SHORT = """**DEMO summary.** A careful study: the gains hold across seeds, and the cost is one extra
+forward pass, $O(n \\log n)$ instead of $O(n^2)$. Worth reading for section 3 alone."""
+
+_NOTE = "DEMO private note: compare with the paper the reading group discussed last week."
+
+
+def _notes_page(arxiv_ids: Sequence[str]) -> str:
+    """A conference write-up in the seed's layout (days, then sessions; a verdict under each talk)."""
+    a = list(arxiv_ids) + [arxiv_ids[0]] * 6
+    return f"""# {DEMO_LIST_TITLE}
+
+DEMO list: the talks worth remembering from a made-up conference week.
+
+## Tuesday
+
+### Main talks
+
+- [paper](https://arxiv.org/abs/{a[0]}) Opening keynote paper
+  Interesting but a complex procedure that did not seem worth the payoff.
+- [paper](https://arxiv.org/abs/{a[1]}) Spotlight one
+  Clean idea, strong baselines.
+
+### Posters
+
+- arXiv:{a[2]}
+  The poster everyone crowded around.
+
+## Thursday
+
+### Symposia
+
+- [paper](https://arxiv.org/abs/{a[3]}) Symposium talk
+  Read the appendix first.
+- [slide deck](https://example.org/demo-slides.pdf) A talk with no paper
+  Slides only; the speaker promised a preprint.
+"""
+
+
+def add_demo_library(engine: Engine, settings: Settings, now: int) -> None:
+    """Write the demo people's summaries, votes, comments, note and list on this week's top papers."""
+    top = [item.arxiv_id for item in trending(engine, settings, now, TrendingQuery(window="week", limit=6)).items]
+    if len(top) < 4:
+        return  # a tiny demo world: nothing trends enough to write about
+    with engine.connect() as conn:
+        ada, grace, alan = (find_user(conn, name) for name, _admin in DEMO_PEOPLE)
+    first = summaries.save_summary(
+        engine,
+        settings,
+        ada,
+        top[0],
+        summaries.draft_of("DEMO: the closed form, and why it matters", _SUMMARY_WITH_MATH, "public", False),
+        now,
+    )
+    second = summaries.save_summary(
+        engine,
+        settings,
+        grace,
+        top[1],
+        summaries.draft_of("DEMO: cheaper than it looks", _SUMMARY_SHORT, "public", False),
+        now,
+    )
+    summaries.save_summary(
+        engine,
+        settings,
+        alan,
+        top[0],
+        summaries.draft_of("DEMO: a second opinion", _SUMMARY_SHORT, "public", True),
+        now,
+    )
+    summaries.save_note(engine, ada, top[2], summaries.draft_of("", _NOTE, "private", False, "note"), now)
+    discussion.vote(engine, grace, first.id, "up", now)
+    discussion.vote(engine, alan, first.id, "up", now)
+    discussion.vote(engine, ada, second.id, "up", now)
+    question = discussion.add_comment(
+        engine, settings.library, grace, first.id, "DEMO comment: does $W^\\star$ need $XX^T$ invertible?", None, now
+    )
+    discussion.add_comment(
+        engine, settings.library, ada, first.id, "DEMO reply: yes; the paper adds a small ridge term.", question.id, now
+    )
+    list_id, _problems = save_import(engine, ada, _notes_page(top), {}, "public", now)
+    set_follow(engine, grace, list_id, True, now)
