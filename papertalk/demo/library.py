@@ -85,30 +85,17 @@ def add_demo_library(engine: Engine, settings: Settings, now: int) -> None:
         return  # a tiny demo world: nothing trends enough to write about
     with engine.connect() as conn:
         ada, grace, alan = (find_user(conn, name) for name, _admin in DEMO_PEOPLE)
-    first = summaries.save_summary(
-        engine,
-        settings,
-        ada,
-        top[0],
-        summaries.draft_of("DEMO: the closed form, and why it matters", _SUMMARY_WITH_MATH, "public", False),
-        now,
-    )
-    second = summaries.save_summary(
-        engine,
-        settings,
-        grace,
-        top[1],
-        summaries.draft_of("DEMO: cheaper than it looks", _SUMMARY_SHORT, "public", False),
-        now,
-    )
-    summaries.save_summary(
-        engine,
-        settings,
-        alan,
-        top[0],
-        summaries.draft_of("DEMO: a second opinion", _SUMMARY_SHORT, "public", True),
-        now,
-    )
+    written = [
+        summaries.save_summary(
+            engine, settings, who, arxiv_id, summaries.draft_of(title, text, "public", anonymous), now
+        )
+        for who, arxiv_id, title, text, anonymous in (
+            (ada, top[0], "DEMO: the closed form, and why it matters", _SUMMARY_WITH_MATH, False),
+            (grace, top[1], "DEMO: cheaper than it looks", _SUMMARY_SHORT, False),
+            (alan, top[0], "DEMO: a second opinion", _SUMMARY_SHORT, True),
+        )
+    ]
+    first, second = written[0], written[1]
     summaries.save_note(engine, ada, top[2], summaries.draft_of("", _NOTE, "private", False, "note"), now)
     discussion.vote(engine, grace, first.id, "up", now)
     discussion.vote(engine, alan, first.id, "up", now)
