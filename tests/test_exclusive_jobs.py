@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+from sqlalchemy import text
+
 from papertalk.services.capture import sources
+from papertalk.services.jobs import exclusive_jobs
+from papertalk.services.jobs.exclusive_jobs import ExclusiveJobs
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.jobs.job_leases import release_leases, renew_leases, take_lease
 from papertalk.storage.jobs.request_pacing import SharedPace
@@ -126,3 +133,27 @@ def test_arxiv_pace_holds_across_processes(engine: Engine, db_url: str, tmp_path
     starts = sorted(r.received for r in arxiv.requests)
     gaps = [round(b - a, 2) for a, b in itertools.pairwise(starts)]
     assert len(starts) >= 3 and min(gaps) >= 2.5, gaps  # 3 s apart (less scheduling jitter); was < 1 s
+
+
+def test_a_failed_renewal_is_one_log_line_and_the_renewals_go_on(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    jobs = ExclusiveJobs(engine, lambda: float(NOW), holder="w1")
+    assert jobs.may_run("enrich")
+    monkeypatch.setattr(exclusive_jobs, "RENEW_EVERY_SECONDS", 0.02)
+    with engine.begin() as conn:  # the database fails every renewal: its leases table is gone
+        conn.execute(text("ALTER TABLE job_leases RENAME TO job_leases_away"))
+    stop = threading.Event()
+    keeper = threading.Thread(target=jobs.keep, args=(stop,))
+    with caplog.at_level(logging.WARNING, logger="papertalk.worker"):
+        keeper.start()
+        time.sleep(0.3)
+        assert keeper.is_alive()  # the thread did not die with a traceback
+        with engine.begin() as conn:  # the database is back: the next renewal keeps the lease
+            conn.execute(text("ALTER TABLE job_leases_away RENAME TO job_leases"))
+        time.sleep(0.2)
+        stop.set()
+        keeper.join(5)
+    failures = [r.getMessage() for r in caplog.records if "event=lease_renewal_failed" in r.getMessage()]
+    assert failures and all("\n" not in line and "job_leases" in line for line in failures)
+    assert renew_leases(engine, "w1", NOW, 60) == {"enrich"}

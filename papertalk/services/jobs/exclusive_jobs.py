@@ -67,7 +67,14 @@ class ExclusiveJobs:
     def keep(self, stop: threading.Event) -> None:
         """Renew this process's leases until ``stop`` is set (a thread's body)."""
         while not stop.wait(RENEW_EVERY_SECONDS):
-            kept = renew_leases(self.engine, self.holder, int(self.clock()), LEASE_SECONDS)
+            try:
+                kept = renew_leases(self.engine, self.holder, int(self.clock()), LEASE_SECONDS)
+            except Exception as error:  # any database failure: this thread must live on to retry
+                # A busy or briefly unreachable database must not end the renewals with a traceback: say it in
+                # one line and try again at the next turn (the lease outlives two missed renewals).
+                reason = " ".join(str(error).split())[:300] or type(error).__name__
+                log.warning("event=lease_renewal_failed holder=%s reason=%s", self.holder, reason)
+                continue
             with self._lock:
                 for job in sorted(self._held - kept):
                     log.warning("event=job_lost job=%s reason=lease ran out before it was renewed", job)
