@@ -45,6 +45,8 @@ def test_the_demo_has_summaries_a_discussion_and_a_sectioned_list(tmp_path: Path
     assert [c.title for c in view.sections[0].children] == ["Main talks", "Posters"]
     items = view.all_items()
     assert len(items) == 5 and sum(1 for i in items if i.arxiv_id) == 4
+    assert all(i.title and "[" not in i.title and not i.title.startswith("paper") for i in items)
+    assert any(i.links for i in items)  # the [summary] link beside a paper
     assert any("payoff" in i.verdict_source for i in items)
     assert [ref.id for ref in followed(engine, grace)] == [demo_list.id]
     engine.dispose()

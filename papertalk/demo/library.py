@@ -46,9 +46,10 @@ forward pass, $O(n \\log n)$ instead of $O(n^2)$. Worth reading for section 3 al
 _NOTE = "DEMO private note: compare with the paper the reading group discussed last week."
 
 
-def _notes_page(arxiv_ids: Sequence[str]) -> str:
-    """A conference write-up in the seed's layout (days, then sessions; a verdict under each talk)."""
-    a = list(arxiv_ids) + [arxiv_ids[0]] * 6
+def _notes_page(talks: Sequence[tuple[str, str]]) -> str:
+    """A conference write-up in the seed's layout: days, then sessions; each talk's title with its
+    ``[paper]`` link, and a verdict under it (``talks``: arXiv id and title of the papers)."""
+    line = [f"{title} [paper](https://arxiv.org/abs/{arxiv_id})" for arxiv_id, title in talks]
     return f"""# {DEMO_LIST_TITLE}
 
 DEMO list: the talks worth remembering from a made-up conference week.
@@ -57,30 +58,36 @@ DEMO list: the talks worth remembering from a made-up conference week.
 
 ### Main talks
 
-- [paper](https://arxiv.org/abs/{a[0]}) Opening keynote paper
+- {line[0]} [summary](https://example.org/demo-summary)
   Interesting but a complex procedure that did not seem worth the payoff.
-- [paper](https://arxiv.org/abs/{a[1]}) Spotlight one
+- {line[1]}
   Clean idea, strong baselines.
 
 ### Posters
 
-- arXiv:{a[2]}
+- {line[2]}
   The poster everyone crowded around.
 
 ## Thursday
 
 ### Symposia
 
-- [paper](https://arxiv.org/abs/{a[3]}) Symposium talk
+- {line[3]}
   Read the appendix first.
-- [slide deck](https://example.org/demo-slides.pdf) A talk with no paper
+- A talk with no paper [slide deck](https://example.org/demo-slides.pdf)
   Slides only; the speaker promised a preprint.
 """
 
 
+def _title(title: str | None, arxiv_id: str) -> str:
+    """A title on one line (catalogue titles may hold line breaks), or the id when there is none."""
+    return " ".join(title.split()) if title else f"arXiv:{arxiv_id}"
+
+
 def add_demo_library(engine: Engine, settings: Settings, now: int) -> None:
     """Write the demo people's summaries, votes, comments, note and list on this week's top papers."""
-    top = [item.arxiv_id for item in trending(engine, settings, now, TrendingQuery(window="week", limit=6)).items]
+    ranked = trending(engine, settings, now, TrendingQuery(window="week", limit=6)).items
+    top = [item.arxiv_id for item in ranked]
     if len(top) < 4:
         return  # a tiny demo world: nothing trends enough to write about
     with engine.connect() as conn:
@@ -106,5 +113,6 @@ def add_demo_library(engine: Engine, settings: Settings, now: int) -> None:
     discussion.add_comment(
         engine, settings.library, ada, first.id, "DEMO reply: yes; the paper adds a small ridge term.", question.id, now
     )
-    list_id, _problems = save_import(engine, ada, _notes_page(top), {}, "public", now)
+    talks = [(item.arxiv_id, _title(item.paper.title if item.paper else None, item.arxiv_id)) for item in ranked]
+    list_id, _problems = save_import(engine, ada, _notes_page(talks), {}, "public", now)
     set_follow(engine, grace, list_id, True, now)
