@@ -28,7 +28,6 @@ from papertalk.services.networks.my_network import network_of
 from papertalk.services.ranking.trending import TrendingQuery, trending
 from papertalk.storage.catalogue.paper_rows import papers_by_arxiv_id
 from papertalk.storage.discover.seed_rows import network_papers
-from papertalk.storage.discover.term_docs import term_counts
 from papertalk.storage.engine import Engine
 
 SEED_DAYS = 30
@@ -81,7 +80,7 @@ def for_you(
         papers = papers_by_arxiv_id(conn, [*labels, *wanted])
         bags = {a: tv.bag_of_words(p) for a, p in papers.items() if p.title is not None}
         vocabulary = set().union(*bags.values()) if bags else set()
-        idfs = tv.idf_table(vocabulary, term_counts(conn, sorted(vocabulary)), stats.papers)
+        idfs = tv.idf_table(vocabulary, stats.counts, stats.papers)
     index: defaultdict[str, list[tuple[str, float]]] = defaultdict(list)
     for arxiv_id in labels:
         if arxiv_id in bags:
