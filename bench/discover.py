@@ -10,12 +10,17 @@ with the baseline's fit and per-query times beside papertalk's.
 papertalk's similar papers, median and p99 over spread-out papers, beside the naive more-like-this
 (FTS5 ``OR`` of the same terms ranked by ``bm25()``) on SQLite; the same on PostgreSQL with ``--postgres``.
 
-``co`` over ``bench.trending``'s cached 10M-mention world: discussed-by-the-same-people for the week's
-hottest paper, beside the naive self-join of raw mentions.
+``foryou`` over bench.web's world (a copy of its database): For you with 500 seed papers over the week's
+discussed papers, beside every candidate's full cosine with every seed.
+
+``co`` over ``bench.trending``'s cached 10M-mention world (or ``--database``, a copy of bench.web's):
+discussed-by-the-same-people for the week's hottest paper, beside the former bound of 2,000 voters
+(and with ``--naive`` the self-join of raw mentions).
 
     python -m bench.discover quality [--papers 100000] [--queries 400]
     python -m bench.discover latency [--papers 3000000] [--queries 200] [--postgres URL]
-    python -m bench.discover co [--scale 1.0]
+    python -m bench.discover co [--scale 1.0] [--database bench/data/web-1.sqlite3]
+    python -m bench.discover foryou [--seeds 500] [--database bench/data/web-1.sqlite3]
 """
 
 from __future__ import annotations
@@ -153,7 +158,6 @@ def _naive_mlt(db: Path) -> Any:
     engine = make_engine(f"sqlite:///{db}")
     from papertalk.services.discover import text_vectors as tv
     from papertalk.storage.catalogue.paper_rows import paper_row_id, papers_by_row
-    from papertalk.storage.discover.term_docs import term_counts
 
     def run(arxiv_id: str) -> list[Any]:
         stats = current_term_stats(engine)
@@ -161,7 +165,7 @@ def _naive_mlt(db: Path) -> Any:
             row = paper_row_id(c, arxiv_id)
             assert row is not None
             bag = tv.bag_of_words(papers_by_row(c, [row])[row])
-            query = tv.vector(bag, tv.idf_table(bag, term_counts(c, list(bag)), stats.papers))
+            query = tv.vector(bag, tv.idf_table(bag, stats.counts, stats.papers))
         match = " OR ".join(f'"{t}"' for t in query.top_terms(similar_service.QUERY_TERMS))
         sql = "SELECT rowid FROM paper_fts WHERE paper_fts MATCH ? ORDER BY bm25(paper_fts) LIMIT 11"
         return conn.execute(sql, (match,)).fetchall()
@@ -192,10 +196,10 @@ def latency(papers: int, queries: int, postgres: str | None, naive_queries: int)
     return report
 
 
-def co(scale: float, runs: int) -> dict[str, Any]:
+def co(scale: float, runs: int, database: Path | None, naive: bool) -> dict[str, Any]:
     from bench.trending import NOW, build_sqlite
 
-    path = DATA / f"trending-{scale:g}.sqlite3"
+    path = database or DATA / f"trending-{scale:g}.sqlite3"
     if not path.exists():
         build_sqlite(path, scale)
     engine = make_engine(f"sqlite:///{path}")
@@ -211,20 +215,71 @@ def co(scale: float, runs: int) -> dict[str, Any]:
         hot = conn.execute(text("SELECT arxiv_id FROM papers WHERE id = :r"), {"r": hot_row}).scalar_one()
         voters = conn.execute(text("SELECT COUNT(*) FROM votes WHERE paper_id = :r"), {"r": hot_row}).scalar_one()
         mentions = conn.execute(text("SELECT COUNT(*) FROM mentions")).scalar_one()
-    raw = sqlite3.connect(path)
-    naive_sql = (
-        "SELECT m2.paper_id, COUNT(DISTINCT m2.account_id) AS n FROM mentions m1 JOIN mentions m2 "
-        "ON m2.account_id = m1.account_id AND m2.created_at BETWEEN m1.created_at - 259200 AND m1.created_at + 259200 "
-        "WHERE m1.paper_id = ? AND m2.paper_id <> ? GROUP BY m2.paper_id ORDER BY n DESC LIMIT 10"
-    )
+    from papertalk.services.discover import co_discussed
+
+    def with_voters(voters: int) -> dict[str, float]:
+        saved, co_discussed.VOTERS = co_discussed.VOTERS, voters
+        try:
+            return latency_stats(lambda: discussed_by_same_people(engine, settings.ranking, hot), runs)
+        finally:
+            co_discussed.VOTERS = saved
+
     report = {
         "scale": scale,
         "mentions": mentions,
         "hottest_paper": hot,
         "its_week_votes": hot_people,
         "its_votes": voters,
-        "papertalk": latency_stats(lambda: discussed_by_same_people(engine, settings.ranking, hot), runs),
-        "naive_mentions_self_join": latency_stats(lambda: raw.execute(naive_sql, (hot_row, hot_row)).fetchall(), 3, 1),
+        "papertalk": with_voters(co_discussed.VOTERS),
+        "before_2000_voters": with_voters(2000),
+    }
+    if naive:  # the naive self-join of raw mentions: more than 15 minutes a run at 10M mentions
+        raw = sqlite3.connect(path)
+        naive_sql = (
+            "SELECT m2.paper_id, COUNT(DISTINCT m2.account_id) AS n FROM mentions m1 JOIN mentions m2 ON "
+            "m2.account_id = m1.account_id AND m2.created_at BETWEEN m1.created_at - 259200 AND m1.created_at + 259200 "
+            "WHERE m1.paper_id = ? AND m2.paper_id <> ? GROUP BY m2.paper_id ORDER BY n DESC LIMIT 10"
+        )
+        report["naive_mentions_self_join"] = latency_stats(
+            lambda: raw.execute(naive_sql, (hot_row, hot_row)).fetchall(), 1, 0
+        )
+    print(report, flush=True)
+    return report
+
+
+def foryou(database: Path, seeds: int, runs: int) -> dict[str, Any]:
+    """For you with ``seeds`` seed papers (a person with that many papers on lists) over the week's discussed
+    papers of bench.web's world, beside the naive model: every candidate's full tf-idf cosine with every seed."""
+    from bench.trending import NOW
+    from papertalk.services.discover import text_vectors as tv
+    from papertalk.services.discover.for_you import CANDIDATES, Seed, for_you
+    from papertalk.services.ranking.trending import TrendingQuery, trending
+    from papertalk.storage.catalogue.paper_rows import papers_by_arxiv_id
+
+    engine = make_engine(f"sqlite:///{database}")
+    settings = Settings.from_env({})
+    chosen = [Seed(a, "on your list Bench") for a in _spread_ids(engine, seeds)]
+
+    def naive() -> list[tuple[float, str]]:
+        stats = current_term_stats(engine)
+        items = trending(engine, settings, NOW, TrendingQuery(window="week", limit=CANDIDATES)).items
+        with engine.connect() as conn:
+            papers = papers_by_arxiv_id(conn, [s.arxiv_id for s in chosen] + [i.arxiv_id for i in items])
+        bags = {a: tv.bag_of_words(p) for a, p in papers.items() if p.title is not None}
+        idfs = tv.idf_table(set().union(*bags.values()), stats.counts, stats.papers)
+        seed_vectors = [tv.vector(bags[s.arxiv_id], idfs) for s in chosen if s.arxiv_id in bags]
+        best = []
+        for item in items:
+            if item.arxiv_id in bags:
+                best.append(max(tv.closeness(v, bags[item.arxiv_id], idfs)[0] for v in seed_vectors))
+        return sorted(zip(best, [i.arxiv_id for i in items], strict=False), reverse=True)[:20]
+
+    found = for_you(engine, settings, NOW, chosen)
+    report = {
+        "seeds": len(chosen),
+        "results": len(found),
+        "papertalk": latency_stats(lambda: for_you(engine, settings, NOW, chosen), runs),
+        "naive_all_pairs_cosine": latency_stats(naive, max(3, runs // 5), 1),
     }
     print(report, flush=True)
     return report
@@ -232,23 +287,30 @@ def co(scale: float, runs: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", choices=["quality", "latency", "co"])
+    parser.add_argument("part", choices=["quality", "latency", "co", "foryou"])
     parser.add_argument("--papers", type=int, default=None, help="quality: 100,000; latency: 3,000,000")
     parser.add_argument("--queries", type=int, default=None, help="query papers (quality 400, latency 200)")
     parser.add_argument("--naive-queries", type=int, default=20, help="latency: papers for the naive baseline")
     parser.add_argument("--postgres", default=None, help="latency: also on this PostgreSQL (catalogue imported)")
     parser.add_argument("--scale", type=float, default=1.0, help="co: bench.trending's scale (1.0 = 10M mentions)")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--naive", action="store_true", help="co: also the naive self-join of raw mentions (slow)")
+    parser.add_argument("--seeds", type=int, default=500, help="foryou: seed papers (papers on the person's lists)")
+    parser.add_argument(
+        "--database", type=Path, default=None, help="co, foryou: an existing world (a copy of bench.web's)"
+    )
     parser.add_argument("--results", type=Path, default=None)
     args = parser.parse_args()
     if args.part == "quality":
         result = quality(args.papers or 100_000, args.queries or 400)
     elif args.part == "latency":
         result = latency(args.papers or 3_000_000, args.queries or 200, args.postgres, args.naive_queries)
+    elif args.part == "co":
+        result = co(args.scale, args.runs, args.database, args.naive)
     else:
-        result = co(args.scale, args.runs)
+        result = foryou(args.database or DATA / "web-1.sqlite3", args.seeds, args.runs)
     print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
-    size = result.get("papers") if args.part != "co" else f"scale{args.scale:g}"
+    size = result.get("papers") if args.part in ("quality", "latency") else f"scale{args.scale:g}"
     save(f"discover-{args.part}-{size}", result, args.results)
 
 

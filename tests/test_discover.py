@@ -18,6 +18,7 @@ from papertalk.services.discover.co_discussed import discussed_by_same_people
 from papertalk.services.discover.similar import UnknownPaper, similar_papers
 from papertalk.services.discover.term_stats import current_term_stats, refresh_term_stats
 from papertalk.storage.catalogue.paper_rows import upsert_papers
+from papertalk.storage.discover.term_docs import SampleState, replace_counts
 from papertalk.storage.engine import Engine
 from tests.helpers import NOW, post, run_import, table, write_lines
 
@@ -97,6 +98,17 @@ def test_term_statistics_are_taken_once_then_again_when_the_catalogue_doubles(ca
     assert again.papers == 32
     assert dict(table(catalogue, "SELECT term, docs FROM discover_term_docs"))["entanglement"] == 20
     assert refresh_term_stats(catalogue) == again  # taking them again from the same papers: the same
+
+
+def test_a_process_keeps_its_copy_of_the_counts_until_another_takes_a_new_sample(catalogue: Engine) -> None:
+    first = current_term_stats(catalogue)
+    assert first.counts["protein"] == 4
+    assert current_term_stats(catalogue).counts is first.counts  # read once, not per request
+    with catalogue.begin() as conn:  # as another process taking the sample again would
+        replace_counts(conn, {"protein": 9}, SampleState(first.papers, first.top_row, "another-sample"))
+    again = current_term_stats(catalogue)
+    assert dict(again.counts) == {"protein": 9}
+    assert (again.papers, again.top_row) == (first.papers, first.top_row)
 
 
 def test_similar_command_table_json_and_errors(catalogue: Engine, db_url: str) -> None:

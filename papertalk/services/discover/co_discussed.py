@@ -3,7 +3,8 @@ within ``SPAN`` of it, weighted as the ranking weighs votes (one vote per accoun
 its strongest kind of post; blocked accounts never count), the heaviest first.
 
 Bounded by ``VOTERS``: of a paper discussed by more accounts, the first ``VOTERS`` to post about it are
-asked (the earliest readers, and a fixed cost however hot the paper is).
+asked (the earliest readers, and a fixed cost however hot the paper is: at 10M mentions 2,000 cost 2× the
+time of 400 for the week's hottest paper, bench/discover co).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from papertalk.storage.discover.co_discussion import co_voted
 from papertalk.storage.engine import Engine
 
 SPAN = 3 * DAY
-VOTERS = 2000
+VOTERS = 400
 SHOWN = 10
 
 

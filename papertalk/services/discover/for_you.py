@@ -10,6 +10,8 @@ Closeness, in the manner of arxiv-sanity's tf-idf but bounded for a page: each s
 ``SEED_TERMS`` heaviest tf-idf terms in an inverted index; each candidate (the window's ``CANDIDATES`` most
 discussed papers) is compared through its own ``CANDIDATE_TERMS`` heaviest terms with every seed sharing
 one; its score is its closest seed's, plus ``SUPPORT`` times the mean of its next ``SUPPORT_SEEDS``.
+A term's list keeps only its ``SEEDS_PER_TERM`` seeds that weigh it most (impact-ordered postings): with
+500 seeds sharing common words, every candidate term otherwise met all 500 (4.5M additions, 2.7 s).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from papertalk.services.networks.my_network import network_of
 from papertalk.services.ranking.trending import TrendingQuery, trending
 from papertalk.storage.catalogue.paper_rows import papers_by_arxiv_id
 from papertalk.storage.discover.seed_rows import network_papers
-from papertalk.storage.discover.term_docs import term_counts
 from papertalk.storage.engine import Engine
 
 SEED_DAYS = 30
@@ -37,6 +38,7 @@ CANDIDATES = 300
 SEED_TERMS = 20
 CANDIDATE_TERMS = 30
 SUPPORT = 0.3
+SEEDS_PER_TERM = 40
 SUPPORT_SEEDS = 3
 SHOWN = 20
 NETWORK_LABEL = "discussed in your network"
@@ -81,13 +83,16 @@ def for_you(
         papers = papers_by_arxiv_id(conn, [*labels, *wanted])
         bags = {a: tv.bag_of_words(p) for a, p in papers.items() if p.title is not None}
         vocabulary = set().union(*bags.values()) if bags else set()
-        idfs = tv.idf_table(vocabulary, term_counts(conn, sorted(vocabulary)), stats.papers)
+        idfs = tv.idf_table(vocabulary, stats.counts, stats.papers)
     index: defaultdict[str, list[tuple[str, float]]] = defaultdict(list)
     for arxiv_id in labels:
         if arxiv_id in bags:
             seed_vector = tv.vector(bags[arxiv_id], idfs)
             for term in seed_vector.top_terms(SEED_TERMS):
                 index[term].append((arxiv_id, seed_vector.weights[term]))
+    for term, postings in index.items():  # impact-ordered and capped: a term many seeds hold is weak evidence
+        if len(postings) > SEEDS_PER_TERM:
+            index[term] = heapq.nlargest(SEEDS_PER_TERM, postings, key=lambda p: (p[1], p[0]))
     ranked = []
     for arxiv_id in wanted:
         if arxiv_id not in bags:

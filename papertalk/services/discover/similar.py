@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from papertalk.core.records import Paper
 from papertalk.core.search_terms import tokens
 from papertalk.services.discover import text_vectors as tv
-from papertalk.services.discover.term_stats import current_term_stats
+from papertalk.services.discover.term_stats import TermStats, current_term_stats
 from papertalk.storage.catalogue.paper_rows import paper_row_id, papers_by_row
 from papertalk.storage.discover.similar_queries import papers_with
-from papertalk.storage.discover.term_docs import term_counts
 from papertalk.storage.engine import Connection, Engine
 
 QUERY_TERMS = 12
@@ -33,7 +32,7 @@ PER_TERM = 150
 QUERY_AUTHORS = 6
 PER_AUTHOR = 40
 AUTHOR_PULL = 0.15
-RERANK = 60
+RERANK = 40
 AUTHOR_BONUS = 0.08
 CATEGORY_BONUS = 0.12
 SHOWN = 10
@@ -63,15 +62,15 @@ def similar_papers(engine: Engine, arxiv_id: str, limit: int = SHOWN) -> list[Si
         paper = papers_by_row(conn, [row])[row]
         if paper.title is None:
             return []
-        return _similar(conn, row, paper, stats.papers, stats.top_row, limit)
+        return _similar(conn, row, paper, stats, limit)
 
 
-def _similar(conn: Connection, row: int, paper: Paper, documents: int, top: int, limit: int) -> list[SimilarPaper]:
+def _similar(conn: Connection, row: int, paper: Paper, stats: TermStats, limit: int) -> list[SimilarPaper]:
     bag = tv.bag_of_words(paper)
-    counts = term_counts(conn, list(bag))
+    counts, documents = stats.counts, stats.papers
     query = tv.vector(bag, tv.idf_table(bag, counts, documents))
     pulled: defaultdict[int, float] = defaultdict(float)
-    scale = top / max(documents, 1)  # sample counts -> expected matches in the whole catalogue
+    scale = stats.top_row / max(documents, 1)  # sample counts -> expected matches in the whole catalogue
     for term in query.top_terms(QUERY_TERMS):
         for found in papers_with(conn, (term,), "text", PER_TERM, counts.get(term, 1) * scale):
             pulled[found] += query.weights[term]
@@ -85,9 +84,9 @@ def _similar(conn: Connection, row: int, paper: Paper, documents: int, top: int,
     candidates = papers_by_row(conn, picked)
     bags = {r: tv.bag_of_words(p) for r, p in candidates.items() if p.title is not None}
     vocabulary = set().union(*bags.values()) if bags else set()
-    counts.update(term_counts(conn, sorted(vocabulary - counts.keys())))
     idfs = tv.idf_table(vocabulary, counts, documents)
-    ranked = [_compared(paper, query, candidates[r], tv.vector(b, idfs)) for r, b in bags.items()]
+    keys = tv.author_keys(paper)
+    ranked = [_compared(paper, keys, candidates[r], tv.closeness(query, b, idfs)) for r, b in bags.items()]
     ranked.sort(key=lambda s: (-s.score, s.paper.arxiv_id))
     return ranked[:limit]
 
@@ -102,9 +101,9 @@ def _category_share(paper: Paper, other: Paper) -> float:
     return 0.5 * primary_match + 0.5 * shared / sum(weights.values())
 
 
-def _compared(paper: Paper, query: tv.Vector, other: Paper, other_vector: tv.Vector) -> SimilarPaper:
-    closeness, terms = tv.cosine(query, other_vector)
-    authors = tv.shared_authors(paper, other)
+def _compared(paper: Paper, keys: frozenset[str], other: Paper, text: tuple[float, list[str]]) -> SimilarPaper:
+    closeness, terms = text
+    authors = tv.shared_authors(keys, other)
     categories = tv.shared_categories(paper, other)
     score = closeness + AUTHOR_BONUS * min(len(authors), 3) + CATEGORY_BONUS * _category_share(paper, other)
     return SimilarPaper(

@@ -55,10 +55,14 @@ def vector(bag: Mapping[str, int], idfs: Mapping[str, float]) -> Vector:
     return Vector({t: w / norm for t, w in raw.items()})
 
 
-def cosine(a: Vector, b: Vector) -> tuple[float, list[str]]:
-    """The cosine of two unit vectors, and the shared terms that add the most to it, the most first."""
-    small, large = (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (b.weights, a.weights)
-    parts = {t: w * large[t] for t, w in small.items() if t in large}
+def closeness(query: Vector, bag: Mapping[str, int], idfs: Mapping[str, float]) -> tuple[float, list[str]]:
+    """The cosine of ``query`` and the paper whose token counts are ``bag``, and the shared terms that add the
+    most to it, the most first. The paper's vector is never built: its norm and the shared terms' parts are
+    all a comparison needs (similar papers compares 40 candidates a request)."""
+    log = math.log
+    norm = math.sqrt(sum(((1.0 + log(n)) * idfs[t]) ** 2 for t, n in bag.items())) or 1.0
+    weights = query.weights
+    parts = {t: weights[t] * (1.0 + log(n)) * idfs[t] / norm for t, n in bag.items() if t in weights}
     return sum(parts.values()), sorted(parts, key=lambda t: (-parts[t], t))[:REASON_TERMS]
 
 
@@ -68,9 +72,13 @@ def _author_key(name: str) -> str:
     return f"{parts[-1]} {parts[0][0]}" if len(parts) > 1 else (parts[0] if parts else "")
 
 
-def shared_authors(a: Paper, b: Paper) -> list[str]:
-    """The authors of ``b`` who are (by surname and first initial) authors of ``a``, as ``b`` writes them."""
-    keys = {_author_key(n) for n in a.authors} - {""}
+def author_keys(paper: Paper) -> frozenset[str]:
+    """The paper's authors as ``_author_key``s (computed once per query paper, not once per candidate)."""
+    return frozenset(_author_key(n) for n in paper.authors) - {""}
+
+
+def shared_authors(keys: frozenset[str], b: Paper) -> list[str]:
+    """The authors of ``b`` who are (by surname and first initial) among ``keys``, as ``b`` writes them."""
     return [n for n in b.authors if _author_key(n) in keys]
 
 

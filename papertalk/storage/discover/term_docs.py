@@ -9,7 +9,7 @@ count alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import orjson
@@ -26,6 +26,7 @@ SLICES = 20
 class SampleState:
     papers: int  # papers in the sample the counts were taken on (0: never taken)
     top_row: int  # the highest paper row id when it was taken
+    taken: str = ""  # a token new at each taking: what a reader's copy of the counts is checked against
 
 
 def sample_state(conn: Connection) -> SampleState:
@@ -33,7 +34,7 @@ def sample_state(conn: Connection) -> SampleState:
     if raw is None:
         return SampleState(0, 0)
     data = orjson.loads(raw)
-    return SampleState(int(data["papers"]), int(data["top_row"]))
+    return SampleState(int(data["papers"]), int(data["top_row"]), str(data.get("taken", "")))
 
 
 def top_row(conn: Connection) -> int:
@@ -70,15 +71,10 @@ def replace_counts(conn: Connection, counts: Mapping[str, int], state: SampleSta
         "ON CONFLICT (term) DO UPDATE SET docs = excluded.docs",
         sorted(counts.items()),
     )
-    set_meta(conn, SAMPLE_KEY, orjson.dumps({"papers": state.papers, "top_row": state.top_row}).decode())
+    meta = {"papers": state.papers, "top_row": state.top_row, "taken": state.taken}
+    set_meta(conn, SAMPLE_KEY, orjson.dumps(meta).decode())
 
 
-def term_counts(conn: Connection, terms: Sequence[str]) -> dict[str, int]:
-    """The stored sample count of each of ``terms`` that has one (absent: seen at most once)."""
-    if not terms:
-        return {}
-    sql = for_connection(conn)
-    found = sql.all(
-        conn, "SELECT term, docs FROM discover_term_docs WHERE " + sql.in_list("term"), (sql.list_param(terms),)
-    )
-    return {str(t): int(d) for t, d in found}
+def all_counts(conn: Connection) -> dict[str, int]:
+    """Every stored count (one read of the table: the terms the sample saw twice or more)."""
+    return {str(t): int(d) for t, d in for_connection(conn).all(conn, "SELECT term, docs FROM discover_term_docs")}
