@@ -3,7 +3,10 @@
 The dataset is bench/trending's (1,000,000 papers with their search index, 300,000 accounts, ~10M mentions
 and their votes), plus one post row per mention so that every foreign key holds (bench/trending leaves
 posts out: its ranking never reads them). It is built once and cached under bench/data; an existing
-``trending-SCALE.sqlite3`` is copied instead of built again (``--from`` names another one).
+``trending-SCALE.sqlite3`` is copied instead of built again (``--from`` names another one, bench/web's
+``web-1.sqlite3`` too: it has its posts already). ``--use FILE`` runs on FILE itself, a private copy made
+beforehand (``sqlite3 SHARED ".backup FILE"``): it saves one more copy of several GB; the posts are added to
+it and it is marked ready, so never point it at a shared file.
 
 Then, side by side in one run, each in a child process whose peak RSS is measured:
 
@@ -12,7 +15,7 @@ Then, side by side in one run, each in a child process whose peak RSS is measure
 * ``papertalk db copy --to PG`` against ``sqlite3 -csv ... | psql -c 'COPY ... CSV'`` table by table into the
   same migrated schema (the plain-tools pipeline; it neither verifies nor resumes).
 
-    python -m bench.export [--scale 1.0] [--postgres URL] [--from bench/data/trending-1.sqlite3]
+    python -m bench.export [--scale 1.0] [--postgres URL] [--from bench/data/trending-1.sqlite3 | --use COPY]
 """
 
 from __future__ import annotations
@@ -38,12 +41,16 @@ from papertalk.storage.schema import upgrade
 from papertalk.storage.tables import metadata
 
 READY = "bench_export_ready"
+# papertalk's three and their baselines: .dump, sqlite3 < dump.sql, sqlite3 -csv | psql COPY
+STEPS = ("export", "dump", "restore", "load", "copy", "csv")
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"  # databases are made beside it
 
 
-def prepare(path: Path, scale: float, trending: Path) -> float:
-    """Build (or copy) the dataset into ``path`` once; returns seconds spent (0 when cached)."""
-    if path.exists():
+def prepare(path: Path, scale: float, trending: Path | None, in_place: bool = False) -> float:
+    """Build (or copy) the dataset into ``path`` once; returns seconds spent (0 when cached).
+
+    ``in_place``: ``path`` is a private copy of a built database; it is completed where it is."""
+    if path.exists() and not in_place:
         db = sqlite3.connect(path)
         ready = db.execute("SELECT value FROM instance_meta WHERE key = ?", (READY,)).fetchone()
         db.close()
@@ -51,7 +58,9 @@ def prepare(path: Path, scale: float, trending: Path) -> float:
             return 0.0
         path.unlink()
     start = time.perf_counter()
-    if trending.exists():
+    if in_place:
+        pass
+    elif trending is not None and trending.exists():
         source = sqlite3.connect(trending)
         target = sqlite3.connect(path)
         source.backup(target)  # a consistent copy even while its WAL is not checkpointed
@@ -60,6 +69,9 @@ def prepare(path: Path, scale: float, trending: Path) -> float:
     else:
         build_sqlite(path, scale)
     db = sqlite3.connect(path)
+    if in_place and db.execute("SELECT value FROM instance_meta WHERE key = ?", (READY,)).fetchone():
+        db.close()
+        return 0.0
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=OFF")
     db.execute(
@@ -87,6 +99,7 @@ _CHILD = (
 def run_child(*command: str) -> dict[str, Any]:
     """Run ``command`` in its own child: wall seconds, CPU seconds (the machine is shared: CPU time says what
     the work costs, wall time what it took here), peak RSS MiB of its largest process, and its stdout."""
+    before = [round(x, 1) for x in os.getloadavg()]
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _CHILD, *command], capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - start
@@ -94,6 +107,7 @@ def run_child(*command: str) -> dict[str, Any]:
     if report["rc"] != 0:
         raise SystemExit(f"{' '.join(command)[:200]} failed: {report['err']}")
     return {"seconds": round(seconds, 1), "cpu_s": round(report["cpu"], 1), "peak_rss_mb": round(report["rss"] / 1024),
+            "load_before": before, "load_after": [round(x, 1) for x in os.getloadavg()],
             "out": report["out"]}  # fmt: skip
 
 
@@ -143,7 +157,10 @@ def main() -> None:
         "--postgres", default=os.environ.get("PAPERTALK_BENCH_POSTGRES_URL", LOCAL_PG), help="admin URL"
     )
     parser.add_argument("--from", dest="trending", type=Path, default=None, help="a bench/trending database to reuse")
-    parser.add_argument("--skip-copy", action="store_true", help="leave out db copy and its baseline")
+    parser.add_argument("--use", type=Path, default=None, help="run on this private copy itself (it is written to)")
+    parser.add_argument(
+        "--steps", default=",".join(STEPS), help="which to run, comma-separated (the default: all): " + ", ".join(STEPS)
+    )
     parser.add_argument("--data", type=Path, default=DATA, help="where the dataset and the run's files go")
     parser.add_argument("--results", type=Path, default=None, help="where the JSON results go")
     parser.add_argument("--databases", default="bench_export", help="prefix of the PostgreSQL databases made")
@@ -151,9 +168,10 @@ def main() -> None:
     data: Path = args.data
     data.mkdir(parents=True, exist_ok=True)
     scale = f"{args.scale:g}"
-    source = data / f"export-{scale}.sqlite3"
-    report: dict[str, Any] = {"scale": args.scale}
-    report["prepare_s"] = round(prepare(source, args.scale, args.trending or data / f"trending-{scale}.sqlite3"), 1)
+    source: Path = args.use or data / f"export-{scale}.sqlite3"
+    report: dict[str, Any] = {"scale": args.scale, "cores": os.cpu_count()}
+    trending = args.trending or data / f"trending-{scale}.sqlite3"
+    report["prepare_s"] = round(prepare(source, args.scale, trending, in_place=args.use is not None), 1)
     db = sqlite3.connect(source)
     tables = metadata.sorted_tables
     report["rows"] = {t.name: db.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0] for t in tables}
@@ -165,34 +183,42 @@ def main() -> None:
     work.mkdir()
     url = f"sqlite:///{source}"
 
-    export = run_papertalk("--database", url, "export", str(work / "dump"), "--json")
-    report["export"] = {**export, "out": None, "bytes": export["out"]["bytes"]}
-    print("export", report["export"], flush=True)
-    report["baseline_dump"] = run_shell(f"sqlite3 {source} .dump > {work / 'dump.sql'}")
-    report["baseline_dump"]["bytes"] = (work / "dump.sql").stat().st_size
-    print("sqlite3 .dump", report["baseline_dump"], flush=True)
+    steps = set(args.steps.split(","))
+    unknown = steps - set(STEPS)
+    if unknown:
+        raise SystemExit(f"--steps: unknown {', '.join(sorted(unknown))}; choose from {', '.join(STEPS)}")
 
-    restored = work / "restored.sqlite3"
-    report["restore_sqlite"] = run_papertalk(
-        "--database", f"sqlite:///{restored}", "restore", str(work / "dump"), "--json"
-    )
-    report["restore_sqlite"]["out"] = None
-    print("restore", report["restore_sqlite"], flush=True)
-    report["baseline_load"] = run_shell(f"sqlite3 {work / 'baseline.sqlite3'} < {work / 'dump.sql'}")
-    print("sqlite3 < dump.sql", report["baseline_load"], flush=True)
+    def step(name: str, measured: dict[str, Any]) -> None:
+        report[name] = measured
+        print(name, measured, flush=True)
+        save(f"export-{scale}", report, args.results)  # after each step: a long run keeps what it measured
+
+    if steps & {"export", "restore"}:
+        export = run_papertalk("--database", url, "export", str(work / "dump"), "--json")
+        step("export", {**export, "out": None, "bytes": export["out"]["bytes"]})
+    if steps & {"dump", "load"}:
+        dumped = run_shell(f"sqlite3 {source} .dump > {work / 'dump.sql'}")
+        step("baseline_dump", {**dumped, "bytes": (work / "dump.sql").stat().st_size})
+    if "restore" in steps:
+        restored = work / "restored.sqlite3"
+        loaded = run_papertalk("--database", f"sqlite:///{restored}", "restore", str(work / "dump"), "--json")
+        step("restore_sqlite", {**loaded, "out": None, "bytes": restored.stat().st_size})
+        restored.unlink()
+    shutil.rmtree(work / "dump", ignore_errors=True)
+    if "load" in steps:
+        step("baseline_load", run_shell(f"sqlite3 {work / 'baseline.sqlite3'} < {work / 'dump.sql'}"))
     for stale in work.glob("*.sqlite3*"):
         stale.unlink()
-    (work / "dump.sql").unlink()
+    (work / "dump.sql").unlink(missing_ok=True)
 
-    if not args.skip_copy:
+    if "copy" in steps:
         target = fresh_postgres(args.postgres, f"{args.databases}_copy")
         copied = run_papertalk("--database", url, "db", "copy", "--to", target, "--json")
-        report["db_copy"] = {**copied, "out": None, "verified": copied["out"]["verified"]}
-        print("db copy", report["db_copy"], flush=True)
+        step("db_copy", {**copied, "out": None, "verified": copied["out"]["verified"]})
         fresh_postgres(args.postgres, f"{args.databases}_copy")  # drop the copy before the baseline fills another
+    if "csv" in steps:
         baseline = fresh_postgres(args.postgres, f"{args.databases}_csv")
-        report["baseline_csv_copy"] = csv_copy_baseline(source, baseline, work)
-        print("sqlite3 -csv | psql COPY", report["baseline_csv_copy"], flush=True)
+        step("baseline_csv_copy", csv_copy_baseline(source, baseline, work))
         fresh_postgres(args.postgres, f"{args.databases}_csv")
     shutil.rmtree(work, ignore_errors=True)
     report["self_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

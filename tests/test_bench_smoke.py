@@ -145,7 +145,7 @@ def test_export_benchmark_smoke(tmp_path: Path) -> None:
         "--databases",
         f"smoke_{uuid.uuid4().hex[:8]}",
     ]
-    args += ["--postgres", postgres] if postgres else ["--skip-copy"]
+    args += ["--postgres", postgres] if postgres else ["--steps", "export,dump,restore,load"]
     done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads((tmp_path / "export-0.002.json").read_text())

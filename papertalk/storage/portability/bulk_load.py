@@ -6,8 +6,11 @@ Secondary indexes (those no constraint owns) are dropped for the load and built 
 an index over sorted rows costs a fraction of maintaining it row by row (the GIN search index above all).
 
 * SQLite: foreign keys off and a rollback journal for the load (an empty database's journal stays tiny,
-  where WAL would write every page twice); the search index's write triggers are dropped for the load and
-  the FTS5 index rebuilt in one pass at the end, then the triggers recreated, all in the same transaction.
+  where WAL would write every page twice), and no fsync until the load is over (``synchronous=OFF``: a
+  killed process still rolls back from the journal; only a power cut in the middle would need a new
+  restore into a fresh file, which an interrupted restore needs anyway); the search index's write
+  triggers are dropped for the load and the FTS5 index rebuilt in one pass at the end, then the triggers
+  recreated, all in the same transaction.
 * PostgreSQL: the foreign keys are dropped for the load and re-added (and so checked) at the end, as
   pg_restore does, which also lets a post point at an original stored after it; the search vectors are
   computed by the table's trigger as rows arrive; each ``id`` sequence is set past the largest id.
@@ -39,6 +42,7 @@ class SqliteLoad:
     def begin(self) -> None:
         self.db.execute("PRAGMA foreign_keys=OFF")
         self.db.execute("PRAGMA journal_mode=DELETE")
+        self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute("BEGIN")
         for name in SQLITE_WRITE_TRIGGER_SQL:
             self.db.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -71,6 +75,7 @@ class SqliteLoad:
         if self.db.in_transaction:
             self.db.rollback()
         self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.raw.close()
 
