@@ -224,7 +224,9 @@ def import_bench(catalogue: Engine, titles: list[str], store: Engine, owner: Any
         if i.unlinked and found.candidates.get(i.line) and found.candidates[i.line][0].title == i.title
     )
     choices = {line: c[0].arxiv_id for line, c in found.candidates.items()}
-    seconds_save, _ = timed(lambda: list_import.save_import(store, owner, page, choices, "private", NOW))
+    seconds_save, _ = timed(
+        lambda: list_import.save_import(store, Settings("sqlite://"), owner, page, choices, "private", NOW)
+    )
     per_title = statistics.median(timed(lambda t=t: like_baseline(catalogue, t))[0] for t in titles[:3])
     return {
         "papers": papers,

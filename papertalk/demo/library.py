@@ -106,5 +106,5 @@ def add_demo_library(engine: Engine, settings: Settings, now: int) -> None:
     discussion.add_comment(
         engine, settings.library, ada, first.id, "DEMO reply: yes; the paper adds a small ridge term.", question.id, now
     )
-    list_id, _problems = save_import(engine, ada, _notes_page(top), {}, "public", now)
+    list_id, _problems = save_import(engine, settings, ada, _notes_page(top), {}, "public", now)
     set_follow(engine, grace, list_id, True, now)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from papertalk.config import Settings
 from papertalk.core.html_notes import html_as_markdown, looks_like_html
 from papertalk.core.list_import_parse import ListPlan, PlannedItem, PlannedSection, parse_notes
 from papertalk.core.list_records import VISIBILITIES
 from papertalk.core.reference_files import looks_like_bibtex, parse_bibtex, parse_csl_json
 from papertalk.core.search_query import QueryError
 from papertalk.core.written_text import RENDERER_VERSION, Flavour
+from papertalk.services.library import list_attention
 from papertalk.services.library.list_access import signed_in
 from papertalk.services.library.list_editing import written
 from papertalk.services.people.form_problems import FormProblem
@@ -104,7 +106,14 @@ def _save_section(
 
 
 def save_import(
-    engine: Engine, actor: Actor, text: str, choices: dict[int, str], visibility: str, now: int, title: str = ""
+    engine: Engine,
+    settings: Settings,
+    actor: Actor,
+    text: str,
+    choices: dict[int, str],
+    visibility: str,
+    now: int,
+    title: str = "",
 ) -> tuple[int, list[str]]:
     """Save the page as a new list, each unlinked title as the paper chosen for it (``choices``: line →
     arXiv id, "" to keep it as a plain title); the list's id and the problems, in one transaction."""
@@ -124,4 +133,5 @@ def save_import(
         for section in plan.sections:
             items.extend(_save_section(conn, list_id, None, section, choices, problems))
         list_content_rows.insert_items(conn, list_id, items, user.id, now)
+        list_attention.count_items(conn, settings, list_id, None, now)  # a public list's papers: posts
     return list_id, problems
