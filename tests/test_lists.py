@@ -149,3 +149,24 @@ def test_a_5_mb_page_and_10000_links_are_bounded_and_an_import_saves_all_or_noth
         page = "# L\n\n## S\n\n- [a](https://e.org/a)\n- [b](https://e.org/b)\n  > " + "x" * 250_000
         list_import.save_import(engine, SETTINGS, ada, page, {}, PRIVATE, NOW)
     assert list_reading.my_lists(engine, ada) == before
+
+
+def test_an_unlinked_title_is_found_by_its_title_at_once_or_else_by_search(engine: Engine) -> None:
+    from papertalk.core.records import Paper
+    from papertalk.storage.catalogue.paper_rows import upsert_papers
+
+    with engine.begin() as conn:
+        upsert_papers(
+            conn,
+            [
+                Paper("1607.06450", "Layer Normalization", ("J. Ba",), "We normalize.", ("cs.LG",), NOW),
+                Paper("1606.01234", "Sparse  attention kernels", ("A. B",), "Fast.", ("cs.LG",), NOW),
+            ],
+            NOW,
+        )
+    page = "# Notes\n\n## Tuesday\n\n- layer   NORMALIZATION\n- Kernels of sparse attention\n- Nothing alike here\n"
+    found = list_import.preview(engine, page)
+    by_title = {i.title: found.candidates.get(i.line, []) for i in found.plan.all_items()}
+    assert [c.arxiv_id for c in by_title["layer NORMALIZATION"]] == ["1607.06450"]  # case and spaces aside
+    assert [c.arxiv_id for c in by_title["Kernels of sparse attention"]] == ["1606.01234"]  # by the search
+    assert by_title["Nothing alike here"] == []
