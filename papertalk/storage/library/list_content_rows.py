@@ -12,7 +12,7 @@ import orjson
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from papertalk.core.list_records import ListItem, ListSection, PaperOnList
-from papertalk.storage.tables import list_items, list_sections, reading_lists, users
+from papertalk.storage.tables import list_editors, list_items, list_sections, reading_lists, users
 
 _S = list_sections
 _I = list_items
@@ -252,3 +252,21 @@ def item_ids_of(conn: Connection, list_id: int, section_ids: Sequence[int] | Non
     if section_ids is not None:
         query = query.where(_I.c.section_id.in_(list(section_ids)))
     return [int(r[0]) for r in conn.execute(query)]
+
+
+def papers_on_lists_of(conn: Connection, user_id: int, limit: int) -> list[tuple[str, str]]:
+    """(arXiv id, list title) of the papers on the lists the person owns or edits, newest added first,
+    each paper once (its newest list)."""
+    L = reading_lists
+    edits = select(list_editors.c.list_id).where(list_editors.c.user_id == user_id)
+    rows = conn.execute(
+        select(_I.c.arxiv_id, L.c.title)
+        .join(L, L.c.id == _I.c.list_id)
+        .where(_I.c.arxiv_id.is_not(None), (L.c.owner_user_id == user_id) | L.c.id.in_(edits))
+        .order_by(_I.c.added_at.desc(), _I.c.id.desc())
+        .limit(limit * 4)
+    )
+    found: dict[str, str] = {}
+    for arxiv_id, title in rows:
+        found.setdefault(str(arxiv_id), str(title))
+    return list(found.items())[:limit]
