@@ -199,7 +199,9 @@ def list_of_ada(w: World) -> int:
     if found:
         return found[0]
     made = list_editing.create_list(w.engine, w.ada, "Ada's private list", "", PRIVATE, int(NOW))
-    list_adding.add_item(w.engine, w.ada, made, "1606.01234", now=int(NOW), section="Tuesday/Main talks")
+    list_adding.add_item(
+        w.engine, Settings("sqlite://"), w.ada, made, "1606.01234", now=int(NOW), section="Tuesday/Main talks"
+    )
     return made
 
 

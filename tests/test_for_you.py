@@ -107,3 +107,22 @@ def test_the_for_you_tab_and_its_json_twin_are_the_reader_s_own(engine: Engine, 
         theirs = bo.get("/for-you").text
         assert "Nothing to go on yet" in theirs and "2401.00003" not in theirs
         assert bo.get("/api/v1/for-you").json()["items"] == []
+
+
+def test_the_papers_on_the_person_s_lists_are_seeds_with_the_list_s_name(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    from papertalk.services.library import list_adding, list_editing
+
+    ada = world(engine, tmp_path)
+    lid = list_editing.create_list(engine, ada, "Cosmology", "", "private", NOW)
+    list_adding.add_item(engine, settings, ada, lid, "2401.10001", now=NOW)
+    list_adding.add_item(engine, settings, ada, lid, "https://example.org/talk", now=NOW, title="A talk")
+    seeds = seed_papers(engine, ada, NOW)
+    assert seeds[0] == Seed("2401.10001", "on your list Cosmology") and len(seeds) == 3
+    items = for_you(engine, settings, NOW, seeds)
+    near = next(i for i in items if i.paper.arxiv_id == "2401.10002")
+    assert near.reason.endswith(", on your list Cosmology") and near.like.arxiv_id == "2401.10001"
+    with engine.begin() as conn:
+        bo = create_user(conn, "cy", "cy@example.org", PASSWORD, False, NOW)
+    assert seed_papers(engine, bo, NOW) == []  # someone else's list is not theirs

@@ -72,6 +72,7 @@ def add(
     try:
         saved = add_item(
             engine,
+            app.settings,
             person_named(engine, user),
             list_id,
             what,
@@ -167,7 +168,7 @@ def import_page(
     try:
         owner = person_named(engine, user)
         if save:
-            list_id, problems = save_import(engine, owner, text, choices, visibility, app.now())
+            list_id, problems = save_import(engine, app.settings, owner, text, choices, visibility, app.now())
             report: dict[str, object] = {"list": list_id, "problems": problems}
         else:
             found = preview(engine, text)

@@ -117,15 +117,22 @@ class PeopleSettings:
 
 @dataclass(frozen=True)
 class LibrarySettings:
-    """Summaries and their discussion (``PAPERTALK_LIBRARY_*``, see docs/notes.md)."""
+    """Summaries and their discussion, and lists' attention (``PAPERTALK_LIBRARY_*``, see docs/notes.md and
+    docs/lists.md)."""
 
     summaries_count: bool = True  # a public summary counts as a post of platform papertalk by its author
     new_account_comments_per_hour: int = 10  # how many comments an account younger than new_account_days may post
     new_account_days: float = 7.0
+    lists_count: bool = True  # a paper on a public list counts as a post of platform papertalk by who added it
 
     @classmethod
     def from_environment(cls, env: EnvironmentSettings) -> LibrarySettings:
-        return cls(env.library_summaries_count, env.library_new_account_comments_per_hour, env.library_new_account_days)
+        return cls(
+            env.library_summaries_count,
+            env.library_new_account_comments_per_hour,
+            env.library_new_account_days,
+            env.library_lists_count,
+        )
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,7 @@ class EnvironmentSettings(BaseSettings):
     library_summaries_count: bool = Field(True, description="1 or 0 (true or false)")
     library_new_account_comments_per_hour: int = Field(10, ge=0, description="a whole number, 0 or more")
     library_new_account_days: float = Field(7.0, ge=0, description="a number of days, 0 or more")
+    library_lists_count: bool = Field(True, description="1 or 0 (true or false)")
 
     web_network: str | None = None
     web_base_url: HttpUrl | None = None

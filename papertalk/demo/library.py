@@ -114,5 +114,5 @@ def add_demo_library(engine: Engine, settings: Settings, now: int) -> None:
         engine, settings.library, ada, first.id, "DEMO reply: yes; the paper adds a small ridge term.", question.id, now
     )
     talks = [(item.arxiv_id, _title(item.paper.title if item.paper else None, item.arxiv_id)) for item in ranked]
-    list_id, _problems = save_import(engine, ada, _notes_page(talks), {}, "public", now)
+    list_id, _problems = save_import(engine, settings, ada, _notes_page(talks), {}, "public", now)
     set_follow(engine, grace, list_id, True, now)

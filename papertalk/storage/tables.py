@@ -56,6 +56,8 @@ papers = Table(
     Column("fetch_state", String(16)),
     Column("fetch_attempts", Integer, nullable=False, server_default="0"),
     Column("next_fetch_at", BigInteger),
+    # Also ix_papers_title_lower on lower(title) (migration 0022; an expression index, which SQLAlchemy
+    # does not reflect on SQLite, so it is not declared here): a list import's talk titles in one lookup.
     Index(
         "ix_papers_pending",
         "next_fetch_at",

@@ -119,6 +119,7 @@ async def change_list(request: Request, list_id: int, body: ListChangeIn) -> Res
         saved = await run_in_threadpool(
             lambda: list_editing.update_list(
                 state.engine,
+                state.settings,
                 bearer.user,
                 list_id,
                 body.version,
@@ -138,7 +139,9 @@ async def delete_list(request: Request, list_id: int) -> Response:
     bearer = api_writer(request)
     state = state_of(request)
     try:
-        await run_in_threadpool(list_editing.delete_list, state.engine, bearer.user, list_id)
+        await run_in_threadpool(
+            list_editing.delete_list, state.engine, state.settings, bearer.user, list_id, state.now()
+        )
     except REFUSED as error:
         return _refused(error)
     return _answer({"deleted": list_id})
@@ -152,6 +155,7 @@ async def add_item(request: Request, list_id: int, body: ItemIn) -> Response:
         saved = await run_in_threadpool(
             lambda: list_adding.add_item(
                 state.engine,
+                state.settings,
                 bearer.user,
                 list_id,
                 body.paper,
@@ -174,7 +178,9 @@ async def remove_item(request: Request, list_id: int, item_id: int, version: int
     state = state_of(request)
     try:
         saved = await run_in_threadpool(
-            lambda: list_editing.remove_item(state.engine, bearer.user, list_id, version, item_id, now=state.now())
+            lambda: list_editing.remove_item(
+                state.engine, state.settings, bearer.user, list_id, version, item_id, now=state.now()
+            )
         )
     except REFUSED as error:
         return _refused(error)

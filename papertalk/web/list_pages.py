@@ -214,6 +214,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
     if action == "add":
         list_adding.add_item(
             engine,
+            state.settings,
             user,
             list_id,
             f.get("paper", ""),
@@ -227,12 +228,13 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
         )
         return f"/lists/{list_id}"
     if action == "delete":
-        list_editing.delete_list(engine, user, list_id)
+        list_editing.delete_list(engine, state.settings, user, list_id, now)
         return "/lists"
     version = _number(f.get("version", ""), "version")
     if action == "settings":
         list_editing.update_list(
             engine,
+            state.settings,
             user,
             list_id,
             version,
@@ -269,11 +271,19 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
         )
     elif action == "section_remove":
         list_editing.remove_section(
-            engine, user, list_id, version, _number(f.get("section", ""), "section"), f.get("items") == "keep", now=now
+            engine,
+            state.settings,
+            user,
+            list_id,
+            version,
+            _number(f.get("section", ""), "section"),
+            f.get("items") == "keep",
+            now=now,
         )
     elif action == "item_edit":
         list_editing.update_item(
             engine,
+            state.settings,
             user,
             list_id,
             version,
@@ -305,7 +315,9 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
             now=now,
         )
     elif action == "item_remove":
-        list_editing.remove_item(engine, user, list_id, version, _number(f.get("item", ""), "item"), now=now)
+        list_editing.remove_item(
+            engine, state.settings, user, list_id, version, _number(f.get("item", ""), "item"), now=now
+        )
     else:
         raise FormProblem("action: unknown action")
     return f"/lists/{list_id}"
@@ -357,6 +369,7 @@ async def add_anywhere(request: Request) -> Response:
             await run_in_threadpool(
                 lambda: list_adding.add_item(
                     state.engine,
+                    state.settings,
                     user,
                     list_id,
                     paper,
@@ -405,6 +418,7 @@ async def import_notes(request: Request) -> Response:
             list_id, _ = await run_in_threadpool(
                 list_import.save_import,
                 state.engine,
+                state.settings,
                 user,
                 text,
                 choices,

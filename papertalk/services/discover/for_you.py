@@ -26,6 +26,7 @@ from papertalk.core.ranking import DAY
 from papertalk.core.records import Paper
 from papertalk.services.discover import text_vectors as tv
 from papertalk.services.discover.term_stats import current_term_stats
+from papertalk.services.library.list_reading import papers_on_my_lists
 from papertalk.services.networks.my_network import network_of
 from papertalk.services.ranking.trending import TrendingQuery, trending
 from papertalk.storage.catalogue.paper_rows import papers_by_arxiv_id
@@ -59,13 +60,15 @@ class ForYouItem:
 
 
 def seed_papers(engine: Engine, user: User, now: int) -> list[Seed]:
-    """The papers that are the person's today: those their network discussed most lately."""
+    """The papers that are the person's today: those on their lists first ("on your list NeurIPS"), then
+    those their network discussed most lately."""
+    seeds = [Seed(a, f"on your list {title}") for a, title in papers_on_my_lists(engine, user, MAX_SEEDS)]
     network = network_of(engine, user)
-    if network is None:
-        return []
-    with engine.connect() as conn:
-        found = network_papers(conn, network.id, now - SEED_DAYS * DAY, MAX_SEEDS)
-    return [Seed(arxiv_id, NETWORK_LABEL) for arxiv_id, _ in found]
+    if network is not None:
+        with engine.connect() as conn:
+            found = network_papers(conn, network.id, now - SEED_DAYS * DAY, MAX_SEEDS)
+        seeds += [Seed(arxiv_id, NETWORK_LABEL) for arxiv_id, _ in found]
+    return seeds
 
 
 def for_you(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from papertalk.config import Settings
 from papertalk.core.arxiv_ids import parse_arxiv_id
 from papertalk.core.written_text import RENDERER_VERSION, Flavour
+from papertalk.services.library import list_attention
 from papertalk.services.library.list_editing import Saved, change, one_line, section_by_path, written
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import Actor
@@ -81,6 +83,7 @@ def new_item(
 
 def add_item(
     engine: Engine,
+    settings: Settings,
     actor: Actor,
     list_id: int,
     what: str,
@@ -110,6 +113,7 @@ def add_item(
             }:
                 raise FormProblem("section: no such section in this list")
         item = new_item(conn, target, section_id, title, verdict, note, tags, links)
-        list_content_rows.insert_items(conn, list_id, [item], getattr(actor, "id", None), now)
+        made = list_content_rows.insert_items(conn, list_id, [item], getattr(actor, "id", None), now)
+        list_attention.count_items(conn, settings, list_id, made, now)  # a paper on a public list: a post
 
     return change(engine, actor, list_id, None, f"added {target.arxiv_id or target.url}"[:200], apply, now)

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from papertalk.config import Settings
 from papertalk.core.list_records import READ_STATES, VISIBILITIES, Change
 from papertalk.core.written_text import Flavour, WrittenTextError, check_written, render_written
+from papertalk.services.library import list_attention
 from papertalk.services.library.list_access import editable, owned, signed_in
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import Actor
@@ -103,6 +105,7 @@ def create_list(
 
 def update_list(
     engine: Engine,
+    settings: Settings,
     actor: Actor,
     list_id: int,
     expected: int,
@@ -126,13 +129,16 @@ def update_list(
         if owner_only:
             values["visibility"] = visibility
         list_rows.set_fields(conn, list_id, **values)
+        if owner_only:  # public now: its papers count; private or unlisted: they stop counting
+            list_attention.sync_list(conn, settings, list_id, now)
 
     return change(engine, actor, list_id, expected, f"settings: {title[:80]}", apply, now, owner_only)
 
 
-def delete_list(engine: Engine, actor: Actor, list_id: int) -> None:
+def delete_list(engine: Engine, settings: Settings, actor: Actor, list_id: int, now: int) -> None:
     with engine.begin() as conn:
         owned(conn, actor, list_id)
+        list_attention.withdraw_items(conn, settings, list_id, None, now)
         list_rows.delete_list(conn, list_id)
 
 
@@ -215,7 +221,14 @@ def move_section(
 
 
 def remove_section(
-    engine: Engine, actor: Actor, list_id: int, expected: int, section_id: int, keep_items: bool, now: int
+    engine: Engine,
+    settings: Settings,
+    actor: Actor,
+    list_id: int,
+    expected: int,
+    section_id: int,
+    keep_items: bool,
+    now: int,
 ) -> Saved:
     """Remove a section (with its subsections); its items go to the parent (or the list's top) when
     ``keep_items``, else they are removed too."""
@@ -223,9 +236,12 @@ def remove_section(
     def apply(conn: Connection) -> None:
         found = _section_of(conn, list_id, section_id)
         assert found is not None
+        inner = [s[0] for s in list_content_rows.sections_of(conn, list_id) if s[1] == section_id]
         if keep_items:
-            inner = [s[0] for s in list_content_rows.sections_of(conn, list_id) if s[1] == section_id]
             list_content_rows.move_items_to(conn, list_id, [section_id, *inner], found[1])
+        else:
+            gone = list_content_rows.item_ids_of(conn, list_id, [section_id, *inner])
+            list_attention.withdraw_items(conn, settings, list_id, gone, now)
         list_content_rows.delete_section(conn, section_id)
 
     what = f"removed section {section_id}" + (" (items kept)" if keep_items else " and its items")
@@ -249,6 +265,7 @@ def section_by_path(conn: Connection, list_id: int, path: str) -> int | None:
 
 def update_item(
     engine: Engine,
+    settings: Settings,
     actor: Actor,
     list_id: int,
     expected: int,
@@ -282,6 +299,7 @@ def update_item(
         if title is not None:
             values["title"] = one_line(title, "title")
         list_content_rows.set_item(conn, item_id, **values)
+        list_attention.count_items(conn, settings, list_id, [item_id], now)  # the post's text: the new verdict
 
     return change(engine, actor, list_id, expected, f"edited item {item_id}", apply, now)
 
@@ -321,10 +339,13 @@ def move_item(
     return change(engine, actor, list_id, expected, f"moved item {item_id}", apply, now)
 
 
-def remove_item(engine: Engine, actor: Actor, list_id: int, expected: int, item_id: int, now: int) -> Saved:
+def remove_item(
+    engine: Engine, settings: Settings, actor: Actor, list_id: int, expected: int, item_id: int, now: int
+) -> Saved:
     def apply(conn: Connection) -> None:
         if list_content_rows.item_in_list(conn, list_id, item_id) is None:
             raise FormProblem("item: no such item in this list")
+        list_attention.withdraw_items(conn, settings, list_id, [item_id], now)
         list_content_rows.delete_item(conn, item_id)
 
     return change(engine, actor, list_id, expected, f"removed item {item_id}", apply, now)

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from papertalk.config import Settings
 from papertalk.core.html_notes import html_as_markdown, looks_like_html
 from papertalk.core.list_import_parse import ListPlan, PlannedItem, PlannedSection, parse_notes
 from papertalk.core.list_records import VISIBILITIES
 from papertalk.core.reference_files import looks_like_bibtex, parse_bibtex, parse_csl_json
 from papertalk.core.search_query import QueryError
 from papertalk.core.written_text import RENDERER_VERSION, Flavour
+from papertalk.services.library import list_attention
 from papertalk.services.library.list_access import signed_in
 from papertalk.services.library.list_editing import written
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import Actor
 from papertalk.services.search.paper_search import SearchQueryError, search_papers
+from papertalk.storage.catalogue.paper_rows import papers_titled
 from papertalk.storage.engine import Connection, Engine
 from papertalk.storage.library import list_content_rows, list_rows
 from papertalk.storage.library.list_content_rows import NewItem
@@ -58,11 +61,25 @@ def candidates_for(engine: Engine, title: str) -> list[Candidate]:
     return [Candidate(h.paper.arxiv_id, h.paper.title or h.paper.arxiv_id) for h in results.hits]
 
 
+def title_key(title: str) -> str:
+    """A title as ``papers_titled`` compares it: lower case, spaces collapsed."""
+    return " ".join(title.split()).lower()
+
+
 def preview(engine: Engine, text: str) -> Preview:
+    """The page's plan and each unlinked title's candidates: first every title looked up at once among the
+    catalogue's titles (one indexed query: a talk is usually titled as its paper), then a search for each
+    title that is no paper's title (bounded, but ~0.5 s each at 3M papers on a busy machine)."""
     plan = read_page(text)
+    unlinked = [i for i in plan.all_items() if i.unlinked][:MAX_MATCHED]
+    with engine.connect() as conn:
+        titled = papers_titled(conn, [title_key(i.title) for i in unlinked if i.title.strip()], CANDIDATES)
     found: dict[int, list[Candidate]] = {}
-    for item in [i for i in plan.all_items() if i.unlinked][:MAX_MATCHED]:
-        if hits := candidates_for(engine, item.title):
+    for item in unlinked:
+        exact = titled.get(title_key(item.title))
+        if exact:
+            found[item.line] = [Candidate(p.arxiv_id, p.title or p.arxiv_id) for p in exact]
+        elif hits := candidates_for(engine, item.title):
             found[item.line] = hits
     return Preview(plan, found)
 
@@ -104,7 +121,14 @@ def _save_section(
 
 
 def save_import(
-    engine: Engine, actor: Actor, text: str, choices: dict[int, str], visibility: str, now: int, title: str = ""
+    engine: Engine,
+    settings: Settings,
+    actor: Actor,
+    text: str,
+    choices: dict[int, str],
+    visibility: str,
+    now: int,
+    title: str = "",
 ) -> tuple[int, list[str]]:
     """Save the page as a new list, each unlinked title as the paper chosen for it (``choices``: line →
     arXiv id, "" to keep it as a plain title); the list's id and the problems, in one transaction."""
@@ -124,4 +148,5 @@ def save_import(
         for section in plan.sections:
             items.extend(_save_section(conn, list_id, None, section, choices, problems))
         list_content_rows.insert_items(conn, list_id, items, user.id, now)
+        list_attention.count_items(conn, settings, list_id, None, now)  # a public list's papers: posts
     return list_id, problems

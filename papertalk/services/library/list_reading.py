@@ -94,3 +94,9 @@ def papers_of(engine: Engine, arxiv_ids: list[str]) -> dict[str, Paper]:
     """The catalogue's papers of a list's items (for its BibTeX export)."""
     with engine.connect() as conn:
         return papers_by_arxiv_id(conn, list(dict.fromkeys(arxiv_ids)))
+
+
+def papers_on_my_lists(engine: Engine, reader: User, limit: int) -> list[tuple[str, str]]:
+    """(arXiv id, list title) of the papers on the person's own and edited lists, newest first (For you's seeds)."""
+    with engine.connect() as conn:
+        return list_content_rows.papers_on_lists_of(conn, reader.id, limit)

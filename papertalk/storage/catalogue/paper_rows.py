@@ -205,3 +205,22 @@ def mark_unknown(conn: Connection, arxiv_ids: Sequence[str], now: int) -> None:
         gone = count >= UNKNOWN_GIVE_UP_AFTER
         updates.append(("gone" if gone else "unknown", count, None if gone else now + delay, int(row_id)))
     sql.many(conn, "UPDATE papers SET fetch_state = ?, fetch_attempts = ?, next_fetch_at = ? WHERE id = ?", updates)
+
+
+def papers_titled(conn: Connection, lowered_titles: Sequence[str], per_title: int) -> dict[str, list[Paper]]:
+    """The papers whose ``lower(title)`` is one of ``lowered_titles`` (lower-cased, spaces collapsed), newest
+    first, at most ``per_title`` each: one query on ``ix_papers_title_lower`` for the whole batch."""
+    if not lowered_titles:
+        return {}
+    sql = for_connection(conn)
+    found = sql.all(
+        conn,
+        f"SELECT {READ_COLUMNS}, lower(title) FROM papers WHERE " + sql.in_list("lower(title)") + " ORDER BY id DESC",
+        (sql.list_param(list(dict.fromkeys(lowered_titles))),),
+    )
+    made: dict[str, list[Paper]] = {}
+    for row in found:
+        shelf = made.setdefault(str(row[12]), [])
+        if len(shelf) < per_title:
+            shelf.append(_paper(row))
+    return made

@@ -12,7 +12,7 @@ import orjson
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from papertalk.core.list_records import ListItem, ListSection, PaperOnList
-from papertalk.storage.tables import list_items, list_sections, reading_lists, users
+from papertalk.storage.tables import list_editors, list_items, list_sections, reading_lists, users
 
 _S = list_sections
 _I = list_items
@@ -132,8 +132,9 @@ def last_position(conn: Connection, list_id: int, section_id: int | None) -> int
     )
 
 
-def insert_items(conn: Connection, list_id: int, items: Sequence[NewItem], user_id: int | None, now: int) -> None:
-    """Append items at the end of their sections, in one batched INSERT (an import saves hundreds)."""
+def insert_items(conn: Connection, list_id: int, items: Sequence[NewItem], user_id: int | None, now: int) -> list[int]:
+    """Append items at the end of their sections, in one batched INSERT (an import saves hundreds); their
+    new ids, in the order given."""
     ends: dict[int | None, int] = {}
     rows = []
     for item in items:
@@ -147,8 +148,10 @@ def insert_items(conn: Connection, list_id: int, items: Sequence[NewItem], user_
             "text_version": item.text_version, "links": json.dumps([list(pair) for pair in item.links]),
             "tags": " ".join(item.tags), "read_state": item.read_state, "added_by": user_id, "added_at": now,
         })  # fmt: skip
-    if rows:
-        conn.execute(insert(_I), rows)
+    if not rows:
+        return []
+    made = conn.execute(insert(_I).returning(_I.c.id, sort_by_parameter_order=True), rows)
+    return [int(r[0]) for r in made]
 
 
 def items_of(conn: Connection, list_id: int) -> list[ListItem]:
@@ -222,3 +225,48 @@ def tree(
         if parent is None
     )
     return tuple(by_section.get(None, ())), tops
+
+
+def paper_items_by_person(
+    conn: Connection, list_id: int, item_ids: Sequence[int] | None = None
+) -> list[tuple[int, str, str, str, int, str]]:
+    """(item id, arXiv id, title, verdict source, added at, name of who added it) of the list's paper items
+    (of ``item_ids`` only, when given); an item whose adder is gone counts for the list's owner."""
+    L = reading_lists
+    person = func.coalesce(_I.c.added_by, L.c.owner_user_id)
+    query = (
+        select(_I.c.id, _I.c.arxiv_id, _I.c.title, _I.c.verdict_source, _I.c.added_at, users.c.name)
+        .join(L, L.c.id == _I.c.list_id)
+        .join(users, users.c.id == person)
+        .where(_I.c.list_id == list_id, _I.c.arxiv_id.is_not(None))
+        .order_by(_I.c.id)
+    )
+    if item_ids is not None:
+        query = query.where(_I.c.id.in_(list(item_ids)))
+    return [(int(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), str(r[5])) for r in conn.execute(query)]
+
+
+def item_ids_of(conn: Connection, list_id: int, section_ids: Sequence[int] | None = None) -> list[int]:
+    """The ids of the list's items (of these sections only, when given)."""
+    query = select(_I.c.id).where(_I.c.list_id == list_id)
+    if section_ids is not None:
+        query = query.where(_I.c.section_id.in_(list(section_ids)))
+    return [int(r[0]) for r in conn.execute(query)]
+
+
+def papers_on_lists_of(conn: Connection, user_id: int, limit: int) -> list[tuple[str, str]]:
+    """(arXiv id, list title) of the papers on the lists the person owns or edits, newest added first,
+    each paper once (its newest list)."""
+    L = reading_lists
+    edits = select(list_editors.c.list_id).where(list_editors.c.user_id == user_id)
+    rows = conn.execute(
+        select(_I.c.arxiv_id, L.c.title)
+        .join(L, L.c.id == _I.c.list_id)
+        .where(_I.c.arxiv_id.is_not(None), (L.c.owner_user_id == user_id) | L.c.id.in_(edits))
+        .order_by(_I.c.added_at.desc(), _I.c.id.desc())
+        .limit(limit * 4)
+    )
+    found: dict[str, str] = {}
+    for arxiv_id, title in rows:
+        found.setdefault(str(arxiv_id), str(title))
+    return list(found.items())[:limit]
