@@ -11,11 +11,14 @@ copy of that SQLite database (COPY, table by table), cached in its own database.
 
 Then, in one run per backend:
 
+- the reader's network's precomputed ranking made once, as the worker makes it (timed);
 - in process (the ASGI app, no network), render cache off: ``GET /`` signed in with the reader's session
-  cookie (their network, the default for them) against ``GET /`` signed out, median and p99;
+  cookie (their network, the default for them) against ``GET /`` signed out, median and p99, and signed in
+  on the old path (the precomputed ranking forgotten: the network's votes read on every page);
 - the same with the render caches on, as deployed;
 - ``wrk`` against ``papertalk serve`` (bench.web_server), with the session cookie against signed out: one
-  process on SQLite, two processes on PostgreSQL (one wrk per process, at once; requests/s summed).
+  process on SQLite, two processes on PostgreSQL (one wrk per process, at once; requests/s summed); then
+  against servers whose personal page cache is off, with the precomputed ranking and on the old path.
 
     python -m bench.people_web [--scale 1.0] [--postgres URL] [--runs 30] [--wrk-seconds 15]
 """
@@ -49,6 +52,7 @@ from papertalk.services.people.passwords import hash_password
 from papertalk.services.people.tokens import token_hash
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.instance_meta import get_meta, set_meta
+from papertalk.storage.ranking.network_scores import build_network_ranking
 from papertalk.storage.schema import upgrade
 from papertalk.storage.tables import metadata, network_accounts, networks, sessions, user_settings, users
 from papertalk.web.app import create_app
@@ -156,8 +160,27 @@ def postgres_ready(url: str, shape: str) -> bool:
         engine.dispose()
 
 
-def render_in_process(url: str, cookie: str, runs: int, cache_seconds: int) -> dict[str, Any]:
-    """Median and p99 of ``GET /`` signed in against signed out, alternating the two, in one process."""
+def make_network_ranking(url: str, reader_id: int, made: bool) -> float:
+    """Make the reader's network's precomputed ranking at NOW, as the worker does (``made``), or forget it
+    (the old path: the page reads the network's votes); the seconds it took."""
+    engine = make_engine(url)
+    settings = Settings.from_env({"PAPERTALK_DATABASE_URL": url})
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        network = int(
+            conn.execute(text("SELECT id FROM networks WHERE owner_user_id = :u"), {"u": reader_id}).scalar_one()
+        )
+        if made:
+            build_network_ranking(conn, settings.ranking, network, NOW)
+        else:
+            conn.execute(text("DELETE FROM network_rank_state WHERE network_id = :n"), {"n": network})
+    engine.dispose()
+    return round(time.perf_counter() - started, 2)
+
+
+def render_in_process(url: str, cookie: str, runs: int, cache_seconds: int, reader_id: int) -> dict[str, Any]:
+    """Median and p99 of ``GET /`` signed in against signed out, alternating the two, in one process; with the
+    render caches off, also signed in on the old path (the network's votes read on every page)."""
     settings = Settings.from_env({"PAPERTALK_DATABASE_URL": url})
     app = create_app(settings, WebSettings(render_cache_seconds=cache_seconds), clock=lambda: float(NOW))
     out: dict[str, Any] = {}
@@ -170,7 +193,19 @@ def render_in_process(url: str, cookie: str, runs: int, cache_seconds: int) -> d
         out["signed_in"] = latency_stats(lambda: ok(signed_in.get("/")), runs)
         out["signed_out"] = latency_stats(lambda: ok(signed_out.get("/")), runs)
         out["signed_in_again"] = latency_stats(lambda: ok(signed_in.get("/")), runs)
+        if cache_seconds == 0:
+            make_network_ranking(url, reader_id, False)
+            old = signed_in.get("/")
+            ok(old)
+            assert _papers(old.text) == _papers(mine.text), "the old path ranks otherwise"
+            out["signed_in_old_path"] = latency_stats(lambda: ok(signed_in.get("/")), runs)
+            make_network_ranking(url, reader_id, True)
+            out["signed_in_after"] = latency_stats(lambda: ok(signed_in.get("/")), runs)
     return out
+
+
+def _papers(page: str) -> list[str]:
+    return re.findall(r'href="/abs/([^"]+)"', page)
 
 
 def parse_wrk(out: str) -> dict[str, Any]:
@@ -192,9 +227,10 @@ def parse_wrk(out: str) -> dict[str, Any]:
     }
 
 
-def wrk_both(url: str, processes: int, seconds: int, cookie: str) -> dict[str, Any]:
+def wrk_both(url: str, processes: int, seconds: int, cookie: str, reader_id: int) -> dict[str, Any]:
     """``wrk`` on ``/`` signed in with the session cookie, then signed out, against ``processes`` servers at
-    once; then signed in again against servers whose personal page cache is off (the baseline)."""
+    once; then signed in again against servers whose personal page cache is off (every page rendered), with
+    the network's precomputed ranking and without it (the old path)."""
     if shutil.which("wrk") is None:
         return {"skipped": "wrk is not installed (make wrk)"}
     result: dict[str, Any] = {"processes": processes}
@@ -203,7 +239,10 @@ def wrk_both(url: str, processes: int, seconds: int, cookie: str) -> dict[str, A
         result["signed_out"] = wrk_at(ports, seconds, [])
     with servers(url, processes, ["--no-personal-cache"], cookie) as ports:
         result["signed_in_no_personal_cache"] = wrk_at(ports, seconds, ["-H", f"Cookie: {SESSION_COOKIE}={cookie}"])
-    for name in ("signed_in", "signed_out", "signed_in_no_personal_cache"):
+        make_network_ranking(url, reader_id, False)
+        result["signed_in_old_path"] = wrk_at(ports, seconds, ["-H", f"Cookie: {SESSION_COOKIE}={cookie}"])
+        make_network_ranking(url, reader_id, True)
+    for name in ("signed_in", "signed_out", "signed_in_no_personal_cache", "signed_in_old_path"):
         print(name, {k: v for k, v in result[name].items() if k != "per_process"}, flush=True)
     return result
 
@@ -255,13 +294,24 @@ def wait_up(base: str, cookie: str) -> None:
     raise SystemExit(f"{base} did not come up")
 
 
-def run_backend(name: str, url: str, args: argparse.Namespace, processes: int, cookie: str) -> dict[str, Any]:
+def run_backend(
+    name: str, url: str, args: argparse.Namespace, processes: int, cookie: str, reader_id: int
+) -> dict[str, Any]:
     result: dict[str, Any] = {"load_before": os.getloadavg()}
-    result["render_cache_off"] = render_in_process(url, cookie, args.runs, 0)
+    engine = make_engine(url)
+    upgrade(engine)  # a cached copy made by an older checkout gets this one's tables
+    engine.dispose()
+    result["network_ranking_made_s"] = make_network_ranking(url, reader_id, True)
+    print(name, "network ranking made in", result["network_ranking_made_s"], "s", flush=True)
+    if args.wrk_only:
+        result["wrk"] = wrk_both(url, processes, args.wrk_seconds, cookie, reader_id)
+        result["load_after"] = os.getloadavg()
+        return result
+    result["render_cache_off"] = render_in_process(url, cookie, args.runs, 0, reader_id)
     print(name, "render, caches off", result["render_cache_off"], flush=True)
-    result["render_cache_on"] = render_in_process(url, cookie, args.runs, 15)
+    result["render_cache_on"] = render_in_process(url, cookie, args.runs, 15, reader_id)
     print(name, "render, caches on", result["render_cache_on"], flush=True)
-    result["wrk"] = wrk_both(url, processes, args.wrk_seconds, cookie)
+    result["wrk"] = wrk_both(url, processes, args.wrk_seconds, cookie, reader_id)
     result["load_after"] = os.getloadavg()
     return result
 
@@ -279,6 +329,7 @@ def main() -> None:
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL (its copy is still made from SQLite)")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--wrk-seconds", type=int, default=15)
+    parser.add_argument("--wrk-only", action="store_true", help="only the wrk runs (not the in-process ones)")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--results", type=Path, default=None)
     args = parser.parse_args()
@@ -294,14 +345,14 @@ def main() -> None:
     cookie = session_token(people["reader_id"])
     print("people:", report["people"], flush=True)
     if not args.no_sqlite:
-        report["sqlite"] = run_backend("sqlite", url, args, 1, cookie)
+        report["sqlite"] = run_backend("sqlite", url, args, 1, cookie, people["reader_id"])
     if args.postgres:
         shape = f"{args.users} users, reader network {args.network}"
         if not postgres_ready(args.postgres, shape):
             seconds, _ = timed(lambda: copy_to_postgres(path, args.postgres))
             report["postgres_copy_s"] = round(seconds, 1)
             print(f"copied to postgres in {seconds:.0f}s", flush=True)
-        report["postgres"] = run_backend("postgres", args.postgres, args, 2, cookie)
+        report["postgres"] = run_backend("postgres", args.postgres, args, 2, cookie, people["reader_id"])
     print(f"results: {save(f'people-web-{args.scale:g}', report, args.results)}")
 
 

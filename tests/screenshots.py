@@ -1,5 +1,6 @@
 """Screenshots of the main pages on the demo world, at desktop and phone widths, into docs/screenshots/;
-and of the people pages (sign up from an invitation, sign in, the account page signed in, a form error).
+and of the people pages (sign up from an invitation, sign in, a form error; signed in: My network, settings,
+networks, a shared network, account, admin; light and dark).
 
 Run: ``python -m tests.screenshots`` (builds a small demo world in a temporary folder, serves it on
 127.0.0.1, and drives Debian's chromium through Playwright)."""
@@ -70,8 +71,8 @@ def main() -> int:
 
 
 def people_pages(browser: Browser, base: str, invitation: str, demo: DemoSignIn) -> None:
-    """Sign up (invitation) and sign in at both widths; signed in as the demo person, My network at both
-    widths and the account page, light and dark."""
+    """Sign up (invitation) and a refused sign-in at both widths; then the signed-in pages at both widths,
+    light and dark."""
     for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
         page = browser.new_page(viewport=size, color_scheme="light")
         page.goto(invitation)
@@ -84,19 +85,34 @@ def people_pages(browser: Browser, base: str, invitation: str, demo: DemoSignIn)
         page.screenshot(path=OUT / f"signin-error-{name}.png")
         page.close()
     for scheme in ("light", "dark"):
-        page = browser.new_page(viewport=DESKTOP, color_scheme=scheme)  # type: ignore[arg-type]
-        page.goto(base + "/signin")
-        page.fill("#name", demo.name)
-        page.fill("#password", demo.password)
-        page.click("button[type=submit] >> text=Sign in")
-        page.wait_for_load_state()
-        suffix = "-dark" if scheme == "dark" else ""
-        page.screenshot(path=OUT / f"my-network{suffix}-desktop.png")  # the trending page: My network
-        page.goto(base + "/account")
-        page.screenshot(path=OUT / f"account{suffix}-desktop.png", full_page=True)
-        page.goto(base + "/admin")  # the demo person is the demo's admin
-        page.screenshot(path=OUT / f"admin{suffix}-desktop.png", full_page=True)
-        page.close()
+        for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            signed_in_pages(browser, base, demo, scheme, name, size)
+
+
+def signed_in_pages(browser: Browser, base: str, demo: DemoSignIn, scheme: str, name: str, size: object) -> None:
+    """Signed in as the demo person (the demo's admin), one width and colour scheme: the sign-in form, My
+    network on the trending page, settings, networks, a shared network's page, account and admin."""
+    page = browser.new_page(viewport=size, color_scheme=scheme)  # type: ignore[arg-type]
+    suffix = ("-dark" if scheme == "dark" else "") + f"-{name}"
+    page.goto(base + "/signin")
+    page.screenshot(path=OUT / f"signin{suffix}.png")
+    page.fill("#name", demo.name)
+    page.fill("#password", demo.password)
+    page.click("button[type=submit] >> text=Sign in")
+    page.wait_for_load_state()
+    page.screenshot(path=OUT / f"my-network{suffix}.png")  # the trending page: My network
+    for label, path in (("settings", "/settings"), ("networks", "/networks")):
+        page.goto(base + path)
+        page.screenshot(path=OUT / f"{label}{suffix}.png", full_page=True)
+    shared = page.locator("main a[href^='/networks/']").first
+    if shared.count():
+        page.goto(base + (shared.get_attribute("href") or "/networks"))
+        page.screenshot(path=OUT / f"shared-network{suffix}.png", full_page=True)
+    page.goto(base + "/account")
+    page.screenshot(path=OUT / f"account{suffix}.png", full_page=True)
+    page.goto(base + "/admin")  # the demo person is the demo's admin
+    page.screenshot(path=OUT / f"admin{suffix}.png", full_page=True)
+    page.close()
 
 
 if __name__ == "__main__":

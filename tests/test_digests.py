@@ -162,7 +162,7 @@ def test_the_page_and_its_json_twin_over_http(engine: Engine, tmp_path: Path, db
         bad = client.get("/digest/2026-02-30")
         assert bad.status_code == 400 and "date:" in bad.text
         unknown = client.get("/digest/2026-12-06", params={"network": "nope"})
-        assert unknown.status_code == 400 and "network:" in unknown.text
+        assert unknown.status_code == 404 and "network:" in unknown.text
 
 
 def test_feeds_public_and_private_through_a_token_the_owner_resets(engine: Engine, tmp_path: Path, db_url: str) -> None:
@@ -243,9 +243,9 @@ def test_a_private_network_digest_is_its_owners_only(engine: Engine, tmp_path: P
         for client in (anonymous, ada):
             for path in ("/digest/2026-12-06", "/digest/2026-12-06.json", "/feeds/digest.atom"):
                 refused = client.get(path, params={"network": mine.name})
-                assert refused.status_code == 400, (path, refused.text[:300])
+                assert refused.status_code == 404, (path, refused.text[:300])
                 assert "no public network named" in refused.text  # as for a name that does not exist
-        assert nobody.status_code == 400 and "no public network named" in nobody.text
+        assert nobody.status_code == 404 and "no public network named" in nobody.text
         page = ada.get("/digest/2026-12-06")
         assert page.status_code == 200 and mine.name not in page.text
 

@@ -232,7 +232,7 @@ def test_whom_one_follows_is_private_until_made_public_across_pages_api_feeds_se
     for client in (stranger, bob, bob_api):
         for path in ("/?network={}", "/feeds/trending.atom?network={}", "/api/v1/trending?network={}"):
             private, unknown = client.get(path.format("@ada")), client.get(path.format(ghost))
-            assert private.status_code == unknown.status_code == 400, path
+            assert private.status_code == unknown.status_code == 404, path
             assert private.text.replace("@ada", ghost) == unknown.text, path
     assert "@ada" not in bob.get("/").text and "@ada" not in stranger.get("/about").text
     assert "@ada" not in stranger.get("/api/v1/about").text

@@ -13,7 +13,7 @@ from papertalk.core.people_records import User
 from papertalk.services.capture.accounts import AccountError
 from papertalk.services.capture.fetchers import build_registry
 from papertalk.services.networks import my_network, shared_networks
-from papertalk.services.pages.page_request import PageRequestError
+from papertalk.services.pages.page_request import NetworkNotFound, PageRequestError
 from papertalk.services.pages.trending_page import TrendingPageQuery, trending_page
 from papertalk.services.people import person_settings, user_accounts
 from papertalk.services.people.form_problems import FormProblem
@@ -84,7 +84,7 @@ def test_a_private_network_is_unknown_to_everyone_else_until_made_public(
     my_network.follow(engine, registry, ada, ada, "bluesky:user1.bsky.social", NOW)
     cites(engine, tmp_path, {1: "2411.00001", 2: "2411.00002"})
     for viewer in (bob, None):
-        with pytest.raises(PageRequestError) as refused:
+        with pytest.raises(NetworkNotFound) as refused:  # a 404 on pages and API, as an unknown name
             ranked(engine, registry_settings, "@ada", viewer)
         assert "no public network named '@ada'" in str(refused.value)
         page = trending_page(engine, registry_settings, NOW, TrendingPageQuery(window="all"), None, None)

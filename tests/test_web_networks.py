@@ -1,6 +1,6 @@
 """Networks on the web (issue 14 item 1), over real HTTP on SQLite and PostgreSQL: the trending page, its
 JSON twin and its feed count any public network by name (``network=``), the page offers each in a picker
-of plain links, an unknown name is a 400 saying which names there are, and the render cache keeps each
+of plain links, an unknown name is a 404 saying which names there are, and the render cache keeps each
 network's page apart."""
 
 from __future__ import annotations
@@ -55,14 +55,14 @@ def test_the_picker_is_plain_links_to_every_network_and_marks_the_current_one(si
         assert get(site, href.replace("&amp;", "&")).status_code == 200
 
 
-def test_an_unknown_network_is_a_400_naming_the_networks_there_are(site: str) -> None:
+def test_an_unknown_network_is_a_404_naming_the_networks_there_are(site: str) -> None:
     expected = f"network: no public network named 'following'; choose one of: {NETWORK}, {OTHER_NETWORK}"
     page = get(site, "/?network=following")
-    assert page.status_code == 400 and f'<p class="error-message">{escape(expected)}</p>' in page.text
+    assert page.status_code == 404 and f'<p class="error-message">{escape(expected)}</p>' in page.text
     api = get(site, "/api/v1/trending?network=following")
-    assert api.status_code == 400 and api.json() == {"error": expected, "status": 400}
+    assert api.status_code == 404 and api.json() == {"error": expected, "status": 404}
     feed = get(site, "/feeds/trending.atom?network=following")
-    assert feed.status_code == 400 and escape(expected) in feed.text
+    assert feed.status_code == 404 and escape(expected) in feed.text
     both = get(site, f"/api/v1/trending?audience=everyone&network={NETWORK}")
     assert both.status_code == 400 and both.json()["error"].startswith("network: audience=everyone counts no network")
 

@@ -171,6 +171,9 @@ networks = Table(
     Column("owner_user_id", Integer, ForeignKey("users.id", ondelete="CASCADE")),
     Column("kind", String(16), nullable=False, server_default="instance"),
     Column("visibility", String(16), nullable=False, server_default="public"),
+    # Bumped by every change of the network's accounts (storage.networks.network_rows.forget_network_ranking):
+    # a signed-in reader's kept page compares it instead of reading every account id.
+    Column("accounts_version", BigInteger, nullable=False, server_default="0"),
     Index(
         "ix_networks_personal_owner",
         "owner_user_id",
@@ -178,6 +181,8 @@ networks = Table(
         sqlite_where=text("kind = 'personal'"),
         postgresql_where=text("kind = 'personal'"),
     ),
+    # The site's public networks, read on every trending page: an index range, not a scan of every person's.
+    Index("ix_networks_kind", "kind", "visibility", "name"),
 )
 
 network_accounts = Table(
@@ -220,6 +225,32 @@ window_scores = Table(
     # Read backwards, this index is the ranking: score, then people, then the newest paper first.
     Index("ix_window_scores_rank", "window_name", "score", "people", "paper_id"),
     sqlite_with_rowid=False,
+)
+
+# Each network's ranking per window, precomputed like ``window_scores`` (storage.ranking.network_scores):
+# the network's votes summed at ``t0`` of its state row. A change to the network's accounts deletes the state
+# row (the ranking is then computed from the votes until the worker rebuilds it).
+network_scores = Table(
+    "network_scores",
+    metadata,
+    Column("network_id", Integer, ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True),
+    Column("window_name", String(32), primary_key=True),
+    Column("paper_id", Integer, primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("people", Integer, nullable=False),
+    Index("ix_network_scores_rank", "network_id", "window_name", "score", "people", "paper_id"),
+    sqlite_with_rowid=False,
+)
+
+network_rank_state = Table(
+    "network_rank_state",
+    metadata,
+    Column("network_id", Integer, ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True),
+    Column("window_name", String(32), primary_key=True),
+    Column("t0", BigInteger, nullable=False),  # when the sums were made (their decay anchor)
+    Column("cutoff", BigInteger, nullable=False),  # they hold the votes placed after this, up to t0
+    Column("fingerprint", String(200), nullable=False),  # the weights and window they were made with
+    Column("papers", Integer, nullable=False),  # how many papers they rank
 )
 
 window_state = Table(

@@ -4,7 +4,9 @@ was made on (``version``); a stale one is refused 409 with what changed since.""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
@@ -25,6 +27,8 @@ ERRORS: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorOut},
     409: {"model": ErrorOut},
 }
+# A row id in a path: a 64-bit integer (a larger one was a 500: SQLite cannot bind it).
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 router = APIRouter(prefix="/api/v1", tags=["lists"], responses=ERRORS, dependencies=[Depends(bearer_check)])
 PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Cookie, Authorization"}
 
@@ -83,7 +87,7 @@ def lists(request: Request) -> Response:
 
 
 @router.get("/lists/{list_id}")
-def one_list(request: Request, list_id: int) -> Response:
+def one_list(request: Request, list_id: RowId) -> Response:
     """A whole list (the twin of /lists/{list_id}); 404 for a list the reader may not see."""
     state = state_of(request)
     try:
@@ -112,7 +116,7 @@ async def create_list(request: Request, body: ListIn) -> Response:
 
 
 @router.patch("/lists/{list_id}")
-async def change_list(request: Request, list_id: int, body: ListChangeIn) -> Response:
+async def change_list(request: Request, list_id: RowId, body: ListChangeIn) -> Response:
     bearer = api_writer(request)
     state = state_of(request)
     try:
@@ -135,7 +139,7 @@ async def change_list(request: Request, list_id: int, body: ListChangeIn) -> Res
 
 
 @router.delete("/lists/{list_id}")
-async def delete_list(request: Request, list_id: int) -> Response:
+async def delete_list(request: Request, list_id: RowId) -> Response:
     bearer = api_writer(request)
     state = state_of(request)
     try:
@@ -148,7 +152,7 @@ async def delete_list(request: Request, list_id: int) -> Response:
 
 
 @router.post("/lists/{list_id}/items")
-async def add_item(request: Request, list_id: int, body: ItemIn) -> Response:
+async def add_item(request: Request, list_id: RowId, body: ItemIn) -> Response:
     bearer = api_writer(request)
     state = state_of(request)
     try:
@@ -173,7 +177,7 @@ async def add_item(request: Request, list_id: int, body: ItemIn) -> Response:
 
 
 @router.delete("/lists/{list_id}/items/{item_id}")
-async def remove_item(request: Request, list_id: int, item_id: int, version: int) -> Response:
+async def remove_item(request: Request, list_id: RowId, item_id: RowId, version: int) -> Response:
     bearer = api_writer(request)
     state = state_of(request)
     try:

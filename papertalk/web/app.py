@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from papertalk.config import Settings
 from papertalk.services.database import open_database
 from papertalk.services.library.summary_rights import SummaryNotFound
-from papertalk.services.pages.page_request import PageRequestError
+from papertalk.services.pages.page_request import NetworkNotFound, PageRequestError
 from papertalk.services.pages.paper_page import PaperNotFound
 from papertalk.services.pages.trending_page import default_network
 from papertalk.services.people.form_problems import FormProblem
@@ -148,6 +148,10 @@ def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(NotAllowed)
     async def not_allowed(request: Request, error: NotAllowed) -> Response:
         return _error(request, 403, str(error))
+
+    @app.exception_handler(NetworkNotFound)
+    async def unseen_network(request: Request, error: NetworkNotFound) -> Response:
+        return _error(request, 404, str(error))
 
     @app.exception_handler(PageRequestError)
     @app.exception_handler(SearchQueryError)

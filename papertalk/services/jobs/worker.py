@@ -4,6 +4,8 @@ every few minutes, until ``stop`` is set (Ctrl-C). Stopping is clean: listeners 
 hold (each page commits with its cursor), the scheduler finishes its current source, the freezer its
 current stream.
 
+Each round also makes the precomputed rankings of a few networks (services.ranking.network_rankings).
+
 Scheduled sources are shared by every worker (each claims a few due sources at a time). Each live
 listener and enrichment run in one worker only, whichever holds the job's lease (``exclusive_jobs``);
 the others skip them, say so once, and take over when that worker stops or dies.
@@ -25,6 +27,7 @@ from papertalk.services.capture.source_runs import CLAIM_LEASE_SECONDS, LinkExpa
 from papertalk.services.catalogue.enrich import MetadataSource, enrich
 from papertalk.services.digests.digest_freezing import freeze_finished
 from papertalk.services.jobs.exclusive_jobs import ENRICH_JOB, ExclusiveJobs, listen_job
+from papertalk.services.ranking.network_rankings import refresh_network_rankings
 from papertalk.storage.capture.source_rows import SourceRow, claim_due_sources, list_sources, release_sources
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest.ingest_store import IngestStore
@@ -99,6 +102,8 @@ class Worker:
             claimed = claim_due_sources(self.engine, now, CLAIM_LEASE_SECONDS, self.claim_batch, LIVE_KINDS)
             if self._run_claimed(claimed, now, store):
                 store.refresh_rankings(now)
+            # Each network's ranking: made again when its accounts changed, or before it gets too old.
+            refresh_network_rankings(self.engine, self.ranking, now)
             metadata = self._enrichment_turn(now)
             if metadata is not None:
                 self._enrich(metadata, now)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from papertalk.core.network_records import PERSONAL
-from papertalk.services.pages.page_request import PageRequestError
+from papertalk.services.pages.page_request import NetworkNotFound, PageRequestError
 from papertalk.storage.engine import Connection
 from papertalk.storage.networks.visible_networks import networks_of, readable_network
 
@@ -50,7 +50,8 @@ def public_networks(conn: Connection) -> tuple[str, ...]:
 
 
 def counted_network(conn: Connection, name: str | None, viewer_id: int | None = None) -> CountedNetwork:
-    """``name`` with its row id, or a 400 naming the networks the reader may pick when they may not see it."""
+    """``name`` with its row id; NetworkNotFound (a 404), naming the networks the reader may pick, when they
+    may not see it, the same whether it is private or does not exist."""
     offered = networks_of(conn, viewer_id)
     names = tuple(n.name for n in offered)
     personal = next((n.name for n in offered if n.kind == PERSONAL and n.owner_user_id == viewer_id), None)
@@ -59,5 +60,5 @@ def counted_network(conn: Connection, name: str | None, viewer_id: int | None = 
     found = readable_network(conn, name, viewer_id)
     if found is None:
         choices = ", ".join(names[:30]) if names else "none is defined (see `papertalk network add`)"
-        raise PageRequestError(f"network: no public network named {name[:40]!r}; choose one of: {choices}")
+        raise NetworkNotFound(f"network: no public network named {name[:40]!r}; choose one of: {choices}")
     return CountedNetwork(name, found.id, names, personal)

@@ -3,3 +3,7 @@
 
 class PageRequestError(ValueError):
     """A parameter of a page request that cannot be answered (the message names the parameter)."""
+
+
+class NetworkNotFound(PageRequestError):
+    """A network that does not exist or that the reader may not see: answered 404, the same for both."""

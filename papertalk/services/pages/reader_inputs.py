@@ -3,15 +3,13 @@ the web app's key for keeping their rendered page a few seconds, checked afresh 
 
 from __future__ import annotations
 
-from papertalk.core.network_records import personal_network_name
 from papertalk.core.people_records import User
-from papertalk.core.people_rules import name_key
 from papertalk.storage.engine import Engine
 from papertalk.storage.networks.reader_inputs import reader_fingerprint
 
 
 def reader_inputs(engine: Engine, reader: User, asked_network: str | None) -> str:
-    """Equal for two requests exactly when the reader's settings, offered networks, the accounts of their
-    network and of ``asked_network``, and their blocks are equal."""
+    """Equal for two requests exactly when the reader's settings, offered networks (with the version of their
+    accounts), ``asked_network`` (with its version) and their blocks are equal."""
     with engine.connect() as conn:
-        return reader_fingerprint(conn, reader.id, personal_network_name(name_key(reader.name)), asked_network)
+        return reader_fingerprint(conn, reader.id, asked_network)

@@ -9,7 +9,9 @@ from sqlalchemy import Connection, Engine
 from papertalk.core.ranking import RankingSettings
 from papertalk.core.records import Author
 from papertalk.storage.dialect_sql import for_connection
+from papertalk.storage.networks.network_rows import forget_network_ranking
 from papertalk.storage.ranking.mention_days import recount_accounts
+from papertalk.storage.ranking.network_scores import forget_rankings_with
 from papertalk.storage.ranking.rank_tables import RankTables
 from papertalk.storage.storable import storable_author
 
@@ -46,6 +48,7 @@ def add_to_network(conn: Connection, network: int, account_ids: Iterable[int]) -
         "ON CONFLICT (network_id, account_id) DO NOTHING",
         [(network, a) for a in account_ids],
     )
+    forget_network_ranking(conn, network)
 
 
 def remove_from_network(conn: Connection, network: int, account_ids: Iterable[int]) -> None:
@@ -55,6 +58,7 @@ def remove_from_network(conn: Connection, network: int, account_ids: Iterable[in
         "DELETE FROM network_accounts WHERE network_id = ? AND account_id = ?",
         [(network, a) for a in account_ids],
     )
+    forget_network_ranking(conn, network)
 
 
 def network_members(conn: Connection, network: int) -> set[int]:
@@ -100,6 +104,7 @@ def set_blocked(conn: Connection, account_ids: Iterable[int], blocked: bool, ran
         )
     ]
     RankTables(sql, ranking).apply_accounts(conn, changing, -1 if blocked else 1)
+    forget_rankings_with(conn, changing)
     sql.many(conn, "UPDATE accounts SET blocked = ? WHERE id = ?", [(blocked, a) for a in changing])
     recount_accounts(conn, sql, changing)
 

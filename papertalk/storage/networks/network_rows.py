@@ -70,7 +70,8 @@ def set_visibility(conn: Connection, network_id: int, visibility: str) -> None:
 def delete_network(conn: Connection, network_id: int) -> None:
     """The network with its accounts, members and invitations (each of those cascades from it)."""
     sql = for_connection(conn)
-    sql.execute(conn, "DELETE FROM network_accounts WHERE network_id = ?", (network_id,))
+    for table in ("network_accounts", "network_rank_state", "network_scores"):
+        sql.execute(conn, f"DELETE FROM {table} WHERE network_id = ?", (network_id,))
     sql.execute(conn, "DELETE FROM networks WHERE id = ?", (network_id,))
 
 
@@ -85,10 +86,12 @@ def add_accounts(conn: Connection, network_id: int, account_ids: Iterable[int]) 
         "ON CONFLICT (network_id, account_id) DO NOTHING",
         [(network_id, a) for a in wanted],
     )
+    forget_network_ranking(conn, network_id)
     return network_size(conn, network_id) - before
 
 
 def remove_accounts(conn: Connection, network_id: int, account_ids: Iterable[int]) -> int:
+    forget_network_ranking(conn, network_id)
     return delete_accounts(conn, "network_accounts", "network_id", network_id, account_ids)
 
 
@@ -127,3 +130,13 @@ def account_by_id(conn: Connection, account_id: int) -> FollowedAccount:
         conn, "SELECT platform, platform_id, handle FROM accounts WHERE id = ?", (account_id,)
     )[0]
     return FollowedAccount(account_id, str(platform), str(platform_id), None if handle is None else str(handle))
+
+
+def forget_network_ranking(conn: Connection, network_id: int) -> None:
+    """The network's accounts changed (every writer of ``network_accounts`` says so here, in its transaction):
+    its version moves on (the kept pages' key, storage.networks.reader_inputs), and its pages read the votes
+    directly until its precomputed ranking is made again (storage.ranking.network_scores; the worker does it
+    within a round)."""
+    sql = for_connection(conn)
+    sql.execute(conn, "UPDATE networks SET accounts_version = accounts_version + 1 WHERE id = ?", (network_id,))
+    sql.execute(conn, "DELETE FROM network_rank_state WHERE network_id = ?", (network_id,))

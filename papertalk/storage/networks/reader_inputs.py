@@ -1,13 +1,15 @@
 """Everything a signed-in reader's trending page reads about that reader, as one fingerprint from one query:
-their settings, their own network and the shared ones they belong to (with their role in each), the
-accounts of their own network and of the network they asked for, and the accounts they blocked. (The
+their settings, their own network and the shared ones they belong to (with their role in each), and the
+network they asked for, each with the version of its accounts (``networks.accounts_version``, moved on by
+every change of them), and the accounts they blocked. (The
 site's own networks are site data, like the rankings: a page may show them as they were up to
 ``render_cache_seconds`` ago, as the signed-out pages do.)
 
 The web app keeps a reader's rendered page for a few seconds under this fingerprint
 (web.personal_cache).
-The fingerprint spells the rows out in full (every account id, not a count or a sum; names with their
-length), so two different states never give the same text: a follow, an unfollow, a block, a settings
+The fingerprint spells the rows out in full (each network's accounts by their version, a counter every
+writer of ``network_accounts`` moves on in its transaction; names with their length; every blocked
+account id), so two different states never give the same text: a follow, an unfollow, a block, a settings
 change or a membership change made through any process is seen by the next request in every process.
 """
 
@@ -21,9 +23,9 @@ from papertalk.core.network_records import PERSONAL
 from papertalk.storage.dialect_sql import for_connection
 
 
-def reader_fingerprint(conn: Connection, user_id: int, personal_name: str, asked_name: str | None) -> str:
-    """A digest of the reader's page inputs (``personal_name``: their network's name; ``asked_name``: the
-    network the request names, if any); equal digests mean equal inputs."""
+def reader_fingerprint(conn: Connection, user_id: int, asked_name: str | None) -> str:
+    """A digest of the reader's page inputs (``asked_name``: the network the request names, if any); equal
+    digests mean equal inputs."""
     sql = for_connection(conn)
 
     def joined(expression: str, separator: str) -> str:
@@ -31,16 +33,11 @@ def reader_fingerprint(conn: Connection, user_id: int, personal_name: str, asked
             return f"string_agg(CAST({expression} AS TEXT), '{separator}')"
         return f"group_concat({expression}, '{separator}')"
 
-    def accounts_of(name_param: str) -> str:
-        return (
-            f"(SELECT {joined('a.account_id', ',')} FROM (SELECT na.account_id FROM network_accounts na "
-            f"WHERE na.network_id = (SELECT id FROM networks WHERE name = {name_param}) ORDER BY na.account_id) a)"
-        )
-
     def shown(role: str) -> str:
         return (
             "CAST(n.id AS TEXT) || ':' || CAST(length(n.name) AS TEXT) || ':' || n.name || ':' || n.kind || ':' "
-            f"|| n.visibility || ':' || COALESCE(CAST(n.owner_user_id AS TEXT), '') || ':' || {role} AS shown"
+            "|| n.visibility || ':' || COALESCE(CAST(n.owner_user_id AS TEXT), '') || ':' "
+            f"|| CAST(n.accounts_version AS TEXT) || ':' || {role} AS shown"
         )
 
     # Three indexed lookups (their own network, their memberships, the network asked for), not one OR
@@ -55,10 +52,9 @@ def reader_fingerprint(conn: Connection, user_id: int, personal_name: str, asked
         "SELECT "
         "(SELECT timezone || '|' || categories || '|' || language FROM user_settings WHERE user_id = ?), "
         f"(SELECT {joined('x.shown', ';')} FROM ({offered}) x), "
-        f"{accounts_of('?')}, {accounts_of('?')}, "
         f"(SELECT {joined('b.account_id', ',')} FROM (SELECT account_id FROM user_blocks WHERE user_id = ? "
         "ORDER BY account_id) b)",
-        (user_id, user_id, user_id, asked_name or "", personal_name, asked_name or "", user_id),
+        (user_id, user_id, user_id, asked_name or "", user_id),
     )[0]
     spelled = "\n".join("" if part is None else str(part) for part in row)
     return hashlib.blake2b(spelled.encode(), digest_size=16).hexdigest()

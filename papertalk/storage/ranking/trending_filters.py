@@ -10,7 +10,8 @@ from sqlalchemy import Connection
 
 from papertalk.core.ranking import RankingSettings, Window, window_start
 from papertalk.storage.dialect_sql import for_connection
-from papertalk.storage.ranking.trending_queries import Audience, ScoredRow, _filters, score_sql
+from papertalk.storage.ranking.maintained import ScoredRow
+from papertalk.storage.ranking.trending_queries import Audience, _filters, score_sql
 
 
 def _paper_filters(window: Window, now: int, new_only: bool, categories: Sequence[str]) -> tuple[str, list[object]]:

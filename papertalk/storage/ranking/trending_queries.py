@@ -18,7 +18,9 @@ from sqlalchemy import Connection
 from papertalk.core.ranking import RankingSettings, Window, window_start
 from papertalk.core.records import Vote
 from papertalk.storage.dialect_sql import for_connection
-from papertalk.storage.ranking.rank_tables import NOT_BLOCKED, RankTables, WindowState, contribution_sql, decay_sql
+from papertalk.storage.ranking.maintained import Maintained, ScoredRow, arxiv_ids
+from papertalk.storage.ranking.network_scores import network_ranking
+from papertalk.storage.ranking.rank_tables import NOT_BLOCKED, RankTables, contribution_sql, decay_sql
 
 
 @dataclass(frozen=True)
@@ -28,14 +30,6 @@ class Audience:
 
     network_id: int | None = None
     hidden_by: int | None = None
-
-
-@dataclass(frozen=True)
-class ScoredRow:
-    paper_row: int
-    arxiv_id: str
-    score: float
-    people: int
 
 
 def weight_sql(settings: RankingSettings, column: str = "v.kinds") -> str:
@@ -82,11 +76,20 @@ def top_papers(
     offset: int = 0,
 ) -> list[ScoredRow]:
     """The ranked papers of a window: from the maintained rank table when it can answer, else directly."""
-    if audience.network_id is None and audience.hidden_by is None:
-        maintained = _maintained(conn, now, window, settings)
-        if maintained is not None:
-            return maintained.top(limit, offset)
+    maintained = _maintained_for(conn, now, window, settings, audience)
+    if maintained is not None:
+        return maintained.top(limit, offset)
     return _top_direct(conn, now, window, settings, audience, limit, offset)
+
+
+def _maintained_for(
+    conn: Connection, now: int, window: Window, settings: RankingSettings, audience: Audience
+) -> Maintained | None:
+    """The precomputed ranking that answers this audience (everyone's rank table, or the network's when it
+    is recent enough), or None: then the votes are read directly."""
+    if audience.network_id is None:
+        return _maintained(conn, now, window, settings) if audience.hidden_by is None else None
+    return network_ranking(conn, now, window, settings, audience.network_id, audience.hidden_by)
 
 
 def _top_direct(
@@ -108,76 +111,11 @@ def _top_direct(
         "GROUP BY v.paper_id ORDER BY score DESC, people DESC, v.paper_id DESC LIMIT ? OFFSET ?",
         [*score_params, *params, limit, offset],
     )
-    ids = _arxiv_ids(conn, [r[0] for r in rows])
+    ids = arxiv_ids(conn, [r[0] for r in rows])
     return [ScoredRow(r[0], ids[r[0]], float(r[1]), int(r[2])) for r in rows]
 
 
-def _arxiv_ids(conn: Connection, paper_rows: Sequence[int]) -> dict[int, str]:
-    if not paper_rows:
-        return {}
-    sql = for_connection(conn)
-    found = sql.all(conn, "SELECT id, arxiv_id FROM papers WHERE " + sql.in_list("id"), (sql.list_param(paper_rows),))
-    return {int(i): str(a) for i, a in found}
-
-
-@dataclass
-class _Maintained:
-    """A window's rank table plus the exact corrections for votes it does not reflect yet."""
-
-    conn: Connection
-    state: WindowState
-    now: int
-    corrections: dict[int, tuple[float, int]]  # paper row -> (stored score, people) to subtract
-
-    def top(self, limit: int, offset: int) -> list[ScoredRow]:
-        sql = for_connection(self.conn)
-        affected = set(self.corrections)
-        rows = sql.all(
-            self.conn,
-            "SELECT paper_id, score, people FROM window_scores WHERE window_name = ? AND people > 0 "
-            "ORDER BY score DESC, people DESC, paper_id DESC LIMIT ?",
-            (self.state.name, offset + limit + len(affected)),
-        )
-        # Papers untouched by corrections are exact as stored; corrected ones are recomputed. Taking
-        # offset + limit + |affected| stored rows guarantees every true top row is among the candidates.
-        entries = {int(p): (float(s), int(n)) for p, s, n in rows if int(p) not in affected}
-        if affected:
-            for p, s, n in sql.all(
-                self.conn,
-                "SELECT paper_id, score, people FROM window_scores WHERE window_name = ? AND "
-                + sql.in_list("paper_id"),
-                (self.state.name, sql.list_param(sorted(affected))),
-            ):
-                minus_score, minus_people = self.corrections[int(p)]
-                if int(n) - minus_people > 0:
-                    entries[int(p)] = (float(s) - minus_score, int(n) - minus_people)
-        ranked = sorted(entries.items(), key=lambda e: (-e[1][0], -e[1][1], -e[0]))[offset : offset + limit]
-        scale = math.exp((self.state.t0 - self.now) * self.state.rate)
-        ids = _arxiv_ids(self.conn, [p for p, _ in ranked])
-        return [ScoredRow(p, ids[p], score * scale, people) for p, (score, people) in ranked]
-
-    def count(self) -> int:
-        sql = for_connection(self.conn)
-        stored = (
-            dict(
-                sql.all(
-                    self.conn,
-                    "SELECT paper_id, people FROM window_scores WHERE window_name = ? AND people > 0 AND "
-                    + sql.in_list("paper_id"),
-                    (self.state.name, sql.list_param(sorted(self.corrections))),
-                )
-            )
-            if self.corrections
-            else {}
-        )
-        gone = sum(1 for p, n in stored.items() if int(n) - self.corrections[int(p)][1] <= 0)
-        total = sql.all(
-            self.conn, "SELECT COUNT(*) FROM window_scores WHERE window_name = ? AND people > 0", (self.state.name,)
-        )
-        return int(total[0][0]) - gone
-
-
-def _maintained(conn: Connection, now: int, window: Window, settings: RankingSettings) -> _Maintained | None:
+def _maintained(conn: Connection, now: int, window: Window, settings: RankingSettings) -> Maintained | None:
     """The rank table of the window if it is built with these settings and covers ``now``; else None."""
     sql = for_connection(conn)
     state = RankTables(sql, settings).states(conn).get(window.name)
@@ -201,15 +139,14 @@ def _maintained(conn: Connection, now: int, window: Window, settings: RankingSet
     for paper, amount in sql.all(conn, " UNION ALL ".join(parts), params):
         score, people = corrections.get(int(paper), (0.0, 0))
         corrections[int(paper)] = (score + float(amount), people + 1)
-    return _Maintained(conn, state, now, corrections)
+    return Maintained(conn, state, now, corrections, key=(state.name,))
 
 
 def count_ranked(conn: Connection, now: int, window: Window, audience: Audience, settings: RankingSettings) -> int:
     """How many papers have at least one counted vote in the window (for page links)."""
-    if audience.network_id is None and audience.hidden_by is None:
-        maintained = _maintained(conn, now, window, settings)
-        if maintained is not None:
-            return maintained.count()
+    maintained = _maintained_for(conn, now, window, settings, audience)
+    if maintained is not None:
+        return maintained.count()
     sql = for_connection(conn)
     where, params = _filters(window, now, audience)
     rows = sql.all(conn, f"SELECT COUNT(DISTINCT v.paper_id) FROM votes v WHERE {where}", params)
