@@ -13,12 +13,16 @@ read path never renders, so which text it is does not change what it costs). The
 - saving a 50 KB summary with 200 formulas through the service (render, store, version, count as a
   post), against rendering it alone.
 
-    python -m bench.notes [--summaries 100000] [--runs 30]
+    python -m bench.notes [--summaries 100000] [--runs 30] [--data DIR] [--results DIR]
+
+The result (with the load average before and after: the machine is shared) goes to
+bench/results/notes.json, or ``--results``; ``tests/test_bench_notes_smoke.py`` runs it at a tiny size.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -122,14 +126,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summaries", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--data", type=Path, default=DATA, help="where the built database is cached")
+    parser.add_argument("--results", type=Path, default=None, help="where notes.json goes")
     args = parser.parse_args()
-    DATA.mkdir(parents=True, exist_ok=True)
-    path = DATA / f"notes-{args.summaries}.sqlite3"
+    args.data.mkdir(parents=True, exist_ok=True)
+    path = args.data / f"notes-{args.summaries}.sqlite3"
     seconds, _ = timed(lambda: build(path, args.summaries))
     settings = Settings(database_url=f"sqlite:///{path}")
     app = create_app(settings, WebSettings(render_cache_seconds=0), clock=lambda: NOW)
     client = TestClient(app)
-    results: dict[str, Any] = {"summaries": args.summaries, "build_seconds": round(seconds, 1)}
+    results: dict[str, Any] = {"summaries": args.summaries, "build_seconds": round(seconds, 1),
+                               "load_average_before": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
     hot_summary = 1
     stored_of_paper, stored_tab, stored_thread = pages.of_paper, notes_browse.summary_lists, discussion.comments_shown
 
@@ -194,7 +201,8 @@ def main() -> None:
 
     results["save_50kb_200_formulas"] = latency_stats(save_one, max(5, args.runs // 3), warmup=1)
     results["render_only_50kb_200_formulas"] = latency_stats(lambda: render_written(big), max(5, args.runs // 3))
-    print(save("notes", results))
+    results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    print(save("notes", results, args.results))
     for key, value in results.items():
         print(f"{key}: {value}")
 

@@ -14,6 +14,7 @@ from papertalk.core.records import Paper
 from papertalk.services.capture.accounts import block_accounts
 from papertalk.storage.catalogue.paper_rows import upsert_papers
 from papertalk.storage.engine import make_engine
+from papertalk.storage.library.summary_search_schema import FTS_TABLE as SUMMARY_FTS_TABLE
 from papertalk.storage.schema import (
     HEAD_REVISION,
     StaleSchemaError,
@@ -34,8 +35,9 @@ def test_migrations_build_every_table_and_index(db_url: str) -> None:
     assert upgrade(engine) == (None, head_revision())
     found = inspect(engine)
     # The search index lives outside the Core tables (search_schema): FTS5 and its shadow tables, or a
-    # generated tsvector column on papers.
-    tables = {t for t in found.get_table_names() if not t.startswith(FTS_TABLE)} - {"alembic_version"}
+    # generated tsvector column on papers; the same for summaries (library.summary_search_schema).
+    fts = (FTS_TABLE, SUMMARY_FTS_TABLE)
+    tables = {t for t in found.get_table_names() if not t.startswith(fts)} - {"alembic_version"}
     assert tables == set(metadata.tables)
     for name, table in metadata.tables.items():
         columns = {c["name"] for c in found.get_columns(name)} - {SEARCH_COLUMN}

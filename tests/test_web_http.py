@@ -59,6 +59,7 @@ SAMPLES = {
     "/papers.bib": f"/papers.bib?ids={OLD_STYLE}",
     "/api/v1/lists": "/api/v1/lists",
     "/api/v1/summaries": "/api/v1/summaries",
+    "/api/v1/search/summaries": "/api/v1/search/summaries?q=learning",
     "/digest": "/digest",  # a redirect to yesterday's page
     "/digest/{name}": "/digest/2026-W49",
     "/feeds/digest.atom": "/feeds/digest.atom",

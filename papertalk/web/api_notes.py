@@ -4,13 +4,14 @@ and delete one's notes, summaries, comments and votes. Who may do what is decide
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
+from papertalk.core.page_limits import MAX_QUERY_CHARS
 from papertalk.core.summary_records import Comment, Summary
 from papertalk.services.library import discussion, summaries, summary_lists
 from papertalk.services.library.summary_rights import SummaryNotFound
@@ -121,6 +122,14 @@ def list_summaries(request: Request, tab: str = "recent", category: str = "", pa
     else:
         shown = summary_lists.tab(state.engine, tab, category[:40] or None, page_param(page), state.now())
     return _answer(SummariesOut(summaries=[summary_out(s) for s in shown]))
+
+
+@router.get("/search/summaries", response_model=SummariesOut)
+def search_summaries(request: Request, q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)]) -> Response:
+    """The search page's summaries (its JSON twin there): public summaries holding every word of ``q``,
+    and, for the reader only, their own summaries and notes; newest first, at most 20."""
+    found = summary_lists.search(state_of(request).engine, api_reader(request), q)
+    return _answer(SummariesOut(summaries=[summary_out(s) for s in found]))
 
 
 @router.get("/summaries/{summary_id}", response_model=SummaryPageOut)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from papertalk.core.people_records import User
 from papertalk.core.people_rules import name_key
+from papertalk.core.search_terms import tokens
 from papertalk.core.summary_records import Summary
 from papertalk.storage.catalogue.paper_rows import paper_row_id
 from papertalk.storage.engine import Engine
@@ -69,8 +70,9 @@ def own(engine: Engine, viewer: User) -> list[Summary]:
 
 
 def search(engine: Engine, viewer: User | None, query: str, limit: int = 20) -> list[Summary]:
-    """Public summaries (and the reader's own summaries and notes) holding every word of ``query``."""
-    words = [w for w in query.split() if ":" not in w][:8]
+    """Public summaries (and the reader's own summaries and notes) holding every word of ``query`` (letters and
+    digits, accents folded, as the paper search reads it)."""
+    words = tokens(" ".join(w for w in query.split() if ":" not in w))[:8]
     if not words:
         return []
     with engine.connect() as conn:

@@ -6,9 +6,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    TextClause,
+    and_,
+    column,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    table,
+    text,
+    update,
+)
 
 from papertalk.core.summary_records import Summary, SummaryVersion
+from papertalk.storage.library.summary_search_schema import FTS_TABLE, SEARCH_COLUMN, fts5_match, tsquery
 from papertalk.storage.tables import papers, summaries, summary_versions, summary_votes, users
 
 COLUMNS = (
@@ -166,15 +182,20 @@ def count_listed_of_paper(conn: Connection, paper_id: int) -> int:
                                                                               LISTED)).scalar_one())  # fmt: skip
 
 
-def search_summaries(conn: Connection, words: Sequence[str], user_id: int | None, limit: int) -> list[Summary]:
-    """Public summaries (and ``user_id``'s own summaries and notes) whose title or text holds every word."""
+def search_summaries(conn: Connection, tokens: Sequence[str], user_id: int | None, limit: int) -> list[Summary]:
+    """Public summaries (and ``user_id``'s own summaries and notes) whose title or text holds every token,
+    newest first, through the full-text index (``summary_search_schema``); who sees a hit is this query's
+    visibility condition."""
+    hit: ColumnElement[bool] | TextClause
+    if conn.dialect.name == "postgresql":
+        hit = text(f"summaries.{SEARCH_COLUMN} @@ CAST(:q AS tsquery)").bindparams(q=tsquery(tokens))
+    else:
+        matched = text(f"{FTS_TABLE} MATCH :q").bindparams(q=fts5_match(tokens))
+        hit = summaries.c.id.in_(select(column("rowid")).select_from(table(FTS_TABLE)).where(matched))
     mine = summaries.c.user_id == user_id if user_id is not None else None
-    query = _select().where(or_(LISTED, mine) if mine is not None else LISTED)
-    for word in words:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(summaries.c.source.ilike(pattern, escape="\\"),
-                                summaries.c.title.ilike(pattern, escape="\\")))  # fmt: skip
-    return _many(conn, query.order_by(summaries.c.created_at.desc(), summaries.c.id.desc()).limit(limit))
+    query = _select().where(hit, or_(LISTED, mine) if mine is not None else LISTED)
+    query = query.order_by(summaries.c.created_at.desc(), summaries.c.id.desc()).limit(limit)
+    return _many(conn, query)
 
 
 def stale(conn: Connection, renderer_version: int, limit: int) -> list[tuple[int, str, str]]:
