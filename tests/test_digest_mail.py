@@ -246,7 +246,7 @@ def people(engine: Engine, settings: Settings, count: int, at: int) -> None:
         sql.many(conn, "INSERT INTO users (name, name_key, email, password_hash, is_admin, disabled, created_at) "
                        "VALUES (?, ?, ?, 'x', false, false, ?)",
                  [(f"p{n}", f"p{n}", f"p{n}@example.org", at) for n in range(count)])  # fmt: skip
-        ids = [int(r[0]) for r in sql.all(conn, "SELECT id FROM users WHERE name LIKE 'p%' ORDER BY id")]
+        ids = [int(r[0]) for r in sql.all(conn, "SELECT id FROM users WHERE name LIKE ? ORDER BY id", ("p%",))]
         sql.many(conn, "INSERT INTO mail_subscriptions (user_id, cadence, hour, state, unsubscribe_hash, created_at, "
                        "confirmed_at) VALUES (?, 'daily', 0, 'active', ?, ?, ?)",
                  [(i, token_hash(unsubscribe_token(secret, i, at)), at, at) for i in ids])  # fmt: skip
