@@ -36,7 +36,7 @@ from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.library import comment_rows
 from papertalk.storage.people.user_rows import user_by_key
 from papertalk.storage.schema import upgrade
-from papertalk.storage.tables import metadata
+from papertalk.storage.tables import mail_subscriptions, metadata
 from papertalk.web import csrf
 from papertalk.web.app import create_app
 from papertalk.web.viewer import SESSION_COOKIE
@@ -156,6 +156,19 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/account/delete"): Case(lambda w: {"confirm_name": "ada"}, OWN_ATTACKS),
     ("POST", "/account/tokens"): Case(lambda w: {"label": "script", "scope": "write"}, OWN_ATTACKS),
     ("POST", "/account/digest-feed"): Case(attacks=OWN_ATTACKS),
+    # digest email (issue 18): Ada subscribed (active, so a schedule change needs no SMTP server)
+    ("POST", "/settings/mail"): Case(
+        lambda w: mail_of_ada(w) and {"mail_cadence": "weekly", "mail_hour": "9"}, OWN_ATTACKS
+    ),
+    ("POST", "/settings/mail/stop"): Case(lambda w: mail_of_ada(w) and {}, OWN_ATTACKS),
+    # the link's token is the authority (signed out); its page's form carries a CSRF token
+    ("POST", "/mail/confirm/{token}"): Case(
+        attacks=SIGNED_OUT_ATTACKS, signed_out=True, path=lambda w: f"/mail/confirm/{mail_of_ada(w, pending=True)}"
+    ),
+    # RFC 8058 one-click: a POST with no sign-in and no CSRF token; the unguessable token alone authorizes
+    ("POST", "/mail/unsubscribe/{token}"): Case(
+        attacks=(), signed_out=True, path=lambda w: f"/mail/unsubscribe/{mail_of_ada(w)}"
+    ),
     ("POST", "/account/tokens/revoke"): Case(lambda w: {"token_id": str(w.ada_read_id)}),
     ("POST", "/admin/users"): Case(lambda w: {"name": "bob", "action": "disable"}),
     ("POST", "/admin/invitations"): Case(),
@@ -191,6 +204,20 @@ CASES: dict[tuple[str, str], Case] = {
         path=lambda w: f"/api/v1/lists/{list_of_ada(w)}/items/{item_of_ada(w)}?version={list_version(w)}",
     ),
 }
+
+
+def mail_of_ada(w: World, pending: bool = False) -> str:
+    """Ada's digest email subscription (made again for each case): its confirmation token when
+    ``pending``, else its unsubscribe token of an active one."""
+    token = f"mail-token-{'p' if pending else 'a'}"
+    with w.engine.begin() as conn:
+        conn.execute(mail_subscriptions.delete().where(mail_subscriptions.c.user_id == w.ada.id))
+        conn.execute(mail_subscriptions.insert().values(
+            user_id=w.ada.id, cadence="daily", hour=7, state="pending" if pending else "active",
+            confirm_hash=token_hash(token) if pending else None, unsubscribe_hash=token_hash(token + "-u"),
+            created_at=int(NOW), confirmed_at=None if pending else int(NOW),
+        ))  # fmt: skip
+    return token if pending else token + "-u"
 
 
 def list_of_ada(w: World) -> int:

@@ -89,6 +89,8 @@ REFUSED_SIGNED_OUT = {
     "/api/v1/summaries/{summary_id}": 404,
     "/comments/{comment_id:int}": 404,
     "/feeds/digest/{token}.atom": 404,  # no digest feed has this token
+    "/mail/confirm/{token}": 404,  # no pending digest email has this token
+    "/mail/unsubscribe/{token}": 404,  # no digest email has this unsubscribe token
     "/feeds/people/{name}.atom": 404,
     "/lists/{list_id:int}": 404,
     "/lists/{list_id:int}/export.{kind}": 404,
@@ -109,7 +111,8 @@ POST_ROUTES = {
     "/settings/import", "/settings/import-x", "/networks", "/networks/accounts/add", "/networks/accounts/remove",
     "/networks/invite", "/networks/members", "/networks/members/remove", "/networks/leave", "/networks/delete",
     "/join/{token}", "/api/v1/follows", "/api/v1/blocks", "/api/v1/networks", "/api/v1/networks/{network_id}/accounts",
-    "/account/digest-feed", "/admin/reports", "/reports", "/notifications/read",
+    "/account/digest-feed", "/settings/mail", "/settings/mail/stop", "/mail/confirm/{token}",
+    "/mail/unsubscribe/{token}", "/admin/reports", "/reports", "/notifications/read",
     "/lists", "/lists/add", "/lists/import", "/lists/{list_id:int}/edit", "/lists/{list_id:int}/follow",
     "/summaries/new", "/summaries/{summary_id:int}/comments", "/summaries/{summary_id:int}/delete",
     "/summaries/{summary_id:int}/edit", "/summaries/{summary_id:int}/vote",

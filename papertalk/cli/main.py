@@ -17,6 +17,7 @@ from papertalk.cli import (
     db_cmd,
     demo_cmd,
     digest_cmd,
+    digest_send_cmd,
     enrich_cmd,
     export_cmd,
     harvest_cmd,
@@ -73,6 +74,7 @@ app.add_typer(users_cmd.app, name="users")
 app.add_typer(notes_cmd.app, name="notes")
 app.add_typer(catalogue_cmd.app, name="catalogue")
 app.add_typer(lists_cmd.app, name="lists")
+digest_cmd.app.command("send")(digest_send_cmd.send_cmd)
 app.add_typer(digest_cmd.app, name="digest")
 app.command("import")(import_cmd.import_files)
 app.command("enrich")(enrich_cmd.enrich)

@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_WORKER_CLAIM_BATCH",
     "REGISTRATION_MODES",
     "LibrarySettings",
+    "MailSettings",
     "NetworkSettings",
     "PeopleSettings",
     "Settings",
@@ -136,6 +137,26 @@ class LibrarySettings:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """The SMTP server digests go out through (``PAPERTALK_SMTP_*``, ``PAPERTALK_MAIL_FROM``; docs/settings.md).
+    Links in messages are absolute, on ``PeopleSettings.public_base_url``."""
+
+    host: str | None = None  # None: mail is off (`digest send` says so)
+    port: int = 587
+    security: str = "starttls"  # starttls, tls (implicit, port 465) or none
+    user: str | None = None
+    password: str | None = None
+    timeout: float = 30.0
+    sender: str = "papertalk <papertalk@localhost>"
+    lease_seconds: int = 300  # a worker's claim on outbox rows; a dead worker's rows go out after it
+
+    @classmethod
+    def from_environment(cls, env: EnvironmentSettings) -> MailSettings:
+        return cls(env.smtp_host or None, env.smtp_port, env.smtp_security, env.smtp_user or None,
+                   env.smtp_password or None, env.smtp_timeout, env.mail_from, env.mail_lease_seconds)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class WebConfig:
     """The ``PAPERTALK_WEB_*`` values as set; ``web.state`` turns them into the web app's settings."""
 
@@ -160,6 +181,7 @@ class Settings:
     networks: NetworkSettings = field(default_factory=NetworkSettings)
     people: PeopleSettings = field(default_factory=PeopleSettings)
     library: LibrarySettings = field(default_factory=LibrarySettings)
+    mail: MailSettings = field(default_factory=MailSettings)
 
     web: WebConfig = field(default_factory=WebConfig)
 
@@ -180,6 +202,7 @@ class Settings:
             networks=NetworkSettings.from_environment(values),
             people=PeopleSettings.from_environment(values),
             library=LibrarySettings.from_environment(values),
+            mail=MailSettings.from_environment(values),
             web=WebConfig(
                 network=values.web_network or None,
                 base_url=values.web_base_url or None,

@@ -24,6 +24,8 @@ NO_DURATION = ("", "none", "off")
 DOCS = "see docs/settings.md"
 # Who may sign up: closed (admins invite), invite (every user may invite), open (anyone).
 RegistrationMode = Literal["closed", "invite", "open"]
+# How the SMTP connection is protected: STARTTLS after connecting, TLS from the start (port 465), or none.
+SmtpSecurity = Literal["starttls", "tls", "none"]
 REGISTRATION_MODES: tuple[str, ...] = get_args(RegistrationMode)
 # Due sources a worker claims at a time: small enough that several workers split a backlog (a claimed
 # source waits for those before it in its worker), large enough to save claims (docs/performance.md).
@@ -144,6 +146,21 @@ class EnvironmentSettings(BaseSettings):
     library_new_account_comments_per_hour: int = Field(10, ge=0, description="a whole number, 0 or more")
     library_new_account_days: float = Field(7.0, ge=0, description="a number of days, 0 or more")
     library_lists_count: bool = Field(True, description="1 or 0 (true or false)")
+
+    # Digest email (docs/digests.md): the SMTP server the worker hands messages to. No host: no mail.
+    smtp_host: str | None = None
+    smtp_port: int = Field(587, ge=1, le=65535, description="a port number from 1 to 65535")
+    smtp_security: SmtpSecurity = Field("starttls", description="starttls, tls or none")
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout: float = Field(30.0, gt=0, description="a number of seconds above 0")
+    # How long a worker's claim on outbox rows lasts: a dead worker's messages go out after it.
+    mail_lease_seconds: int = Field(300, ge=1, description="a whole number of seconds, 1 or more")
+    mail_from: str = Field(
+        "papertalk <papertalk@localhost>",
+        pattern=r"^[^\r\n]*@[^\r\n]*$",
+        description="an address such as 'papertalk <digest@example.org>'",
+    )
 
     web_network: str | None = None
     web_base_url: HttpUrl | None = None

@@ -702,3 +702,42 @@ summary_reports = Table(
     Column("resolved_at", BigInteger),
     Index("ix_summary_reports_open", "resolved_at", "id"),
 )
+
+# Issue 18, email (migration 0022): a person's digest mail, opted in and confirmed by a link. Only the
+# SHA-256 of the confirmation and unsubscribe tokens is kept. state: pending, active or off.
+mail_subscriptions = Table(
+    "mail_subscriptions",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("cadence", String(10), nullable=False),  # "daily" or "weekly"
+    Column("hour", Integer, nullable=False),  # 0-23 in the person's timezone
+    Column("state", String(10), nullable=False),
+    Column("confirm_hash", String(64), unique=True),
+    Column("unsubscribe_hash", String(64), nullable=False, unique=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("confirmed_at", BigInteger),
+    Column("last_failure", Text),  # the last permanent failure, shown on the settings page
+    Column("last_failure_at", BigInteger),
+)
+
+# The outbox: one row per person and period (the unique key makes queueing idempotent), a Message-ID
+# derived from both, a state machine (queued → sending → sent, or failed) and a lease for the worker
+# holding it (services/mail/outbox_sending.py says what a crash at each step does).
+mail_outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("message_id", String(200), nullable=False, unique=True),
+    Column("state", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", BigInteger, nullable=False),
+    Column("lease_until", BigInteger, nullable=False),
+    Column("lease_holder", String(64)),
+    Column("last_error", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Column("sent_at", BigInteger),
+    UniqueConstraint("user_id", "period", name="uq_mail_outbox_user_id"),
+    Index("ix_mail_outbox_due", "state", "next_attempt_at"),
+)

@@ -33,6 +33,7 @@ from papertalk.web import (
     feeds,
     for_you_pages,
     list_pages,
+    mail_pages,
     my_data_download,
     network_pages,
     notes_browse,
@@ -82,6 +83,7 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.include_router(api_people.router)
     app.include_router(api_lists.router)
     app.include_router(settings_pages.router)
+    app.include_router(mail_pages.router)
     app.include_router(network_pages.router)
     app.include_router(api_network.router)
     app.include_router(for_you_pages.router)

@@ -17,11 +17,13 @@ from starlette.responses import Response
 
 from papertalk.core.people_records import User
 from papertalk.services.capture.accounts import AccountError
+from papertalk.services.mail.subscriptions import subscription_for
 from papertalk.services.networks import my_network
 from papertalk.services.networks.account_refs import PLATFORMS
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import NotAllowed
 from papertalk.services.people.person_settings import save_settings, settings_of
+from papertalk.storage.mail.subscription_rows import Subscription
 from papertalk.web import csrf
 from papertalk.web.form_body import FormBodyError
 from papertalk.web.people_pages import FORGED, FormRefused, checked_form, form_page, see_other
@@ -43,6 +45,9 @@ NOTICES = {
     "blocked": "{account} is blocked: its posts are left out of what you read.",
     "unblocked": "{account} is no longer blocked.",
     "imported": "{read} accounts read from {account}, {new} newly followed, {skipped} unreadable entries skipped.",
+    "mail_pending": "A confirmation link is on its way to your email address: open it to start the digest email.",
+    "mail_schedule": "Your digest email schedule is saved.",
+    "mail_stopped": "Your digest email is stopped.",
 }
 
 
@@ -58,18 +63,31 @@ def settings_page_of(request: Request, state: WebState, user: User, status: int 
     """The settings page; ``typed``: what the reader sent with a refused form, shown back to them."""
     chosen = settings_of(state.engine, user)
     network = my_network.view(state.engine, user, user)
-    values = {
-        "timezone": chosen.timezone,
-        "categories": " ".join(chosen.categories),
-        "language": chosen.language,
-        "account": "",
-        "graph": "",
-        "block_account": "",
-    } | (typed or {})
+    subscription = subscription_for(state.engine, user, user)
+    values = (
+        {
+            "timezone": chosen.timezone,
+            "categories": " ".join(chosen.categories),
+            "language": chosen.language,
+            "account": "",
+            "graph": "",
+            "block_account": "",
+        }
+        | mail_values(subscription)
+        | (typed or {})
+    )
     public = network.network is not None and network.network.visibility == "public"
-    context: dict[str, Any] = {"values": values, "mine": network, "public": public, "notice": notice}
+    context: dict[str, Any] = {"values": values, "mine": network, "public": public, "notice": notice,
+                               "mail": subscription, "mail_on": state.settings.mail.host is not None}  # fmt: skip
     return form_page(request, "settings.html", "Your settings", status, errors, languages=LANGUAGES,
                      timezones=timezones(), platforms=PLATFORMS, **context)  # fmt: skip
+
+
+def mail_values(subscription: Subscription | None) -> dict[str, str]:
+    """The digest email form's fields as the person's subscription has them (daily at 7 by default)."""
+    if subscription is None or subscription.state == "off":
+        return {"mail_cadence": "daily", "mail_hour": "7"}
+    return {"mail_cadence": subscription.cadence, "mail_hour": str(subscription.hour)}
 
 
 @router.get("/settings")

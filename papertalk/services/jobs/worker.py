@@ -1,5 +1,6 @@
 """``papertalk worker``: runs the schedule (every due source, again and again), each live listener
-(Jetstream) in its own thread, the freezing of finished digests in another, and metadata enrichment
+(Jetstream) in its own thread, the freezing of finished digests in another, the digest email in a third
+(when SMTP is set: every minute, the messages whose hour has come), and metadata enrichment
 every few minutes, until ``stop`` is set (Ctrl-C). Stopping is clean: listeners finish the page they
 hold (each page commits with its cursor), the scheduler finishes its current source, the freezer its
 current stream.
@@ -27,6 +28,7 @@ from papertalk.services.capture.source_runs import CLAIM_LEASE_SECONDS, LinkExpa
 from papertalk.services.catalogue.enrich import MetadataSource, enrich
 from papertalk.services.digests.digest_freezing import freeze_finished
 from papertalk.services.jobs.exclusive_jobs import ENRICH_JOB, ExclusiveJobs, listen_job
+from papertalk.services.mail.outbox_sending import MailJob, send_due
 from papertalk.services.ranking.network_rankings import refresh_network_rankings
 from papertalk.storage.capture.source_rows import SourceRow, claim_due_sources, list_sources, release_sources
 from papertalk.storage.engine import Engine
@@ -41,6 +43,7 @@ ENRICH_EVERY_SECONDS = 600  # new papers get their metadata within about ten min
 ENRICH_LIMIT = 500  # papers per round: 5 requests of 100 ids, ~15 s at arXiv's pace of one per 3 s
 ENRICH_MAX_BACKOFF_SECONDS = 3600
 FREEZE_EVERY_SECONDS = 600  # a finished day's digest is frozen within about ten minutes of its end
+MAIL_EVERY_SECONDS = 60  # a person's digest email goes out within a minute of their hour
 
 
 def log_outcome(outcome: RunOutcome) -> None:
@@ -71,6 +74,7 @@ class Worker:
         live: bool = True,
         metadata: MetadataSource | None = None,
         claim_batch: int = DEFAULT_WORKER_CLAIM_BATCH,
+        mail: MailJob | None = None,
     ) -> None:
         self.engine, self.registry, self.stop, self.clock = engine, registry, stop, clock
         self.ranking = ranking or RankingSettings()
@@ -81,6 +85,7 @@ class Worker:
         self.next_enrich = 0
         self.enrich_failures = 0
         self.next_freeze = 0
+        self.mail = mail  # None (or no SMTP host): this worker sends no email
 
     def run(self) -> None:
         listeners = [
@@ -91,8 +96,11 @@ class Worker:
         keeper = threading.Thread(target=self.jobs.keep, args=(self.stop,), name="leases", daemon=True)
         # Its own thread: the first round after midnight may take minutes, and sources must not wait for it.
         freezer = threading.Thread(target=self._freeze_loop, name="digests", daemon=True)
+        # Every worker may send: the outbox's leases split the messages among them (docs/operations.md).
+        sending = self.mail is not None and self.mail.mail.host is not None
+        mailer = [threading.Thread(target=self._mail_loop, name="mail", daemon=True)] if sending else []
         log.info("event=worker_start live=%d holder=%s", len(listeners), self.jobs.holder)
-        for thread in [keeper, freezer, *listeners]:
+        for thread in [keeper, freezer, *mailer, *listeners]:
             thread.start()
         store = IngestStore(self.engine, self.ranking)
         while not self.stop.is_set():
@@ -109,7 +117,7 @@ class Worker:
                 self._enrich(metadata, now)
             if len(claimed) < self.claim_batch:  # caught up: look again after a tick; else claim at once
                 self.stop.wait(self.tick)
-        for thread in [keeper, freezer, *listeners]:
+        for thread in [keeper, freezer, *mailer, *listeners]:
             thread.join()
         self.jobs.release()  # after the listeners' last pages: another worker may take their jobs now
         log.info("event=worker_stop")
@@ -170,6 +178,20 @@ class Worker:
             return
         if stored:
             log.info("event=digest_freeze stored=%d", stored)
+
+    def _mail_loop(self) -> None:
+        assert self.mail is not None
+        while not self.stop.is_set():
+            try:
+                summary = send_due(self.engine, self.mail, self.clock, should_stop=self.stop.is_set)
+            except Exception as exc:  # a failed round is tried again next time; the worker goes on
+                log.warning("event=mail_round_failed error=%r", " ".join(str(exc).split()))
+            else:
+                if summary.sent or summary.failed or summary.stopped:
+                    log.info("event=mail_sent sent=%d resent_unconfirmed=%d retried=%d failed=%d stopped=%r",
+                             summary.sent, summary.resent_unconfirmed, summary.retried, summary.failed,
+                             summary.stopped)  # fmt: skip
+            self.stop.wait(MAIL_EVERY_SECONDS)
 
     def _listen(self, name: str) -> None:
         """Run one live source again and again (each run lasts until a quiet spell or ``stop``)."""
