@@ -317,6 +317,7 @@ def worker_cmd(
     from papertalk.services.catalogue.enrich import arxiv_client
     from papertalk.services.database import StaleSchemaError, open_database
     from papertalk.services.jobs.worker import Worker
+    from papertalk.translators.choice import translator_from
 
     app = app_context(ctx)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
@@ -342,6 +343,7 @@ def worker_cmd(
                 live,
                 metadata,
                 claim_batch=app.settings.worker_claim_batch,
+                translator=translator_from(app.settings.translator, app.settings.networks),
             ).run()
         finally:
             if metadata is not None:

@@ -24,6 +24,9 @@ NO_DURATION = ("", "none", "off")
 DOCS = "see docs/settings.md"
 # Who may sign up: closed (admins invite), invite (every user may invite), open (anyone).
 RegistrationMode = Literal["closed", "invite", "open"]
+# Who translates digest papers' titles and abstracts (docs/digests.md): nobody, a LibreTranslate-style API
+# or an OpenAI-style chat-completions endpoint.
+TranslatorKind = Literal["none", "libretranslate", "openai"]
 REGISTRATION_MODES: tuple[str, ...] = get_args(RegistrationMode)
 # Due sources a worker claims at a time: small enough that several workers split a backlog (a claimed
 # source waits for those before it in its worker), large enough to save claims (docs/performance.md).
@@ -143,6 +146,15 @@ class EnvironmentSettings(BaseSettings):
     library_summaries_count: bool = Field(True, description="1 or 0 (true or false)")
     library_new_account_comments_per_hour: int = Field(10, ge=0, description="a whole number, 0 or more")
     library_new_account_days: float = Field(7.0, ge=0, description="a number of days, 0 or more")
+
+    # Translation of digest papers (docs/digests.md): which translator, where, how politely.
+    translator: TranslatorKind = Field("none", description="none, libretranslate or openai")
+    translator_url: HttpUrl | None = None
+    translator_api_key: str | None = None
+    translator_model: str | None = None  # the chat model (openai)
+    translator_min_interval: Interval = 1.0
+    translator_timeout: float = Field(60.0, gt=0, description="a number of seconds above 0")
+    translator_max_attempts: int = Field(4, ge=1, le=20, description="a whole number of tries from 1 to 20")
 
     web_network: str | None = None
     web_base_url: HttpUrl | None = None
