@@ -318,6 +318,7 @@ def worker_cmd(
     from papertalk.services.database import StaleSchemaError, open_database
     from papertalk.services.jobs.worker import Worker
     from papertalk.services.mail.outbox_sending import MailJob
+    from papertalk.translators.choice import translator_from
 
     app = app_context(ctx)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
@@ -344,6 +345,7 @@ def worker_cmd(
                 metadata,
                 claim_batch=app.settings.worker_claim_batch,
                 mail=MailJob(app.settings.mail, app.settings.people.public_base_url, app.settings.ranking),
+                translator=translator_from(app.settings.translator, app.settings.networks),
             ).run()
         finally:
             if metadata is not None:

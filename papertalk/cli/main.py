@@ -29,6 +29,7 @@ from papertalk.cli import (
     search_cmd,
     serve_cmd,
     similar_cmd,
+    translate_cmd,
     trending_cmd,
     users_cmd,
 )
@@ -95,6 +96,7 @@ app.command("serve")(serve_cmd.serve)
 app.command("export")(export_cmd.export)
 app.command("restore")(export_cmd.restore)
 app.command("bibtex")(bibtex_cmd.bibtex)
+app.command("translate")(translate_cmd.translate)
 
 
 def run() -> None:

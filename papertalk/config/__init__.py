@@ -31,6 +31,7 @@ __all__ = [
     "PeopleSettings",
     "Settings",
     "SettingsError",
+    "TranslatorSettings",
     "WebConfig",
     "default_data_dir",
     "sqlite_url",
@@ -157,6 +158,34 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class TranslatorSettings:
+    """Who translates digest papers (``PAPERTALK_TRANSLATOR_*``, see docs/digests.md); kind "none": nobody."""
+
+    kind: str = "none"  # none, libretranslate or openai
+    url: str | None = None
+    api_key: str | None = None
+    model: str | None = None
+    min_interval: float = 1.0  # seconds between the starts of two requests
+    timeout: float = 60.0
+    max_attempts: int = 4  # tries of one request (backoff between them) before this round gives up on it
+
+    @classmethod
+    def from_environment(cls, env: EnvironmentSettings) -> TranslatorSettings:
+        missing = [
+            f"PAPERTALK_{name} is not set: PAPERTALK_TRANSLATOR={env.translator} needs it (see docs/settings.md)"
+            for name, value, needed in (
+                ("TRANSLATOR_URL", env.translator_url, env.translator != "none"),
+                ("TRANSLATOR_MODEL", env.translator_model, env.translator == "openai"),
+            )
+            if needed and not value
+        ]
+        if missing:
+            raise SettingsError(missing)
+        return cls(env.translator, env.translator_url, env.translator_api_key or None, env.translator_model,
+                   env.translator_min_interval, env.translator_timeout, env.translator_max_attempts)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class WebConfig:
     """The ``PAPERTALK_WEB_*`` values as set; ``web.state`` turns them into the web app's settings."""
 
@@ -182,6 +211,7 @@ class Settings:
     people: PeopleSettings = field(default_factory=PeopleSettings)
     library: LibrarySettings = field(default_factory=LibrarySettings)
     mail: MailSettings = field(default_factory=MailSettings)
+    translator: TranslatorSettings = field(default_factory=TranslatorSettings)
 
     web: WebConfig = field(default_factory=WebConfig)
 
@@ -203,6 +233,7 @@ class Settings:
             people=PeopleSettings.from_environment(values),
             library=LibrarySettings.from_environment(values),
             mail=MailSettings.from_environment(values),
+            translator=TranslatorSettings.from_environment(values),
             web=WebConfig(
                 network=values.web_network or None,
                 base_url=values.web_base_url or None,

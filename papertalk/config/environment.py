@@ -26,6 +26,9 @@ DOCS = "see docs/settings.md"
 RegistrationMode = Literal["closed", "invite", "open"]
 # How the SMTP connection is protected: STARTTLS after connecting, TLS from the start (port 465), or none.
 SmtpSecurity = Literal["starttls", "tls", "none"]
+# Who translates digest papers' titles and abstracts (docs/digests.md): nobody, a LibreTranslate-style API
+# or an OpenAI-style chat-completions endpoint.
+TranslatorKind = Literal["none", "libretranslate", "openai"]
 REGISTRATION_MODES: tuple[str, ...] = get_args(RegistrationMode)
 # Due sources a worker claims at a time: small enough that several workers split a backlog (a claimed
 # source waits for those before it in its worker), large enough to save claims (docs/performance.md).
@@ -161,6 +164,15 @@ class EnvironmentSettings(BaseSettings):
         pattern=r"^[^\r\n]*@[^\r\n]*$",
         description="an address such as 'papertalk <digest@example.org>'",
     )
+
+    # Translation of digest papers (docs/digests.md): which translator, where, how politely.
+    translator: TranslatorKind = Field("none", description="none, libretranslate or openai")
+    translator_url: HttpUrl | None = None
+    translator_api_key: str | None = None
+    translator_model: str | None = None  # the chat model (openai)
+    translator_min_interval: Interval = 1.0
+    translator_timeout: float = Field(60.0, gt=0, description="a number of seconds above 0")
+    translator_max_attempts: int = Field(4, ge=1, le=20, description="a whole number of tries from 1 to 20")
 
     web_network: str | None = None
     web_base_url: HttpUrl | None = None

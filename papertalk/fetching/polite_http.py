@@ -1,4 +1,5 @@
-"""Polite GETs to remote services: spacing between request starts, retries with backoff and Retry-After.
+"""Polite GETs (and JSON POSTs, for translators) to remote services: spacing between request starts,
+retries with backoff and Retry-After.
 
 Shared by the arXiv clients (export API, OAI-PMH) and every platform fetcher in ``sources/``. Each
 caller says how to read a response (``judge``: the parsed answer, or a ``Failure`` saying whether to
@@ -75,17 +76,19 @@ class PoliteGetter:
         judge: Callable[[httpx.Response], Answer | Failure],
         give_up: Callable[[int, str], Exception],
         headers: Mapping[str, str] | None = None,
+        json_body: object | None = None,
     ) -> tuple[Answer, int]:
         """The judged answer and the attempt it took; raises ``give_up(attempts, what)`` when it cannot.
 
-        ``headers`` add to (or override) the User-Agent, e.g. an ``Authorization`` bearer token.
+        ``headers`` add to (or override) the User-Agent, e.g. an ``Authorization`` bearer token. With a
+        ``json_body`` the request is a POST of that JSON (a translator's API), retried the same way.
         """
         rules = self.rules
         headers = {"User-Agent": rules.user_agent, **(headers or {})}
         for attempt in range(1, rules.max_attempts + 1):
             self._pace.wait_turn()
             try:
-                response = self._capped_get(url, params, headers)
+                response = self._capped_get(url, params, headers, json_body)
             except httpx.TimeoutException as exc:
                 failure = Failure(f"timed out after {rules.timeout:g} s ({type(exc).__name__})", retry=True)
             except (httpx.UnsupportedProtocol, httpx.TooManyRedirects, AddressRefused) as exc:
@@ -103,12 +106,17 @@ class PoliteGetter:
             self._pace.hold_off(min(backoff if failure.wait is None else failure.wait, rules.max_wait))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _capped_get(self, url: str, params: dict[str, str], headers: dict[str, str]) -> httpx.Response | Failure:
-        """GET ``url``, reading its body as it comes; a Failure (not retried) once it passes the limit."""
+    def _capped_get(
+        self, url: str, params: dict[str, str], headers: dict[str, str], json_body: object | None = None
+    ) -> httpx.Response | Failure:
+        """GET ``url`` (POST ``json_body`` when given), reading the body as it comes; a Failure (not retried)
+        once it passes the limit."""
         limit = self.rules.max_body_bytes
+        method = "GET" if json_body is None else "POST"
         with self.http.stream(
-            "GET", url, params=params, headers=headers, timeout=self.rules.timeout, follow_redirects=True
-        ) as streamed:
+            method, url, params=params, headers=headers, json=json_body, timeout=self.rules.timeout,
+            follow_redirects=json_body is None,
+        ) as streamed:  # fmt: skip
             body = bytearray()
             for block in streamed.iter_bytes():
                 body += block

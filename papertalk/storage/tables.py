@@ -598,6 +598,26 @@ digest_feed_tokens = Table(
     Column("created_at", BigInteger, nullable=False),
 )
 
+# A paper's title and abstract in one reader language, made by the worker's translator (docs/digests.md).
+# ``source_hash`` is the SHA-256 of the English text it was made from: new metadata makes it stale. State
+# "done" (title and abstract held), "retry" (failed ``attempts`` times this round, asked again from
+# ``next_try_at``) or "failed" (gave up after a few tries; asked again a day later).
+paper_translations = Table(
+    "paper_translations",
+    metadata,
+    Column("paper_id", Integer, ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    Column("language", String(35), primary_key=True),
+    Column("source_hash", String(64), nullable=False),
+    Column("state", String(8), nullable=False),
+    Column("title", Text),
+    Column("abstract", Text),
+    Column("translator", String(40), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_try_at", BigInteger),
+    Column("error", String(500)),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
 # Issue 16: summaries, notes and discussion on papers (migration 0018). A row of ``summaries`` is a
 # person's summary of a paper (kind "summary", at most one per person and paper; public, unlisted or
 # private) or one of their private notes (kind "note", any number, always private). Source, sanitized

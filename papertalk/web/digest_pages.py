@@ -22,6 +22,12 @@ from papertalk.services.digests.digest_dates import (
 from papertalk.services.digests.digest_export import digest_data
 from papertalk.services.digests.digest_streams import Stream, stream_for
 from papertalk.services.digests.digest_view import Digest, digest
+from papertalk.services.digests.shown_translations import (
+    ShownTranslation,
+    reader_language,
+    translation_data,
+    translations_of,
+)
 from papertalk.services.pages.page_request import PageRequestError
 from papertalk.web.formatting import with_params
 from papertalk.web.http_cache import etagged
@@ -58,19 +64,25 @@ def digest_page(request: Request, name: str, audience: str | None = None, networ
     period = _period(name.removesuffix(".json"))
     stream = _stream(request, state, audience, network)
     found = digest(state.engine, state.settings.ranking, state.now(), period, stream)
+    language = reader_language(state.engine, viewer_of(request, state).user)
+    shown = translations_of(state.engine, [i.paper for i in found.items if i.paper is not None], language)
     if as_json:
-        return _json(request, state, found)
+        return _json(request, state, found, shown)
     params = dict(request.query_params)
     return state.render(
         request, "digest.html", digest=found, title=f"Digest {period.name}", week=week_of(period.first),
+        translations=shown,
         month=month_of(period.first), json_path=with_params(f"/digest/{period.name}.json", params),
         feed_path=with_params("/feeds/digest.atom", {k: v for k, v in params.items() if k == "network"}),
         personal=stream.owner_id is not None or stream.hidden_by is not None,
     )  # fmt: skip
 
 
-def _json(request: Request, state: WebState, found: Digest) -> Response:
-    body = orjson.dumps(digest_data(found, state.web.base_url))
+def _json(request: Request, state: WebState, found: Digest, shown: dict[str, ShownTranslation]) -> Response:
+    data = digest_data(found, state.web.base_url)
+    for item in data["items"]:
+        item["translation"] = translation_data(shown.get(item["arxiv_id"]))
+    body = orjson.dumps(data)
     if found.stream.hidden_by is not None or viewer_of(request, state).user is not None:
         return Response(body, media_type="application/json", headers={"Cache-Control": "private, no-store"})
     return etagged(request, body, "application/json", state.web.cache_seconds)

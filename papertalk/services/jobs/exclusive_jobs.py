@@ -23,6 +23,7 @@ LEASE_SECONDS = 60  # a dead worker's jobs move to another within this (plus tha
 RENEW_EVERY_SECONDS = LEASE_SECONDS / 3  # two renewals may fail (a busy database) before a lease runs out
 
 ENRICH_JOB = "enrich"
+TRANSLATE_JOB = "translate"  # one worker translates digest papers at a time: no paper is sent twice
 
 
 def listen_job(source_name: str) -> str:

@@ -1,7 +1,8 @@
 """``papertalk worker``: runs the schedule (every due source, again and again), each live listener
 (Jetstream) in its own thread, the freezing of finished digests in another, the digest email in a third
-(when SMTP is set: every minute, the messages whose hour has come), and metadata enrichment
-every few minutes, until ``stop`` is set (Ctrl-C). Stopping is clean: listeners finish the page they
+(when SMTP is set: every minute, the messages whose hour has come), the translation of digest papers in a
+fourth (when a translator is set), and metadata enrichment every few minutes, until ``stop`` is set
+(Ctrl-C). Stopping is clean: listeners finish the page they
 hold (each page commits with its cursor), the scheduler finishes its current source, the freezer its
 current stream.
 
@@ -27,12 +28,14 @@ from papertalk.fetching.pages import FetcherRegistry
 from papertalk.services.capture.source_runs import CLAIM_LEASE_SECONDS, LinkExpander, RunOutcome, run_source
 from papertalk.services.catalogue.enrich import MetadataSource, enrich
 from papertalk.services.digests.digest_freezing import freeze_finished
-from papertalk.services.jobs.exclusive_jobs import ENRICH_JOB, ExclusiveJobs, listen_job
+from papertalk.services.digests.translating import translate_recent
+from papertalk.services.jobs.exclusive_jobs import ENRICH_JOB, TRANSLATE_JOB, ExclusiveJobs, listen_job
 from papertalk.services.mail.outbox_sending import MailJob, send_due
 from papertalk.services.ranking.network_rankings import refresh_network_rankings
 from papertalk.storage.capture.source_rows import SourceRow, claim_due_sources, list_sources, release_sources
 from papertalk.storage.engine import Engine
 from papertalk.storage.ingest.ingest_store import IngestStore
+from papertalk.translators.translator import Translator
 
 log = logging.getLogger("papertalk.worker")
 
@@ -44,6 +47,7 @@ ENRICH_LIMIT = 500  # papers per round: 5 requests of 100 ids, ~15 s at arXiv's 
 ENRICH_MAX_BACKOFF_SECONDS = 3600
 FREEZE_EVERY_SECONDS = 600  # a finished day's digest is frozen within about ten minutes of its end
 MAIL_EVERY_SECONDS = 60  # a person's digest email goes out within a minute of their hour
+TRANSLATE_EVERY_SECONDS = 600  # a digest paper is translated within about ten minutes of entering a digest
 
 
 def log_outcome(outcome: RunOutcome) -> None:
@@ -75,6 +79,7 @@ class Worker:
         metadata: MetadataSource | None = None,
         claim_batch: int = DEFAULT_WORKER_CLAIM_BATCH,
         mail: MailJob | None = None,
+        translator: Translator | None = None,
     ) -> None:
         self.engine, self.registry, self.stop, self.clock = engine, registry, stop, clock
         self.ranking = ranking or RankingSettings()
@@ -86,6 +91,7 @@ class Worker:
         self.enrich_failures = 0
         self.next_freeze = 0
         self.mail = mail  # None (or no SMTP host): this worker sends no email
+        self.translator = translator  # None: this worker does not translate
 
     def run(self) -> None:
         listeners = [
@@ -98,9 +104,14 @@ class Worker:
         freezer = threading.Thread(target=self._freeze_loop, name="digests", daemon=True)
         # Every worker may send: the outbox's leases split the messages among them (docs/operations.md).
         sending = self.mail is not None and self.mail.mail.host is not None
-        mailer = [threading.Thread(target=self._mail_loop, name="mail", daemon=True)] if sending else []
+        helpers = [keeper, freezer]
+        if sending:
+            helpers.append(threading.Thread(target=self._mail_loop, name="mail", daemon=True))
+        # Its own thread too: a slow or failing translator must never hold up capture or freezing.
+        if self.translator is not None:
+            helpers.append(threading.Thread(target=self._translate_loop, name="translations", daemon=True))
         log.info("event=worker_start live=%d holder=%s", len(listeners), self.jobs.holder)
-        for thread in [keeper, freezer, *mailer, *listeners]:
+        for thread in [*helpers, *listeners]:
             thread.start()
         store = IngestStore(self.engine, self.ranking)
         while not self.stop.is_set():
@@ -117,7 +128,7 @@ class Worker:
                 self._enrich(metadata, now)
             if len(claimed) < self.claim_batch:  # caught up: look again after a tick; else claim at once
                 self.stop.wait(self.tick)
-        for thread in [keeper, freezer, *mailer, *listeners]:
+        for thread in [*helpers, *listeners]:
             thread.join()
         self.jobs.release()  # after the listeners' last pages: another worker may take their jobs now
         log.info("event=worker_stop")
@@ -192,6 +203,25 @@ class Worker:
                              summary.sent, summary.resent_unconfirmed, summary.retried, summary.failed,
                              summary.stopped)  # fmt: skip
             self.stop.wait(MAIL_EVERY_SECONDS)
+
+    def _translate_loop(self) -> None:
+        while not self.stop.is_set():
+            if self.translator is not None and self.jobs.may_run(TRANSLATE_JOB):
+                self._translate(self.translator, int(self.clock()))
+            self.stop.wait(TRANSLATE_EVERY_SECONDS)
+
+    def _translate(self, translator: Translator, now: int) -> None:
+        """One round of translation; what failed is asked again in a later round."""
+        try:
+            summaries = translate_recent(self.engine, self.ranking, translator, now, self.stop.is_set)
+        except Exception as exc:  # a failed round is tried again next time; the schedule goes on
+            log.warning("event=translate_failed error=%r", " ".join(str(exc).split()))
+            return
+        for s in summaries:
+            for error in s.errors:
+                log.warning("event=translation_failed %s", error)
+            log.info("event=translate language=%s papers=%d translated=%d failed=%d rejected=%d waiting=%d",
+                     s.language, s.papers, s.translated, s.failed, s.rejected, s.waiting)  # fmt: skip
 
     def _listen(self, name: str) -> None:
         """Run one live source again and again (each run lasts until a quiet spell or ``stop``)."""

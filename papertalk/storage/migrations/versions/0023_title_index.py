@@ -1,14 +1,14 @@
 """lists17: an index on lower(title), so that a list import finds its talk titles among 3M papers' titles
 in one indexed lookup instead of one search each
 
-Revision ID: 0022
-Revises: 0021 (the lead re-chains it at merge)
+Revision ID: 0023
+Revises: 0022
 """
 
 from alembic import op
 
-revision = "0022"
-down_revision = "0021"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

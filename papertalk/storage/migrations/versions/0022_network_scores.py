@@ -3,7 +3,7 @@ networks found by an index (networks kind, visibility, name) instead of a scan o
 a change counter of each network's accounts (networks.accounts_version: the kept pages' cheap validator)
 
 Revision ID: 0022
-Revises: 0021 (the lead re-chains it at merge)
+Revises: 0021
 """
 
 import sqlalchemy as sa

@@ -1,16 +1,16 @@
 """summary search: an FTS5 index over summaries and notes kept by triggers (SQLite), a generated tsvector
 with a GIN index (PostgreSQL), replacing the substring scan (issue 16)
 
-Revision ID: 0022
-Revises: 0021 (the lead re-chains it at merge)
+Revision ID: 0024
+Revises: 0023
 """
 
 from alembic import op
 
 from papertalk.storage.library.summary_search_schema import PG_CREATE, PG_DROP, SQLITE_CREATE, SQLITE_DROP
 
-revision = "0022"
-down_revision = "0021"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
