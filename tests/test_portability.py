@@ -127,7 +127,9 @@ def test_no_table_escapes_the_export(db_url: str) -> None:
     """Every table in a migrated database is in ``metadata`` (so exported) or is derived and rebuilt."""
     engine = make_engine(db_url)
     upgrade(engine)
-    derived = {"alembic_version"} | {n for n in inspect(engine).get_table_names() if n.startswith("paper_fts")}
+    derived = {"alembic_version"} | {
+        n for n in inspect(engine).get_table_names() if n.startswith(("paper_fts", "summary_fts"))
+    }
     assert set(inspect(engine).get_table_names()) - derived == set(metadata.tables)
 
 

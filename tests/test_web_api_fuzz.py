@@ -91,7 +91,7 @@ def test_api_never_fails_and_answers_as_documented(api_schema: schemathesis.sche
     # summaries, a paper's and a person's summaries, digests, a private digest); me and revoking a token;
     # follows, blocks, settings, networks; lists and their items; summaries, notes, comments and votes; for
     # you: signed out, the reads answer, the personal ones and the writes 401 (or 400 for a bad body)
-    assert len(operations) == 49
+    assert len(operations) == 50
     for operation in operations:
 
         @given(case=operation.as_strategy())

@@ -145,6 +145,7 @@ def test_openapi_describes_every_api_endpoint(site: str) -> None:
         "/api/v1/papers/{arxiv_id}/similar",
         "/api/v1/posts",
         "/api/v1/search",
+        "/api/v1/search/summaries",
         "/api/v1/about",
         "/feeds/trending.atom",
         "/feeds/posts.atom",

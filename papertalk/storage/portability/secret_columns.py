@@ -13,13 +13,21 @@ from sqlalchemy import Table
 SECRET_TABLES = frozenset({"sessions", "invitations", "network_invitations"})
 # Columns that are credentials in a table that is otherwise plain data.
 SECRET_COLUMNS = frozenset(
-    {("users", "password_hash"), ("api_tokens", "token_hash"), ("digest_feed_tokens", "token_hash")}
+    {
+        ("users", "password_hash"),
+        ("api_tokens", "token_hash"),
+        ("digest_feed_tokens", "token_hash"),
+        ("mail_subscriptions", "confirm_hash"),  # confirms someone's email subscription
+        ("mail_subscriptions", "unsubscribe_hash"),  # unsubscribes them without signing in
+    }
 )
 # Rows that are credentials: (table, key column) -> keys left out.
 SECRET_ROWS = {"instance_meta": ("key", ("form_secret",))}
 # Columns named like secrets that are not: the shown start of a token (so a person can tell theirs apart),
-# and OAI-PMH paging tokens arXiv hands to anyone.
-NOT_SECRET = frozenset({("api_tokens", "prefix"), ("harvest_state", "resumption_token")})
+# OAI-PMH paging tokens arXiv hands to anyone, and the hash of the English text a translation was made from.
+NOT_SECRET = frozenset(
+    {("api_tokens", "prefix"), ("harvest_state", "resumption_token"), ("paper_translations", "source_hash")}
+)
 SECRET_WORDS = ("hash", "secret", "token", "password")
 # What a restore writes into a NOT NULL secret column that the export left out: no hash equals it, so a
 # restored user signs in only after an admin sets a new password, and a restored API token never matches.
