@@ -19,9 +19,9 @@ from papertalk.services.people.permissions import OPERATOR
 from papertalk.services.people.tokens import token_hash
 from papertalk.storage.catalogue.paper_rows import upsert_papers
 from papertalk.storage.engine import Engine, make_engine
-from papertalk.storage.schema import upgrade
 from papertalk.web import csrf
 from papertalk.web.viewer import SESSION_COOKIE
+from tests.conftest import migrate_fast
 from tests.helpers import NOW, post, write_lines
 from tests.test_people_web import PASSWORD, settings_for
 from tests.web_world import served
@@ -84,8 +84,7 @@ def person(engine: Engine, base: str, name: str, admin: bool, created_at: int) -
 
 @contextmanager
 def notes_world(db_url: str, directory: Path, **env: str) -> Iterator[NotesWorld]:
-    engine = make_engine(db_url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(db_url))
     build(engine, directory)
     old = int(NOW) - 30 * 86_400  # accounts older than the new-account limit unless a test says otherwise
     with served(settings_for(db_url, **env), render_cache_seconds=0) as base:

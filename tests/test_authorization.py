@@ -35,11 +35,11 @@ from papertalk.storage.catalogue.paper_rows import paper_row_id, upsert_papers
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.library import comment_rows
 from papertalk.storage.people.user_rows import user_by_key
-from papertalk.storage.schema import upgrade
 from papertalk.storage.tables import mail_subscriptions, metadata
 from papertalk.web import csrf
 from papertalk.web.app import create_app
 from papertalk.web.viewer import SESSION_COOKIE
+from tests.conftest import migrate_fast
 from tests.fake_bluesky import FakeAppView, profile
 from tests.test_people_settings_web import FOLLOWING_JS
 from tests.test_people_web import PASSWORD, settings_for
@@ -349,7 +349,7 @@ def api_routes(routes: list[Any]) -> Iterator[APIRoute]:
 
 def test_every_state_changing_route_has_a_case(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'routes.sqlite3'}"
-    upgrade(make_engine(db_url))
+    make_engine(migrate_fast(db_url)).dispose()
     routes = {(m, r.path) for r in app_routes(db_url) for m in r.methods & WRITES}
     assert len(routes) >= 39
     assert routes - CASES.keys() == set(), "a state-changing route without a case in CASES"
@@ -373,8 +373,7 @@ def dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
 
 @pytest.fixture
 def world(db_url: str, fake_appview: FakeAppView) -> Iterator[World]:
-    engine = make_engine(db_url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(db_url))
     ada = user_accounts.add_user(engine, OPERATOR, "ada", "ada@example.org", PASSWORD, True, int(NOW))
     bob = user_accounts.add_user(engine, OPERATOR, "bob", "bob@example.org", PASSWORD, False, int(NOW))
     cy = user_accounts.add_user(engine, OPERATOR, "cy", "cy@example.org", PASSWORD, False, int(NOW))

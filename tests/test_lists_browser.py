@@ -15,8 +15,8 @@ from papertalk.config import Settings
 from papertalk.services.people import user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.engine import make_engine
-from papertalk.storage.schema import upgrade
 from tests.browser import DESKTOP, OutsideRequests, chromium, chromium_path
+from tests.conftest import migrate_fast
 from tests.web_world import NOW, load_world, served
 
 pytestmark = [
@@ -30,8 +30,7 @@ PASSWORD = "correct horse battery"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     directory: Path = tmp_path_factory.mktemp("lists-browser")
     url = f"sqlite:///{directory / 'web.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(url))
     load_world(engine, directory)
     user_accounts.add_user(engine, OPERATOR, "ada", "ada@example.org", PASSWORD, False, int(NOW))
     engine.dispose()

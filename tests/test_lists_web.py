@@ -19,7 +19,7 @@ from papertalk.services.people import api_tokens, user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.catalogue.paper_rows import upsert_papers
 from papertalk.storage.engine import Engine, make_engine
-from papertalk.storage.schema import upgrade
+from tests.conftest import migrate_fast
 from tests.test_people_web import PASSWORD, csrf_of, settings_for, signed_in
 from tests.web_world import NOW, served
 
@@ -46,8 +46,7 @@ PAPERS = [
 
 @pytest.fixture
 def world(db_url: str) -> Iterator[tuple[str, Engine]]:
-    engine = make_engine(db_url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(db_url))
     for name in ("ada", "bob", "eve"):
         user_accounts.add_user(engine, OPERATOR, name, f"{name}@example.org", PASSWORD, False, int(NOW))
     with engine.begin() as conn:

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from papertalk.services.people import api_tokens, user_accounts
 from papertalk.storage.engine import make_engine
-from papertalk.storage.schema import upgrade
+from tests.conftest import migrate_fast
 from tests.test_people_web import OPERATOR, PASSWORD, settings_for, signed_in
 from tests.web_world import NOW, served
 
@@ -21,8 +21,7 @@ T = int(NOW)
 
 def world(db_url: str) -> tuple[str, str]:
     """Ada and Bob, each with settings, a network, a block and a token; Bob a member of Ada's shared network."""
-    engine = make_engine(db_url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(db_url))
     ada = user_accounts.add_user(engine, OPERATOR, "Ada", "ada@example.org", PASSWORD, False, T)
     bob = user_accounts.add_user(engine, OPERATOR, "Bob", "bob-private@example.org", PASSWORD, False, T)
     ada_token = api_tokens.create_token(engine, ada, ada.id, "ada-laptop", "read", T)

@@ -19,8 +19,8 @@ from papertalk.services.networks import shared_networks
 from papertalk.services.people import user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.engine import make_engine
-from papertalk.storage.schema import upgrade
 from tests.browser import DESKTOP, PHONE
+from tests.conftest import migrate_fast
 from tests.fake_bluesky import FakeAppView, profile
 from tests.helpers import NOW, post, run_import, write_lines
 from tests.test_people_browser import PASSWORD, browser, fill_by_keyboard, new_page, pytestmark
@@ -36,8 +36,7 @@ def site(tmp_path: Path, fake_appview: FakeAppView) -> Iterator[tuple[str, int]]
     member). Yields the base URL and the lab's id."""
     fake_appview.profiles.update({f"user{n}.bsky.social": profile(n) for n in (1, 2)})
     url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(url))
     user_accounts.add_user(engine, OPERATOR, "ada", "ada@example.org", PASSWORD, False, NOW)
     bob = user_accounts.add_user(engine, OPERATOR, "bob", "bob@example.org", PASSWORD, False, NOW)
     records = [

@@ -13,8 +13,8 @@ from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.invitations import INVITATION_DAYS
 from papertalk.services.people.permissions import OPERATOR, NotAllowed
 from papertalk.storage.engine import Engine, make_engine
-from papertalk.storage.schema import upgrade
 from papertalk.web.formatting import utc
+from tests.conftest import migrate_fast
 from tests.helpers import table
 from tests.test_people_web import PASSWORD, form_token, settings_for, signed_in
 from tests.web_world import NOW, served
@@ -23,8 +23,7 @@ T = int(NOW)
 
 
 def test_bearer_tokens_over_http(db_url: str) -> None:
-    engine = make_engine(db_url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(db_url))
     ada = user_accounts.add_user(engine, OPERATOR, "ada", "ada@example.org", PASSWORD, False, T)
     read = api_tokens.create_token(engine, ada, ada.id, "reader", "read", T)
     write = api_tokens.create_token(engine, ada, ada.id, "writer", "write", T)
@@ -55,8 +54,7 @@ def test_bearer_tokens_over_http(db_url: str) -> None:
 
 
 def test_a_token_is_made_and_shown_once_on_the_account_page(db_url: str) -> None:
-    engine = make_engine(db_url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(db_url))
     user_accounts.add_user(engine, OPERATOR, "Ada", "ada@example.org", PASSWORD, False, T)
     with served(settings_for(db_url)) as base:
         ada = signed_in(base)
@@ -106,8 +104,7 @@ def test_admin_rules_and_audit(engine: Engine) -> None:
 
 
 def test_the_admin_page_is_for_admins_only(db_url: str) -> None:
-    engine = make_engine(db_url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(db_url))
     user_accounts.add_user(engine, OPERATOR, "Ada", "ada@example.org", PASSWORD, True, T)
     user_accounts.add_user(engine, OPERATOR, "bob", "bob@example.org", PASSWORD, False, T)
     with served(settings_for(db_url)) as base:

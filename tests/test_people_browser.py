@@ -14,8 +14,8 @@ from papertalk.config import Settings
 from papertalk.services.people import invitations
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.engine import make_engine
-from papertalk.storage.schema import upgrade
 from tests.browser import DESKTOP, PHONE, OutsideRequests, chromium, chromium_path
+from tests.conftest import migrate_fast
 from tests.web_world import NOW, served
 
 pytestmark = [
@@ -31,8 +31,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """The app over an empty database, and an invitation link into it."""
     directory: Path = tmp_path_factory.mktemp("people-browser")
     url = f"sqlite:///{directory / 'web.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(url))
     settings = Settings.from_env({"PAPERTALK_DATABASE_URL": url})
     token = invitations.invite(engine, settings.people, OPERATOR, int(NOW)).partition("invite=")[2]
     engine.dispose()

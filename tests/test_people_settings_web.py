@@ -18,7 +18,7 @@ import pytest
 from papertalk.services.people import api_tokens, user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.engine import Engine, make_engine
-from papertalk.storage.schema import upgrade
+from tests.conftest import migrate_fast
 from tests.fake_bluesky import FakeAppView, profile
 from tests.helpers import NOW, post, run_import, write_lines
 from tests.helpers import table as helpers_table
@@ -45,8 +45,7 @@ def site(db_url: str, fake_appview: FakeAppView, tmp_path: Path) -> Iterator[Sit
     """Ada and Bob; Bluesky users 1-3 each cite one paper (user n: 2411.0000n) and user 4 cites paper 1 too."""
     for n in range(1, 6):
         fake_appview.profiles[f"user{n}.bsky.social"] = profile(n)
-    engine = make_engine(db_url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(db_url))
     ada = user_accounts.add_user(engine, OPERATOR, "ada", "ada@example.org", PASSWORD, False, NOW)
     user_accounts.add_user(engine, OPERATOR, "bob", "bob@example.org", PASSWORD, False, NOW)
     write = api_tokens.create_token(engine, ada, ada.id, "w", "write", NOW)

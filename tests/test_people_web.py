@@ -16,7 +16,7 @@ from papertalk.config import Settings
 from papertalk.services.people import invitations, user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.engine import make_engine
-from papertalk.storage.schema import upgrade
+from tests.conftest import migrate_fast
 from tests.helpers import table
 from tests.web_world import NOW, served
 
@@ -29,8 +29,7 @@ def settings_for(db_url: str, **env: str) -> Settings:
 
 @pytest.fixture
 def site(db_url: str) -> Iterator[str]:
-    engine = make_engine(db_url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(db_url))
     user_accounts.add_user(engine, OPERATOR, "Ada", "ada@example.org", PASSWORD, False, int(NOW))
     engine.dispose()
     with served(settings_for(db_url)) as base:
@@ -151,8 +150,7 @@ def test_a_wrong_password_and_an_unknown_name_get_the_same_answer(site: str) -> 
 
 
 def test_sign_up_refuses_bad_fields_next_to_them_and_saves_nothing(db_url: str) -> None:
-    engine = make_engine(db_url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(db_url))
     user_accounts.add_user(engine, OPERATOR, "Ada", "ada@example.org", PASSWORD, False, int(NOW))
     settings = settings_for(db_url)
     link = invitations.invite(engine, settings.people, OPERATOR, int(NOW))
@@ -212,8 +210,7 @@ def test_account_forms_change_the_password_and_delete_after_confirmation(site: s
 
 
 def test_the_cookie_is_secure_behind_https(db_url: str, tmp_path: Path) -> None:
-    engine = make_engine(db_url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(db_url))
     user_accounts.add_user(engine, OPERATOR, "ada", "ada@example.org", PASSWORD, False, int(NOW))
     engine.dispose()
     with served(settings_for(db_url, PAPERTALK_PUBLIC_BASE_URL="https://papers.example.org")) as site:

@@ -25,8 +25,7 @@ from papertalk.services.people.user_accounts import find_user
 from papertalk.storage.capture.account_rows import account_ids_by_platform_id
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.networks import block_rows, network_rows
-from papertalk.storage.schema import upgrade
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, migrate_fast
 from tests.test_people_web import PASSWORD, form_token, signed_in
 from tests.web_site import loaded_database
 from tests.web_world import NOW, load_world, served
@@ -54,8 +53,7 @@ def two_processes(database: str) -> Iterator[tuple[str, str]]:
 
 @pytest.fixture
 def engine(database: str) -> Iterator[Engine]:
-    found = make_engine(database)
-    upgrade(found)
+    found = make_engine(migrate_fast(database))
     yield found
     found.dispose()
 

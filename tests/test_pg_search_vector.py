@@ -22,7 +22,7 @@ from papertalk.storage.engine import make_engine
 from papertalk.storage.schema import upgrade
 from papertalk.storage.search.pg_search_vector import part_literal, row_vector_parts, vector_parts
 from papertalk.storage.search.search_schema import PG_VECTOR, pg_field_vectors
-from tests.conftest import POSTGRES_URL, SHARED_DATA, postgres_schema
+from tests.conftest import POSTGRES_URL, SHARED_DATA, migrate_fast, postgres_database
 from tests.helpers import NOW, downgrade
 from tests.helpers import table as rows_of
 
@@ -106,9 +106,8 @@ def test_every_short_run_of_digits_and_letters_is_built_right_or_left(pg: psycop
 
 @pytest.fixture
 def engine() -> Iterator[Engine]:
-    with postgres_schema() as url:
-        engine = make_engine(url)
-        upgrade(engine)
+    with postgres_database() as url:
+        engine = make_engine(migrate_fast(url))
         yield engine
         engine.dispose()
 

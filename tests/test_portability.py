@@ -21,7 +21,7 @@ from papertalk.storage.portability.secret_columns import SECRET_TABLES, WITHHELD
 from papertalk.storage.portability.target_state import table_counts, tables_with_rows
 from papertalk.storage.schema import upgrade
 from papertalk.storage.tables import metadata
-from tests.conftest import POSTGRES_URL, postgres_schema
+from tests.conftest import POSTGRES_URL, postgres_database
 from tests.portability_world import INVITATION_HASH, PASSWORD_HASH, SESSION_HASH, TOKEN_HASH, fill
 
 needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="PAPERTALK_TEST_POSTGRES_URL not set (CI sets it)")
@@ -47,7 +47,7 @@ def test_export_restore_export_is_byte_identical_sqlite_to_postgres_to_sqlite(tm
     upgrade(source)
     fill(source, tmp_path)
     export_database(source, tmp_path / "a")
-    with postgres_schema() as pg_url:
+    with postgres_database() as pg_url:
         code, out, err = run(pg_url, "restore", str(tmp_path / "a"), "--json")
         assert code == 0, err
         assert orjson.loads(out)["rows"] == sum(table_counts(source).values()) - 3  # session, invitation, secret

@@ -19,8 +19,7 @@ from papertalk.services.portability.export_dump import export_database
 from papertalk.services.search.paper_search import search_papers
 from papertalk.storage.engine import make_engine
 from papertalk.storage.portability.copy_state import STATE_TABLE, has_state
-from papertalk.storage.schema import upgrade
-from tests.conftest import POSTGRES_URL, postgres_schema
+from tests.conftest import POSTGRES_URL, migrate_fast, postgres_database
 from tests.portability_world import fill
 
 pytestmark = [
@@ -45,15 +44,14 @@ def copy_cmd(source: str, target: str, *extra: str) -> list[str]:
 @pytest.fixture
 def source_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'source.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(url))
     fill(engine, tmp_path)
     engine.dispose()
     return url
 
 
 def test_copy_is_verified_and_prints_the_checklist(source_url: str, tmp_path: Path) -> None:
-    with postgres_schema() as target:
+    with postgres_database() as target:
         done = subprocess.run(copy_cmd(source_url, target, "--json"), capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr
         report = orjson.loads(done.stdout)
@@ -81,7 +79,7 @@ def test_copy_to_sqlite_is_refused(source_url: str, tmp_path: Path) -> None:
 
 def test_kill_9_during_copy_then_rerun_ends_identical_to_an_uninterrupted_copy(source_url: str, tmp_path: Path) -> None:
     rnd = random.Random()
-    with postgres_schema() as killed_url, postgres_schema() as reference_url:
+    with postgres_database() as killed_url, postgres_database() as reference_url:
         reference = subprocess.run(copy_cmd(source_url, reference_url), capture_output=True, text=True, check=False)
         assert reference.returncode == 0, reference.stderr
         victim = subprocess.Popen(

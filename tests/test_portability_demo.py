@@ -22,7 +22,7 @@ from papertalk.services.portability.export_dump import export_database
 from papertalk.services.portability.restore_dump import restore_database
 from papertalk.storage.engine import make_engine
 from papertalk.web.app import create_app
-from tests.conftest import POSTGRES_URL, postgres_schema
+from tests.conftest import POSTGRES_URL, postgres_database
 
 VOLATILE = {"generated_at", "now", "served_at"}  # none today; a field named so would differ by the clock
 TOKEN = re.compile(r'(name="csrf[^"]*" value|nonce)="[^"]*"')  # per-request values in the HTML
@@ -77,7 +77,7 @@ def test_the_demo_served_from_postgres_after_a_restore_shows_the_same_pages(tmp_
     source = open_database(world.settings)
     export_database(source, tmp_path / "a", with_secrets=True)
     original = pages(world.settings, now)
-    with postgres_schema() as pg_url:
+    with postgres_database() as pg_url:
         pg = make_engine(pg_url)
         restore_database(pg, tmp_path / "a")
         export_database(pg, tmp_path / "b", with_secrets=True)

@@ -28,8 +28,7 @@ from papertalk.core.records import Mention, PostKind
 from papertalk.services.ingest.post_files import Importer, refresh_rankings
 from papertalk.services.ranking.trending import TrendingQuery, trending
 from papertalk.storage.engine import Engine, make_engine
-from papertalk.storage.schema import upgrade
-from tests.conftest import BACKENDS, postgres_schema
+from tests.conftest import BACKENDS, migrate_fast, postgres_database
 from tests.helpers import NOW, post, write_lines
 
 YEAR = 365 * 24 * HOUR
@@ -81,14 +80,12 @@ def fresh_engine(backend: str) -> Iterator[Engine]:
     """A migrated empty database per hypothesis example (a fixture would be shared between examples)."""
     if backend == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
-            engine = make_engine(f"sqlite:///{folder}/p.sqlite3")
-            upgrade(engine)
+            engine = make_engine(migrate_fast(f"sqlite:///{folder}/p.sqlite3"))
             yield engine
             engine.dispose()
         return
-    with postgres_schema() as url:
-        engine = make_engine(url)
-        upgrade(engine)
+    with postgres_database() as url:
+        engine = make_engine(migrate_fast(url))
         yield engine
         engine.dispose()
 

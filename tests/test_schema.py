@@ -25,7 +25,7 @@ from papertalk.storage.schema import (
 )
 from papertalk.storage.search.search_schema import FTS_TABLE, SEARCH_COLUMN
 from papertalk.storage.tables import metadata
-from tests.conftest import POSTGRES_URL, postgres_schema
+from tests.conftest import POSTGRES_URL, postgres_database
 from tests.helpers import assert_day_counts_exact, downgrade, post, run_import, write_lines
 from tests.helpers import table as rows_of
 
@@ -115,7 +115,7 @@ def test_checking_a_current_schema_does_not_import_alembic(db_url: str) -> None:
 def test_postgres_keeps_the_search_vector_in_the_row_and_moves_the_abstract_out() -> None:
     """Migration 0010: a paper's tsvector stays in its row (STORAGE MAIN), so ``@@`` on a row reads no TOAST;
     the long abstract is what goes out of line. (SQLite has no TOAST: nothing to check there.)"""
-    with postgres_schema() as url:
+    with postgres_database() as url:
         _check_search_vector_storage(url)
 
 

@@ -18,10 +18,9 @@ from papertalk.services.search.paper_search import SearchQueryError, search_pape
 from papertalk.storage.catalogue.paper_rows import upsert_papers
 from papertalk.storage.dialect_sql import for_connection
 from papertalk.storage.engine import Engine, make_engine
-from papertalk.storage.schema import upgrade
 from papertalk.storage.search import search_queries
 from papertalk.storage.search.search_match import tsquery
-from tests.conftest import POSTGRES_URL, postgres_schema
+from tests.conftest import POSTGRES_URL, migrate_fast, postgres_database
 from tests.helpers import NOW, post, run_import, write_lines
 
 
@@ -225,9 +224,8 @@ def test_postgres_reads_few_matches_through_gin_and_finds_the_same_newest(monkey
               ("cs.LG",), at(2024, 1, 1) + n)
         for n in range(1, 3001)
     ]  # fmt: skip
-    with postgres_schema() as url:
-        engine = make_engine(url)
-        upgrade(engine)
+    with postgres_database() as url:
+        engine = make_engine(migrate_fast(url))
         with engine.begin() as conn:
             upsert_papers(conn, papers, NOW)
             conn.execute(text("ANALYZE papers"))

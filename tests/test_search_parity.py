@@ -15,8 +15,7 @@ from papertalk.demo.snapshot_generator import generate_snapshot_lines
 from papertalk.services.catalogue.snapshot_import import CatalogueImporter
 from papertalk.services.search.paper_search import search_papers
 from papertalk.storage.engine import Engine, make_engine
-from papertalk.storage.schema import upgrade
-from tests.conftest import POSTGRES_URL, postgres_schema
+from tests.conftest import POSTGRES_URL, migrate_fast, postgres_database
 from tests.helpers import NOW
 
 QUERIES = [
@@ -37,8 +36,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def loaded(url: str, snapshot: Path) -> Engine:
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(url))
     CatalogueImporter(engine, NOW, batch_size=100, parallel=False).import_path(snapshot)
     return engine
 
@@ -47,7 +45,7 @@ def loaded(url: str, snapshot: Path) -> Engine:
 def postgres_url() -> Iterator[str]:
     if not POSTGRES_URL:
         pytest.skip("PAPERTALK_TEST_POSTGRES_URL not set (CI sets it)")
-    with postgres_schema() as url:
+    with postgres_database() as url:
         yield url
 
 

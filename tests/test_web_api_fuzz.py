@@ -19,7 +19,7 @@ from papertalk.services.people import user_accounts
 from papertalk.services.people.api_tokens import create_token
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.engine import make_engine
-from papertalk.storage.schema import upgrade
+from tests.conftest import migrate_fast
 from tests.web_world import NOW, load_world, served
 
 CLOSED = "http://127.0.0.1:9"  # the discard port: nothing listens, a look-up is refused at once
@@ -37,8 +37,7 @@ def fuzzed(
     """The served API's schema and a bearer token of each scope of one person."""
     directory: Path = tmp_path_factory.mktemp("fuzz")
     url = f"sqlite:///{directory / 'web.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(url))
     load_world(engine, directory)
     fuzzer = user_accounts.add_user(
         engine, OPERATOR, "fuzzer", "fuzzer@example.org", "a long fuzz password", False, NOW

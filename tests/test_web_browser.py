@@ -11,8 +11,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from papertalk.config import Settings
 from papertalk.storage.engine import make_engine
-from papertalk.storage.schema import upgrade
 from tests.browser import DESKTOP, PHONE, OutsideRequests, chromium, chromium_path
+from tests.conftest import migrate_fast
 from tests.web_world import MATH_TITLE, NETWORK, OTHER_NETWORK, load_world, served
 
 pytestmark = [
@@ -25,8 +25,7 @@ pytestmark = [
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     directory: Path = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{directory / 'web.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(url))
     load_world(engine, directory)
     engine.dispose()
     with served(Settings.from_env({"PAPERTALK_DATABASE_URL": url})) as address:

@@ -17,9 +17,9 @@ from fastapi.routing import iter_route_contexts
 from papertalk.config import Settings
 from papertalk.core.page_limits import MAX_PAGE_NUMBER, MAX_QUERY_CHARS
 from papertalk.storage.engine import make_engine
-from papertalk.storage.schema import upgrade
 from papertalk.web.app import create_app
 from papertalk.web.http_cache import SECURITY_HEADERS
+from tests.conftest import migrate_fast
 from tests.web_site import site
 from tests.web_world import OLD_STYLE, served
 
@@ -136,8 +136,7 @@ TWINS = [("/", "/api/v1/trending", ""), ("/posts", "/api/v1/posts", ""), ("/sear
 
 def empty_settings(directory: Path) -> Settings:
     url = f"sqlite:///{directory / 'web.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(url))
     engine.dispose()
     return Settings.from_env({"PAPERTALK_DATABASE_URL": url})
 
