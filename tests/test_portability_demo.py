@@ -1,7 +1,8 @@
 """Issue 20's check, as a test: the demo world exported, restored into PostgreSQL and served from there gives
 the same trending page and paper page (their JSON twins) as the SQLite original, and the PostgreSQL
 instance, restored, exports the same bytes again (exported before it serves: serving from PostgreSQL
-rewrites the discover sample, ``discover_term_docs`` and its ``instance_meta`` row, which then differ)."""
+rewrites the discover sample, ``discover_term_docs`` and its ``instance_meta`` row, which then differ); the
+summaries' search finds the same summaries on the original, on PostgreSQL and restored back into SQLite."""
 
 from __future__ import annotations
 
@@ -13,14 +14,16 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from papertalk.config import Settings
 from papertalk.demo.database import build_demo
 from papertalk.demo.world import WorldSize
 from papertalk.services.database import open_database
+from papertalk.services.library import summary_lists
 from papertalk.services.portability.export_dump import export_database
 from papertalk.services.portability.restore_dump import restore_database
-from papertalk.storage.engine import make_engine
+from papertalk.storage.engine import Engine, make_engine
 from papertalk.web.app import create_app
 from tests.conftest import POSTGRES_URL, postgres_database
 
@@ -77,13 +80,28 @@ def test_the_demo_served_from_postgres_after_a_restore_shows_the_same_pages(tmp_
     source = open_database(world.settings)
     export_database(source, tmp_path / "a", with_secrets=True)
     original = pages(world.settings, now)
+    found = summaries_found(source)
     with postgres_database() as pg_url:
         pg = make_engine(pg_url)
         restore_database(pg, tmp_path / "a")
         export_database(pg, tmp_path / "b", with_secrets=True)
         moved = pages(dataclasses.replace(world.settings, database_url=pg_url), now)
+        found_on_postgres = summaries_found(pg)
         pg.dispose()
     source.dispose()
     assert original["title_in_html"] and moved["title_in_html"]
     assert moved == original
     assert folder_bytes(tmp_path / "b") == folder_bytes(tmp_path / "a")
+    # The summaries' search index is derived (not exported): each restore builds it again, on either backend.
+    back = make_engine(f"sqlite:///{tmp_path / 'back.sqlite3'}")
+    restore_database(back, tmp_path / "b")
+    assert any(found.values()) and found_on_postgres == found and summaries_found(back) == found
+    back.dispose()
+
+
+def summaries_found(engine: Engine) -> dict[str, list[int]]:
+    """For each word of the demo summaries' titles, the public summaries the search finds."""
+    with engine.connect() as conn:
+        titles = conn.execute(text("SELECT title FROM summaries WHERE visibility = 'public' ORDER BY id")).scalars()
+        words = sorted({w for title in titles for w in re.findall(r"[a-z]{6,}", (title or "").lower())})
+    return {w: [s.id for s in summary_lists.search(engine, None, w)] for w in words}
