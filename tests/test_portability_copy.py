@@ -19,6 +19,7 @@ from papertalk.services.portability.export_dump import export_database
 from papertalk.services.search.paper_search import search_papers
 from papertalk.storage.engine import make_engine
 from papertalk.storage.portability.copy_state import STATE_TABLE, has_state
+from papertalk.storage.search.search_schema import PG_VECTOR
 from tests.conftest import POSTGRES_URL, migrate_fast, postgres_database
 from tests.portability_world import fill
 
@@ -62,6 +63,13 @@ def test_copy_is_verified_and_prints_the_checklist(source_url: str, tmp_path: Pa
         source = make_engine(source_url)
         hits = [h.paper.arxiv_id for h in search_papers(engine, "learning", limit=20).hits]
         assert hits and hits == [h.paper.arxiv_id for h in search_papers(source, "learning", limit=20).hits]
+        # Each paper's vector, built from parts made in Python, is what PostgreSQL's own expression gives.
+        with engine.connect() as conn:
+            computed = f"(CASE WHEN title IS NOT NULL THEN {PG_VECTOR} END)"
+            vectors = conn.execute(
+                text(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE search_vector IS DISTINCT FROM {computed}) FROM papers")
+            ).one()
+        assert vectors[0] > 100 and vectors[1] == 0
         export_database(engine, tmp_path / "target", with_secrets=True)
         export_database(source, tmp_path / "source", with_secrets=True)
         assert folder_bytes(tmp_path / "target") == folder_bytes(tmp_path / "source")

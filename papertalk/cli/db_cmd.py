@@ -69,6 +69,7 @@ def copy(
     ctx: typer.Context,
     to: str = typer.Option(..., "--to", help="URL of an EMPTY PostgreSQL database: postgresql+psycopg://user@host/db"),
     batch_rows: int = typer.Option(50_000, "--batch-rows", min=1, help="Rows per committed batch."),
+    jobs: int = typer.Option(2, "--jobs", min=1, max=16, help="Tables copied at once, each on its own connection."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary for scripts."),
 ) -> None:
     """Copy this instance (e.g. the SQLite file) into an empty PostgreSQL database, then say what to change.
@@ -87,7 +88,7 @@ def copy(
     try:
         source = open_database(app.settings)
         with row_progress(app.console, enabled=not as_json) as progress:
-            report = copy_database(source, to, batch_rows, on_progress=TableBars(progress))
+            report = copy_database(source, to, batch_rows, on_progress=TableBars(progress), jobs=jobs)
     except (StaleSchemaError, DumpError) as exc:
         raise fail(app, str(exc)) from None
     url = report.target

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -44,13 +46,15 @@ def row_progress(console: Console, enabled: bool) -> Progress:
 
 
 class TableBars:
-    """One progress bar per table, made as the table starts."""
+    """One progress bar per table, made as the table starts (tables may be copied on several threads)."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.tasks: dict[str, TaskID] = {}
+        self.lock = threading.Lock()
 
     def __call__(self, table: str, done: int, total: int) -> None:  # a Progress of services.portability
-        if table not in self.tasks:
-            self.tasks[table] = self.progress.add_task(table, total=max(total, 1))
-        self.progress.update(self.tasks[table], completed=done if total else 1)  # an empty table is done
+        with self.lock:
+            if table not in self.tasks:
+                self.tasks[table] = self.progress.add_task(table, total=max(total, 1))
+            self.progress.update(self.tasks[table], completed=done if total else 1)  # an empty table is done

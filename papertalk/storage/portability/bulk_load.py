@@ -12,8 +12,10 @@ an index over sorted rows costs a fraction of maintaining it row by row (the GIN
   triggers are dropped for the load and the FTS5 index rebuilt in one pass at the end, then the triggers
   recreated, all in the same transaction.
 * PostgreSQL: the foreign keys are dropped for the load and re-added (and so checked) at the end, as
-  pg_restore does, which also lets a post point at an original stored after it; the search vectors are
-  computed by the table's trigger as rows arrive; each ``id`` sequence is set past the largest id.
+  pg_restore does, which also lets a post point at an original stored after it; each ``id`` sequence is
+  set past the largest id. Papers go through a staging table with their search vectors' parts built in
+  Python (``storage.search.pg_search_vector``, as the catalogue import does): left to the table's trigger,
+  PostgreSQL's text parser took ~23 of a copy's first 30 minutes at 1M papers (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -24,10 +26,18 @@ from typing import Any
 from sqlalchemy import Engine, Integer, Table
 
 from papertalk.storage.portability.table_rows import quoted
-from papertalk.storage.search.search_schema import FTS_TABLE, SQLITE_WRITE_TRIGGER_SQL
+from papertalk.storage.search.pg_search_vector import vector_parts
+from papertalk.storage.search.search_schema import (
+    FTS_TABLE,
+    SEARCH_COLUMN,
+    SQLITE_WRITE_TRIGGER_SQL,
+    pg_vector_from_parts,
+)
 
 # FTS5's in-memory buffer while rebuilding (as the catalogue import sets it): fewer, bigger segments.
 FTS_HASH_BYTES = 64 * 1024 * 1024
+_STAGE = "portability_stage_papers"
+_PARTS: tuple[str, str, str, str] = ("v_title", "v_authors", "v_abstract", "v_cats")  # built by pg_search_vector
 ForeignKey = tuple[str, str, str]  # table (as PostgreSQL spells it), constraint name, definition
 SecondaryIndex = tuple[str, str]  # name, the statement that creates it
 
@@ -43,6 +53,9 @@ class SqliteLoad:
         self.db.execute("PRAGMA foreign_keys=OFF")
         self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.execute("PRAGMA synchronous=OFF")
+        # The engine keeps temporary data in memory; the index builds at the end sort whole tables (10M
+        # mentions), and an in-memory sorter then holds them all: sort through temporary files instead.
+        self.db.execute("PRAGMA temp_store=FILE")
         self.db.execute("BEGIN")
         for name in SQLITE_WRITE_TRIGGER_SQL:
             self.db.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -77,6 +90,7 @@ class SqliteLoad:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA temp_store=MEMORY")
         self.raw.close()
 
 
@@ -132,10 +146,32 @@ class PostgresLoad:
                 self.db.execute(sql)
 
     def load(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        if table.name == "papers":
+            self._load_papers(columns, rows)
+            return
         names = ", ".join(quoted(c) for c in columns)
         with self.db.cursor().copy(f"COPY {quoted(table.name)} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+    def _load_papers(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Papers with their search vectors: COPY into a staging table beside each row's vector parts, then
+        one INSERT that casts the parts (and parses only the fields Python left to the database)."""
+        names = ", ".join(quoted(c) for c in columns)
+        fields = [columns.index(c) for c in ("title", "authors", "abstract", "categories")]
+        self.db.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} ON COMMIT DELETE ROWS AS SELECT {names}, "
+            f"{', '.join(f'NULL::text AS {p}' for p in _PARTS)} FROM papers WITH NO DATA"
+        )
+        with self.db.cursor().copy(f"COPY {_STAGE} ({names}, {', '.join(_PARTS)}) FROM STDIN") as copy:
+            for row in rows:
+                text = [row[i] if isinstance(row[i], str) else None for i in fields]
+                copy.write_row((*row, *vector_parts(*text)))
+        self.db.execute(
+            f"INSERT INTO papers ({names}, {SEARCH_COLUMN}) "
+            f"SELECT {names}, {pg_vector_from_parts(_PARTS)} FROM {_STAGE}"
+        )
+        self.db.execute(f"TRUNCATE {_STAGE}")
 
     def finish(self, tables: Sequence[Table]) -> None:
         """Set each serial ``id`` sequence past the largest id, so new rows get fresh ids."""
