@@ -11,13 +11,13 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from papertalk.core.list_records import PUBLIC
+from papertalk.core.list_records import PUBLIC, ListItem, ListView
 from papertalk.core.people_records import User
 from papertalk.services.library import list_adding, list_editing, list_export, list_reading
 from papertalk.services.library.list_access import ListNotFound
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import NotAllowed
-from papertalk.web.list_html import items_html
+from papertalk.web.list_html import Editing, items_html
 from papertalk.web.people_pages import checked_form, see_other
 from papertalk.web.state import WebState, state_of
 from papertalk.web.viewer import viewer_of
@@ -26,6 +26,8 @@ router = APIRouter(include_in_schema=False)
 
 
 def _number(raw: str, field: str) -> int:
+    if not raw:
+        raise FormProblem(f"{field}: choose one first" if field != "item" else "item: choose an item first")
     if not raw.isdigit() or len(raw) > 12:
         raise FormProblem(f"{field}: not a number")
     return int(raw)
@@ -45,6 +47,7 @@ def _list_page(
 ) -> Response:
     user = viewer_of(request, state).user
     view = list_reading.list_view(state.engine, user, list_id)
+    kept: dict[str, str] = context.pop("kept", {})
     return state.render(
         request,
         "list.html",
@@ -54,9 +57,23 @@ def _list_page(
         errors=errors or {},
         title=view.ref.title,
         items_html=items_html,
-        kept=context.pop("kept", {}),
+        editing=Editing,
+        chosen=_kept_number(kept.get("item", "")) if kept.get("tools") else None,
+        opened=_opened(view, kept, request.query_params.get("edit", "")) if view.may_edit else None,
+        kept=kept,
         **context,
     )
+
+
+def _kept_number(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) <= 12 else None
+
+
+def _opened(view: ListView, kept: dict[str, str], asked: str) -> ListItem | None:
+    """The item whose editing form the page shows: the one whose save was refused (its input kept), else
+    the one the editor's "Edit" link asked for (``?edit=ID``)."""
+    wanted = _kept_number(kept["item"] if kept.get("action") == "item_edit" else asked)
+    return next((i for i in view.all_items() if i.id == wanted), None) if wanted is not None else None
 
 
 @router.get("/lists")
