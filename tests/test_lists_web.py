@@ -322,3 +322,34 @@ def test_upload_reads_the_format_from_the_file_name_an_explicit_choice_overrides
     assert len(list_reading.my_lists(engine, person_named(engine, "ada"))) == lists_before
     anonymous = httpx.Client(base_url=base).post("/lists/import", files={"file": ("a.bib", bib)})
     assert anonymous.status_code in (303, 403)
+
+
+def test_an_editors_page_has_one_tools_form_per_section_not_forms_per_item(world: tuple[str, Engine]) -> None:
+    base, engine = world
+    ada = signed_in(base, "ada")
+    lid = new_list(ada, "Big day")
+    assert edit(ada, engine, lid, action="section_add", section_title="Tuesday", parent="top").status_code == 303
+    tuesday = list_reading.list_view(engine, OPERATOR, lid).sections[0].id
+    forms = []
+    for n in range(12):
+        added = edit(
+            ada, engine, lid, action="add", paper=f"https://example.org/{n}", title=f"Talk {n}", section=str(tuesday)
+        )
+        assert added.status_code == 303
+        forms.append(ada.get(f"/lists/{lid}").text.count("<form"))
+    page = ada.get(f"/lists/{lid}").text
+    assert page.count('type="radio" name="item"') == 12 and page.count(f'form="items-{tuesday}"') == 12
+    assert forms == [forms[0]] * 12  # none of the forms is per item
+    first, second = [i.id for i in list_reading.list_view(engine, OPERATOR, lid).sections[0].items][:2]
+    opened = ada.get(f"/lists/{lid}?edit={second}").text
+    assert f'id="verdict-{second}"' in opened and f'id="verdict-{first}"' not in opened
+    # a tool pressed with no item chosen: told so next to that section's tools, nothing changed
+    unchosen = edit(ada, engine, lid, action="item_down", tools=f"items-{tuesday}")
+    assert unchosen.status_code == 400 and "item: choose an item first" in unchosen.text
+    tools = unchosen.text[unchosen.text.index(f'id="items-{tuesday}"') :]
+    assert tools.index("item: choose an item first") < tools.index("</form>")
+    moved = edit(ada, engine, lid, action="item_down", item=str(first), tools=f"items-{tuesday}")
+    assert moved.status_code == 303
+    assert [i.id for i in list_reading.list_view(engine, OPERATOR, lid).sections[0].items][:2] == [second, first]
+    reader = httpx.Client(base_url=base).get(f"/lists/{lid}").text
+    assert 'type="radio"' not in reader and "?edit=" not in reader and "Talk 11" in reader
