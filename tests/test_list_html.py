@@ -1,6 +1,6 @@
-"""The list items' HTML (``web/list_html.py``): escaped, free of bidirectional controls (checked once per
-section, made again per item only when found), and for an editor one round button and "Edit" link per item
-instead of per-item forms."""
+"""The list items' HTML (``web/list_html.py``): escaped, free of bidirectional controls once a template
+writes it out (its finalize, one pass over a section), and for an editor one round button and "Edit" link
+per item instead of per-item forms."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from papertalk.core.list_records import ListItem
 from papertalk.web.list_html import Editing, items_html
+from papertalk.web.state import shown_value
 
 
 def item(number: int, title: str, url: str | None = "https://example.org/x") -> ListItem:
@@ -17,7 +18,9 @@ def item(number: int, title: str, url: str | None = "https://example.org/x") -> 
 
 
 def test_items_are_escaped_and_bidi_controls_never_reach_the_page() -> None:
-    html = items_html([item(1, "Plain <b>title</b>"), item(2, "evil \u202egnp.exe", "https://example.org/\u2066x")])
+    html = shown_value(
+        items_html([item(1, "Plain <b>title</b>"), item(2, "evil \u202egnp.exe", "https://example.org/\u2066x")])
+    )  # as a template writes it
     assert "Plain &lt;b&gt;title&lt;/b&gt;" in html and "evil gnp.exe" in html
     assert "\u202e" not in html and "\u2066" not in html
     assert "<form" not in html and 'type="radio"' not in html  # a reader gets no controls

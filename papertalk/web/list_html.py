@@ -2,17 +2,16 @@
 2,000-item list must answer in well under 50 ms. For an editor each item gets only a round button (which
 names it to its section's one form of item tools: up, down, move, remove) and an "Edit" link that opens
 its editing form on the page; the forms are not repeated per item. Verdict and note are the sanitized HTML
-stored at write time; everything else is escaped here."""
+stored at write time; everything else is escaped here; bidirectional controls go in the templates' finalize."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from papertalk.core.list_records import READ, ListItem
-from papertalk.core.shown_text import has_bidi_controls, without_bidi_controls
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
 
@@ -35,16 +34,9 @@ def items_html(items: Sequence[ListItem], editing: Editing | None = None, form: 
     item tools form ``form`` and its "Edit" link."""
     if not items:
         return Markup("")
-    made = "".join(_item(i, editing, form) for i in items)
-    if has_bidi_controls(made):  # one search for the section; the rare item with them is made again
-        made = "".join(_item_without_bidi_controls(i, editing, form) for i in items)
-    return Markup('<ul class="list-items">' + made + "</ul>")
-
-
-def _item_without_bidi_controls(item: ListItem, editing: Editing | None, form: str) -> str:
-    if has_bidi_controls(item.title + "".join(a + b for a, b in item.links) + "".join(item.tags) + (item.url or "")):
-        return _bidi_free(item, editing, form)
-    return _item(item, editing, form)
+    # bidirectional controls (in a captured title, say) are dropped from this whole Markup by the templates'
+    # finalize (``web.state.shown_value``), in one pass over the section
+    return Markup('<ul class="list-items">' + "".join(_item(i, editing, form) for i in items) + "</ul>")
 
 
 def _item(item: ListItem, editing: Editing | None, form: str) -> str:
@@ -78,19 +70,3 @@ def _item(item: ListItem, editing: Editing | None, form: str) -> str:
             )
     parts.append("</li>")
     return "".join(parts)
-
-
-def _bidi_free(item: ListItem, editing: Editing | None, form: str) -> str:
-    """The rare item with bidirectional controls in its text: shown without them, as every template value."""
-    clean = without_bidi_controls
-    return _item(
-        replace(
-            item,
-            title=clean(item.title),
-            url=clean(item.url) if item.url else None,
-            links=tuple((clean(a), clean(b)) for a, b in item.links),
-            tags=tuple(clean(t) for t in item.tags),
-        ),
-        editing,
-        form,
-    )
