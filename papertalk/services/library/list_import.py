@@ -49,11 +49,9 @@ FORMATS = {
     "bibtex": "BibTeX",
     "csl-json": "CSL-JSON",
 }
-_EXTENSIONS = {
+_EXTENSIONS = {  # a .txt says nothing of what is in it (a BibTeX or HTML file saved as text): AUTO
     "md": "markdown",
     "markdown": "markdown",
-    "txt": "text",
-    "text": "text",
     "html": "html",
     "htm": "html",
     "xhtml": "html",
