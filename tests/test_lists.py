@@ -170,3 +170,19 @@ def test_an_unlinked_title_is_found_by_its_title_at_once_or_else_by_search(engin
     assert [c.arxiv_id for c in by_title["layer NORMALIZATION"]] == ["1607.06450"]  # case and spaces aside
     assert [c.arxiv_id for c in by_title["Kernels of sparse attention"]] == ["1606.01234"]  # by the search
     assert by_title["Nothing alike here"] == []
+
+
+def test_html_pages_drop_their_navigation_and_footer_and_keep_word_breaks_after_links() -> None:
+    page = (
+        '<html><body><nav><a href="/">Home</a> <a href="/about">About</a></nav><h1>Trip</h1><h2>Monday</h2>'
+        '<ul><li><a href="https://arxiv.org/abs/1607.06450">Layer Normalization</a>\n  (Ba et al.)'
+        "<p>Simple.</p></li></ul><footer><p>Comments? Write to me.</p></footer></body></html>"
+    )
+    plan = list_import.read_page(page)
+    talk = plan.sections[0].items[0]
+    assert plan.title == "Trip" and plan.description == "" and plan.problems == []
+    assert talk.title == "Layer Normalization (Ba et al.)" and talk.verdict == "Simple." and talk.note == ""
+    # the explicit format wins over what the text looks like: the same page read as Markdown has no sections
+    assert list_import.read_page(page, "markdown").sections == []
+    assert list_import.read_page("- a talk", "csl-json").problems[0].startswith("page: not CSL-JSON")
+    assert list_import.format_of("auto", "refs.BIB") == "bibtex" and list_import.format_of("html", "refs.bib") == "html"

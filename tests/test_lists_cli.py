@@ -49,3 +49,22 @@ def test_add_show_export_and_import_back(engine: Engine, db_url: str, tmp_path: 
     assert code == 2 and err.count("\n") == 1 and "paper:" in err
     code, _, err = run(db_url, "lists", "show", "999")
     assert code == 2 and "no list 999" in err
+
+
+def test_import_reads_the_format_from_the_extension_or_format(engine: Engine, db_url: str, tmp_path: Path) -> None:
+    user_accounts.add_user(engine, OPERATOR, "ada", "ada@example.org", PASSWORD, False, 1_800_000_000)
+    bib = "@misc{ba16,\n  title = {Layer Normalization},\n  eprint = {1607.06450}\n}\n"
+    (tmp_path / "refs.bib").write_text(bib)
+    (tmp_path / "refs.md").write_text(bib)  # BibTeX under a name that says Markdown
+    code, out, _ = run(db_url, "lists", "import", str(tmp_path / "refs.bib"), "--user", "ada", "--json")
+    assert code == 0 and json.loads(out)["items"] == 1 and json.loads(out)["title"] == "Imported references"
+    code, out, _ = run(db_url, "lists", "import", str(tmp_path / "refs.md"), "--user", "ada", "--json")
+    assert code == 0 and json.loads(out)["title"] != "Imported references"  # read as notes, as its name says
+    (tmp_path / "refs.txt").write_text(bib)  # a .txt says nothing: what it holds decides
+    code, out, _ = run(db_url, "lists", "import", str(tmp_path / "refs.txt"), "--user", "ada", "--json")
+    assert code == 0 and json.loads(out)["title"] == "Imported references"
+    code, out, _ = run(db_url, "lists", "import", str(tmp_path / "refs.md"), "--user", "ada", "--json",
+                       "--format", "bibtex")  # fmt: skip
+    assert code == 0 and json.loads(out)["title"] == "Imported references"
+    code, _, err = run(db_url, "lists", "import", str(tmp_path / "refs.txt"), "--user", "ada", "--format", "docx")
+    assert code == 2 and err.count("\n") == 1 and "format:" in err

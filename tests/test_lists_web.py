@@ -270,3 +270,85 @@ def test_the_conference_write_up_imports_with_days_and_sessions(world: tuple[str
     assert preview.status_code == 200
     assert "Tuesday › Main Talks" in preview.text and "Thursday › Symposia" in preview.text
     assert "Interesting but complex procedure that didn’t seem worth the payoff" in preview.text
+
+
+def upload(client: httpx.Client, name: str, content: bytes, **fields: str) -> httpx.Response:
+    """The import page's form as a browser sends it: multipart, the file and the CSRF token among its parts."""
+    data = {"csrf": token(client, "/lists/import"), "step": "preview", "text": "", **fields}
+    return client.post("/lists/import", data=data, files={"file": (name, content, "application/octet-stream")})
+
+
+def test_upload_reads_the_format_from_the_file_name_an_explicit_choice_overrides_it_and_sizes_are_bounded(
+    world: tuple[str, Engine],
+) -> None:
+    base, engine = world
+    ada = signed_in(base, "ada")
+    bib = b"@misc{ba16,\n  title = {Layer Normalization},\n  eprint = {1607.06450},\n  note = {Simple, works}\n}\n"
+    found = upload(ada, "refs.bib", bib)
+    assert found.status_code == 200 and "arXiv:1607.06450" in found.text and "Simple, works" in found.text
+    assert 'name="format" value="bibtex"' in found.text  # the save step reads it as what the preview showed
+    csl = b'[{"title": "Using Fast Weights", "URL": "https://arxiv.org/abs/1610.06258"}]'
+    assert "arXiv:1610.06258" in upload(ada, "zotero.json", csl).text
+    # Markdown in a file named .html: read as HTML its lines run together; chosen as Markdown, it has sections
+    markdown = b"# Retreat\n\n## Tuesday\n\n- [LN](https://arxiv.org/abs/1607.06450)\n  - A verdict\n"
+    as_html = upload(ada, "notes.html", markdown)
+    assert "<h3>Tuesday</h3>" not in as_html.text
+    as_markdown = upload(ada, "notes.html", markdown, format="markdown")
+    assert as_markdown.status_code == 200 and "<h3>Tuesday</h3>" in as_markdown.text
+    assert "Preview: Retreat" in as_markdown.text
+    saved = post(
+        ada,
+        "/lists/import",
+        {"step": "save", "text": markdown.decode(), "format": "markdown", "visibility": "private"},
+        "/lists/import",
+    )
+    assert saved.status_code == 303
+    view = list_reading.list_view(engine, OPERATOR, int(saved.headers["location"].rsplit("/", 1)[1]))
+    assert [s.title for s in view.sections] == ["Tuesday"] and view.sections[0].items[0].verdict_source == "A verdict"
+    assert view.ref.visibility == "private"
+    # bounds and bad files: a line next to the file field, nothing saved
+    lists_before = len(list_reading.my_lists(engine, person_named(engine, "ada")))
+    big = upload(ada, "big.md", b"- x\n" * (5 * 1024 * 1024 // 4 + 1))
+    assert big.status_code == 400 and 'id="file-error"' in big.text and "over 5 MB" in big.text
+    huge = upload(ada, "huge.md", b"x" * (7 * 1024 * 1024))  # past the body's bound: refused unread
+    assert huge.status_code == 413 and 'id="file-error"' in huge.text and "over 5 MB" in huge.text
+    latin = upload(ada, "notes.txt", "- Caf\u00e9 talk https://example.org/x\n".encode("latin-1"))
+    assert latin.status_code == 400 and "notes.txt is not UTF-8 text" in latin.text
+    unknown = upload(ada, "refs.bib", bib, format="docx")
+    assert unknown.status_code == 400 and 'id="format-error"' in unknown.text
+    forged = ada.post("/lists/import", data={"csrf": "x", "step": "preview"}, files={"file": ("a.bib", bib)})
+    assert forged.status_code == 403
+    assert len(list_reading.my_lists(engine, person_named(engine, "ada"))) == lists_before
+    anonymous = httpx.Client(base_url=base).post("/lists/import", files={"file": ("a.bib", bib)})
+    assert anonymous.status_code in (303, 403)
+
+
+def test_an_editors_page_has_one_tools_form_per_section_not_forms_per_item(world: tuple[str, Engine]) -> None:
+    base, engine = world
+    ada = signed_in(base, "ada")
+    lid = new_list(ada, "Big day")
+    assert edit(ada, engine, lid, action="section_add", section_title="Tuesday", parent="top").status_code == 303
+    tuesday = list_reading.list_view(engine, OPERATOR, lid).sections[0].id
+    forms = []
+    for n in range(12):
+        added = edit(
+            ada, engine, lid, action="add", paper=f"https://example.org/{n}", title=f"Talk {n}", section=str(tuesday)
+        )
+        assert added.status_code == 303
+        forms.append(ada.get(f"/lists/{lid}").text.count("<form"))
+    page = ada.get(f"/lists/{lid}").text
+    assert page.count('type="radio" name="item"') == 12 and page.count(f'form="items-{tuesday}"') == 12
+    assert forms == [forms[0]] * 12  # none of the forms is per item
+    first, second = [i.id for i in list_reading.list_view(engine, OPERATOR, lid).sections[0].items][:2]
+    opened = ada.get(f"/lists/{lid}?edit={second}").text
+    assert f'id="verdict-{second}"' in opened and f'id="verdict-{first}"' not in opened
+    # a tool pressed with no item chosen: told so next to that section's tools, nothing changed
+    unchosen = edit(ada, engine, lid, action="item_down", tools=f"items-{tuesday}")
+    assert unchosen.status_code == 400 and "item: choose an item first" in unchosen.text
+    tools = unchosen.text[unchosen.text.index(f'id="items-{tuesday}"') :]
+    assert tools.index("item: choose an item first") < tools.index("</form>")
+    moved = edit(ada, engine, lid, action="item_down", item=str(first), tools=f"items-{tuesday}")
+    assert moved.status_code == 303
+    assert [i.id for i in list_reading.list_view(engine, OPERATOR, lid).sections[0].items][:2] == [second, first]
+    reader = httpx.Client(base_url=base).get(f"/lists/{lid}").text
+    assert 'type="radio"' not in reader and "?edit=" not in reader and "Talk 11" in reader

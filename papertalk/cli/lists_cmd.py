@@ -142,12 +142,15 @@ def import_page(
     save: bool = typer.Option(False, "--save", help="Save it (without: only show the preview)."),
     choose: list[str] = typer.Option([], "--choose", help="LINE=ARXIV_ID: the paper an unlinked title names."),
     visibility: str = typer.Option("private", "--visibility", help="private, unlisted or public."),
+    page_format: str = typer.Option(
+        "auto", "--format", help="auto (from the file's extension or text), markdown, text, html, bibtex, csl-json."
+    ),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Import a page of notes as a new list. First run shows the preview: sections, items, what was not
     understood, and for each unlinked title the catalogue's candidates; run again with --save (and
     --choose LINE=ID for the titles you confirm) to save it, in one transaction."""
-    from papertalk.services.library.list_import import preview, save_import
+    from papertalk.services.library.list_import import format_of, preview, save_import
     from papertalk.services.networks.my_network import person_named
     from papertalk.services.people.form_problems import FormProblem
     from papertalk.services.people.permissions import NotAllowed
@@ -167,11 +170,14 @@ def import_page(
     engine = _engine(app)
     try:
         owner = person_named(engine, user)
+        kind = format_of(page_format, path.name)
         if save:
-            list_id, problems = save_import(engine, app.settings, owner, text, choices, visibility, app.now())
+            list_id, problems = save_import(
+                engine, app.settings, owner, text, choices, visibility, app.now(), kind=kind
+            )
             report: dict[str, object] = {"list": list_id, "problems": problems}
         else:
-            found = preview(engine, text)
+            found = preview(engine, text, kind)
             plan = found.plan
             report = {
                 "title": plan.title,

@@ -1,12 +1,13 @@
 """An HTML page of notes as the Markdown lines ``list_import_parse`` reads (pure, the standard library's
 lenient html.parser, so broken HTML still yields its text): h1–h6 become ``#`` headings, list items bullets
-indented by their nesting, links ``[text](href)``; scripts, styles and every other tag are dropped."""
+indented by their nesting, links ``[text](href)``; scripts, styles, the page's navigation and footer, and
+every other tag are dropped."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
-_SKIPPED = {"script", "style", "head", "template", "noscript"}
+_SKIPPED = {"script", "style", "head", "template", "noscript", "nav", "footer"}  # a page's chrome
 _BLOCKS = {"p", "div", "br", "tr", "blockquote", "section", "article", "dd", "dt", "pre"}
 
 
@@ -35,6 +36,8 @@ class _Notes(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED:
             self.skipping += 1
+        elif self.skipping:  # inside a skipped element (a navigation bar's links): nothing of it is kept
+            return
         elif tag in ("ul", "ol"):
             self._end_line()
             self.depth += 1
@@ -54,6 +57,8 @@ class _Notes(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED:
             self.skipping = max(self.skipping - 1, 0)
+        elif self.skipping:
+            return
         elif tag in ("ul", "ol"):
             self._end_line()
             self.depth = max(self.depth - 1, 0)
@@ -67,8 +72,9 @@ class _Notes(HTMLParser):
             return
         if self.href is not None:
             self.anchor += data
-        else:
-            self.line += " ".join(data.split()) + (" " if data[-1:].isspace() else "")
+        else:  # white space between a link and the text after it is a word break, as the browser shows it
+            lead = " " if data[:1].isspace() and self.line and not self.line.endswith(" ") else ""
+            self.line += lead + " ".join(data.split()) + (" " if data[-1:].isspace() and data.strip() else "")
 
 
 def html_as_markdown(page: str) -> str:

@@ -32,6 +32,7 @@ from papertalk.web import (
     discover_api,
     feeds,
     for_you_pages,
+    list_import_pages,
     list_pages,
     mail_pages,
     my_data_download,
@@ -77,6 +78,7 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.include_router(pages.router)
     app.include_router(people_pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(list_import_pages.router)
     app.include_router(list_pages.router)
     app.include_router(discover_api.router)  # before api's /papers/{id:path}, which would take …/similar
     app.include_router(api.router)

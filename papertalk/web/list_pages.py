@@ -1,5 +1,5 @@
 """The reading-list pages: /lists (mine, followed, public), one list (with its JSON twin under /api/v1), its
-printable page and exports, the import page, and the forms that change lists. Every change is a POST with
+printable page and exports, and the forms that change lists. Every change is a POST with
 a CSRF token; the service checks who may do it; a refused input is shown next to its field with the
 person's input kept, and a save on a stale version shows what changed meanwhile."""
 
@@ -11,24 +11,23 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from papertalk.core.list_records import PUBLIC
+from papertalk.core.list_records import PUBLIC, ListItem, ListView
 from papertalk.core.people_records import User
-from papertalk.services.library import list_adding, list_editing, list_export, list_import, list_reading
+from papertalk.services.library import list_adding, list_editing, list_export, list_reading
 from papertalk.services.library.list_access import ListNotFound
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import NotAllowed
-from papertalk.web import csrf
-from papertalk.web.form_body import FormBodyError, read_form
-from papertalk.web.list_html import items_html
-from papertalk.web.people_pages import FORGED, FormRefused, checked_form, see_other
+from papertalk.web.list_html import Editing, items_html
+from papertalk.web.people_pages import checked_form, see_other
 from papertalk.web.state import WebState, state_of
 from papertalk.web.viewer import viewer_of
 
 router = APIRouter(include_in_schema=False)
-IMPORT_BYTES = 6 * 1024 * 1024  # a 5 MB page, urlencoded, with the person's choices
 
 
 def _number(raw: str, field: str) -> int:
+    if not raw:
+        raise FormProblem(f"{field}: choose one first" if field != "item" else "item: choose an item first")
     if not raw.isdigit() or len(raw) > 12:
         raise FormProblem(f"{field}: not a number")
     return int(raw)
@@ -48,6 +47,7 @@ def _list_page(
 ) -> Response:
     user = viewer_of(request, state).user
     view = list_reading.list_view(state.engine, user, list_id)
+    kept: dict[str, str] = context.pop("kept", {})
     return state.render(
         request,
         "list.html",
@@ -57,9 +57,23 @@ def _list_page(
         errors=errors or {},
         title=view.ref.title,
         items_html=items_html,
-        kept=context.pop("kept", {}),
+        editing=Editing,
+        chosen=_kept_number(kept.get("item", "")) if kept.get("tools") else None,
+        opened=_opened(view, kept, request.query_params.get("edit", "")) if view.may_edit else None,
+        kept=kept,
         **context,
     )
+
+
+def _kept_number(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) <= 12 else None
+
+
+def _opened(view: ListView, kept: dict[str, str], asked: str) -> ListItem | None:
+    """The item whose editing form the page shows: the one whose save was refused (its input kept), else
+    the one the editor's "Edit" link asked for (``?edit=ID``)."""
+    wanted = _kept_number(kept["item"] if kept.get("action") == "item_edit" else asked)
+    return next((i for i in view.all_items() if i.id == wanted), None) if wanted is not None else None
 
 
 @router.get("/lists")
@@ -90,16 +104,6 @@ def followed_page(request: Request) -> Response:
         personal=True,
         followed=list_reading.followed(state.engine, user),
         title="Followed lists",
-    )
-
-
-@router.get("/lists/import")
-def import_page(request: Request) -> Response:
-    state = state_of(request)
-    if viewer_of(request, state).user is None:
-        return see_other("/signin")
-    return state.render(
-        request, "list_import.html", personal=True, preview=None, text="", errors={}, title="Import a list"
     )
 
 
@@ -394,59 +398,4 @@ async def add_anywhere(request: Request) -> Response:
         errors=errors,
         kept=fields,
         title="Add to a list",
-    )
-
-
-@router.post("/lists/import")
-async def import_notes(request: Request) -> Response:
-    """Preview a pasted page (step one, nothing saved), then save it as the person confirmed (step two)."""
-    state = state_of(request)
-    try:
-        fields = await read_form(request, max_bytes=IMPORT_BYTES, max_fields=2_000)
-    except FormBodyError as error:
-        raise FormRefused(400, str(error)) from None
-    viewer = viewer_of(request, state)
-    if viewer.new_nonce is not None or not csrf.token_matches(
-        state.form_secret(), viewer.csrf_binding, fields.get(csrf.FIELD, "")[:128]
-    ):
-        raise FormRefused(403, FORGED)
-    user = _user(viewer.user, "import a list")
-    text = fields.get("text", "")
-    if fields.get("step") == "save":
-        choices = {int(k[7:]): v for k, v in fields.items() if k.startswith("choose_") and k[7:].isdigit()}
-        try:
-            list_id, _ = await run_in_threadpool(
-                list_import.save_import,
-                state.engine,
-                state.settings,
-                user,
-                text,
-                choices,
-                fields.get("visibility", "private"),
-                state.now(),
-                fields.get("title", ""),
-            )
-        except FormProblem as problem:
-            return state.render(
-                request,
-                "list_import.html",
-                status_code=400,
-                personal=True,
-                preview=None,
-                text=text,
-                errors={problem.field: problem.message},
-                title="Import a list",
-            )
-        return see_other(f"/lists/{list_id}")
-    found = await run_in_threadpool(list_import.preview, state.engine, text)
-    errors = {} if found.plan.all_items() else {"text": "text: no headings, bullets or links found; nothing to import"}
-    return state.render(
-        request,
-        "list_import.html",
-        status_code=400 if errors else 200,
-        personal=True,
-        preview=found,
-        text=text,
-        errors=errors,
-        title="Import a list",
     )

@@ -1,8 +1,9 @@
 """Reading a form that uploads one file (multipart/form-data), bounded in size, with the standard library.
 
-Only the settings page's X archive form sends one; its ``following.js`` is a few MB at most. The body is
-refused past MAX_UPLOAD_BYTES without being read to its end, then parsed by ``email``'s MIME parser
-(python-multipart would be a new dependency for this one form).
+Two forms send one: the settings page's X archive form (its ``following.js`` is a few MB at most) and the
+list import page (a page of notes, 5 MB at most). The body is refused past the form's bound
+(MAX_UPLOAD_BYTES unless the form gives its own) without being read to its end, as ``UploadTooLarge``;
+else it is parsed by ``email``'s MIME parser (python-multipart would be a new dependency for two forms).
 """
 
 from __future__ import annotations
@@ -21,25 +22,34 @@ MAX_PARTS = 20
 MULTIPART = "multipart/form-data"
 
 
+class UploadTooLarge(FormBodyError):
+    """The body is over the form's bound (a page may answer it next to its file field)."""
+
+
 @dataclass(frozen=True)
 class Upload:
     fields: dict[str, str]  # the text fields (csrf among them)
     files: dict[str, tuple[str, bytes]]  # field name -> (file name, content)
 
 
-async def read_upload(request: Request) -> Upload:
-    """The form's text fields and files; FormBodyError when it is not a small multipart form."""
+def is_multipart(request: Request) -> bool:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower() == MULTIPART
+
+
+async def read_upload(request: Request, max_bytes: int = MAX_UPLOAD_BYTES) -> Upload:
+    """The form's text fields and files; FormBodyError when it is not a small multipart form (UploadTooLarge
+    when it is over ``max_bytes``)."""
     content_type = request.headers.get("content-type", "")
-    if content_type.split(";")[0].strip().lower() != MULTIPART or "boundary=" not in content_type:
+    if not is_multipart(request) or "boundary=" not in content_type:
         raise FormBodyError(f"form: send the file as {MULTIPART}")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
-        raise FormBodyError(f"form: larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise UploadTooLarge(f"form: larger than {max_bytes // 2**20} MB")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_UPLOAD_BYTES:
-            raise FormBodyError(f"form: larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+        if len(body) > max_bytes:
+            raise UploadTooLarge(f"form: larger than {max_bytes // 2**20} MB")
     head = f"Content-Type: {content_type[:200]}\r\nMIME-Version: 1.0\r\n\r\n".encode()
     message = BytesParser(policy=HTTP).parsebytes(head + bytes(body))
     if not message.is_multipart():

@@ -40,13 +40,53 @@ class Preview:
     candidates: dict[int, list[Candidate]]  # by the item's line number
 
 
-def read_page(text: str) -> ListPlan:
-    """The plan of a page: BibTeX, CSL-JSON, HTML, or Markdown / plain text."""
-    if looks_like_bibtex(text):
+AUTO = "auto"
+FORMATS = {
+    AUTO: "found from the file's name or the text",
+    "markdown": "Markdown",
+    "text": "plain text (a page copied from a browser)",
+    "html": "HTML",
+    "bibtex": "BibTeX",
+    "csl-json": "CSL-JSON",
+}
+_EXTENSIONS = {  # a .txt says nothing of what is in it (a BibTeX or HTML file saved as text): AUTO
+    "md": "markdown",
+    "markdown": "markdown",
+    "html": "html",
+    "htm": "html",
+    "xhtml": "html",
+    "bib": "bibtex",
+    "bibtex": "bibtex",
+    "json": "csl-json",
+    "csl": "csl-json",
+}
+
+
+def format_of(kind: str, filename: str = "") -> str:
+    """The format to read a page as: the person's explicit choice, else the file's extension, else AUTO
+    (found from the text by ``read_page``)."""
+    if kind not in FORMATS:
+        raise FormProblem(f"format: one of {', '.join(FORMATS)}")
+    if kind != AUTO:
+        return kind
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return _EXTENSIONS.get(extension, AUTO)
+
+
+def read_page(text: str, kind: str = AUTO) -> ListPlan:
+    """The plan of a page read as ``kind`` (see FORMATS); AUTO finds BibTeX, CSL-JSON, HTML, or Markdown /
+    plain text from the text itself."""
+    if kind == "bibtex" or (kind == AUTO and looks_like_bibtex(text)):
         return parse_bibtex(text)
-    if text.lstrip().startswith("[") and (references := parse_csl_json(text)) is not None:
-        return references
-    return parse_notes(html_as_markdown(text) if looks_like_html(text) else text)
+    if kind == "csl-json" or (kind == AUTO and text.lstrip().startswith("[")):
+        references = parse_csl_json(text)
+        if references is not None:
+            return references
+        if kind == "csl-json":
+            return ListPlan(problems=["page: not CSL-JSON (a JSON array of objects); choose another format"])
+    if kind == "html" or (kind == AUTO and looks_like_html(text)):
+        return parse_notes(html_as_markdown(text))
+    return parse_notes(text)
 
 
 def candidates_for(engine: Engine, title: str) -> list[Candidate]:
@@ -66,11 +106,11 @@ def title_key(title: str) -> str:
     return " ".join(title.split()).lower()
 
 
-def preview(engine: Engine, text: str) -> Preview:
+def preview(engine: Engine, text: str, kind: str = AUTO) -> Preview:
     """The page's plan and each unlinked title's candidates: first every title looked up at once among the
     catalogue's titles (one indexed query: a talk is usually titled as its paper), then a search for each
     title that is no paper's title (bounded, but ~0.5 s each at 3M papers on a busy machine)."""
-    plan = read_page(text)
+    plan = read_page(text, kind)
     unlinked = [i for i in plan.all_items() if i.unlinked][:MAX_MATCHED]
     with engine.connect() as conn:
         titled = papers_titled(conn, [title_key(i.title) for i in unlinked if i.title.strip()], CANDIDATES)
@@ -129,13 +169,14 @@ def save_import(
     visibility: str,
     now: int,
     title: str = "",
+    kind: str = AUTO,
 ) -> tuple[int, list[str]]:
     """Save the page as a new list, each unlinked title as the paper chosen for it (``choices``: line →
     arXiv id, "" to keep it as a plain title); the list's id and the problems, in one transaction."""
     user = signed_in(actor, "import a list")
     if visibility not in VISIBILITIES:
         raise FormProblem(f"visibility: one of {', '.join(VISIBILITIES)}")
-    plan = read_page(text)
+    plan = read_page(text, format_of(kind))
     problems = list(plan.problems)
     if not plan.all_items() and not plan.sections:
         raise FormProblem("page: no headings, bullets or links found; nothing to import")
