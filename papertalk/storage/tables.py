@@ -491,7 +491,9 @@ reading_lists = Table(
     Column("updated_at", BigInteger, nullable=False),
     Column("digest_day", String(10)),  # ISO date, for a curated digest
     Column("network_id", Integer, ForeignKey("networks.id", ondelete="SET NULL")),
+    Column("published_at", BigInteger),  # a curated digest: shown from this time on (None: a draft)
     Index("ix_reading_lists_owner_user_id", "owner_user_id"),
+    Index("ix_reading_lists_digest_day", "digest_day"),
 )
 
 # People who may edit a list besides its owner (a reading group's members).
@@ -538,6 +540,7 @@ list_items = Table(
     Column("read_state", String(8), nullable=False, server_default="to-read"),
     Column("added_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
     Column("added_at", BigInteger, nullable=False),
+    Column("author", String(300), nullable=False, server_default=""),  # a picked link's author (curated digests)
     Index("ix_list_items_list_id", "list_id", "position"),
     Index("ix_list_items_arxiv_id", "arxiv_id"),
 )
@@ -642,6 +645,8 @@ summaries = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     Column("hidden_at", BigInteger),  # an admin hid it: shown to nobody but its author and admins
+    # When it was first saved public: the day it shows in its readers' digests (None: never public yet).
+    Column("published_at", BigInteger),
     Index(
         "ix_summaries_one_per_person",
         "user_id",
@@ -654,6 +659,7 @@ summaries = Table(
     Index("ix_summaries_recent", "visibility", "created_at", "id"),
     Index("ix_summaries_best", "visibility", "score", "created_at", "id"),
     Index("ix_summaries_user", "user_id", "updated_at"),
+    Index("ix_summaries_published", "published_at"),
 )
 
 # Every saved version of a summary or note (version 1 is the first save): the history and its diffs.

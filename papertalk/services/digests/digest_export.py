@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from papertalk.services.digests.digest_view import Digest
+from papertalk.services.digests.followed_news import NewsLink
 
 
 def digest_data(found: Digest, base_url: str) -> dict[str, Any]:
@@ -39,8 +40,19 @@ def digest_data(found: Digest, base_url: str) -> dict[str, Any]:
             }
             for i in found.items
         ],
+        "news": news_data(found, base),
         "calendar": [{"day": c.day.isoformat(), "state": c.state} for c in found.calendar],
     }  # fmt: skip
+
+
+def news_data(found: Digest, base: str) -> dict[str, list[dict[str, Any]]]:
+    """The person's own digest's new list items and summaries (empty lists for any other stream)."""
+
+    def links(found_links: tuple[NewsLink, ...]) -> list[dict[str, Any]]:
+        return [{"title": n.title, "url": base + n.url, "byline": n.byline, "arxiv_id": n.arxiv_id}
+                for n in found_links]  # fmt: skip
+
+    return {"list_items": links(found.news.list_items), "summaries": links(found.news.summaries)}
 
 
 def digest_markdown(found: Digest, base_url: str) -> str:
@@ -59,6 +71,9 @@ def digest_markdown(found: Digest, base_url: str) -> str:
         lines += [f"> {p.author} on {p.platform}: {_one_line(p.text)}" for p in item.commentaries]
         if item.commentaries:
             lines.append("")
+    for _, title, found_links in found.news.sections():
+        lines += [f"## {title}", ""] + [f"- [{_one_line(n.title)}]({base}{n.url}) {n.byline}" for n in found_links]
+        lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 

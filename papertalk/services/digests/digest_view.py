@@ -17,7 +17,7 @@ from papertalk.core.ranking import RankingSettings, Window
 from papertalk.core.records import Paper
 from papertalk.services.digests.digest_dates import Period, day_period, month_of, today_in
 from papertalk.services.digests.digest_streams import Stream
-from papertalk.services.digests.followed_extras import DigestExtras, followed_lists_and_summaries
+from papertalk.services.digests.followed_news import FollowedNews, followed_news
 from papertalk.services.pages.page_views import PostView, post_view
 from papertalk.storage.catalogue.paper_rows import papers_by_row
 from papertalk.storage.digests.shown_posts import posts_by_rows
@@ -59,7 +59,7 @@ class Digest:
     state: str
     items: tuple[DigestItem, ...]
     calendar: tuple[CalendarDay, ...]
-    extras: DigestExtras
+    news: FollowedNews  # the person's own digest only: their followed lists' new items, new public summaries
 
 
 def digest(engine: Engine, ranking: RankingSettings, now: int, period: Period, stream: Stream) -> Digest:
@@ -74,12 +74,9 @@ def digest(engine: Engine, ranking: RankingSettings, now: int, period: Period, s
             entries = _ranked(conn, ranking, start, min(end, now + 1), stream)
         items = _items(conn, entries)
         calendar = _calendar(conn, stream, period, now)
-    extras = (
-        followed_lists_and_summaries(engine, stream.owner_id, start, end)
-        if stream.owner_id is not None
-        else DigestExtras()
-    )
-    return Digest(period, stream, start, end, state, items, calendar, extras)
+    # Read on every open, never frozen: dated by when they happened, so only a removal changes a past day.
+    news = followed_news(engine, stream, start, min(end, now + 1))
+    return Digest(period, stream, start, end, state, items, calendar, news)
 
 
 def freeze(engine: Engine, ranking: RankingSettings, now: int, period: Period, stream: Stream) -> bool:

@@ -97,6 +97,8 @@ def plain_text(found: Digest, to: Addressing) -> str:
         for post in item.commentaries:
             lines.append(f"   > {post.author} on {post.platform}: {_cut(_one_line(post.text))}")
         lines.append("")
+    for _, heading, links in found.news.sections():
+        lines += [heading, ""] + [f"- {_one_line(n.title)} ({n.byline})\n  {base}{n.url}" for n in links] + [""]
     lines += ["--", "Formulas are written in TeX ($...$); the HTML part and the page show them typeset.",
               f"Your digest settings: {to.settings_url}", f"Unsubscribe: {to.unsubscribe_url}"]  # fmt: skip
     return "\n".join(lines) + "\n"
@@ -116,6 +118,12 @@ def html_text(found: Digest, to: Addressing) -> str:
         parts.append("<p>No papers were discussed in your network in this period.</p>")
     for item in found.items:
         parts.append(_html_item(base, item))
+    for _, heading, links in found.news.sections():
+        parts.append(f'<h2 style="font-size:17px;margin:22px 0 6px 0">{escape(heading)}</h2><ul>')
+        parts += [f'<li style="margin:4px 0"><a href="{escape(base + n.url)}" style="color:#0b3d91">'
+                  f'{math_html(_one_line(n.title))}</a> <span style="{SMALL_STYLE}">{escape(n.byline)}</span></li>'
+                  for n in links]  # fmt: skip
+        parts.append("</ul>")
     parts.append(
         f'<hr style="border:0;border-top:1px solid #dddddd"><p style="{SMALL_STYLE}">'
         f'<a href="{escape(to.settings_url)}" style="color:#555555">Your digest settings</a> · '

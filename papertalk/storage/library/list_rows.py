@@ -24,6 +24,7 @@ _COLUMNS = (
     _L.c.updated_at,
     _L.c.digest_day,
     _L.c.network_id,
+    _L.c.published_at,
 )
 
 
@@ -41,6 +42,7 @@ def _ref(row: Any) -> ListRef:
         int(row[9]),
         row[10],
         None if row[11] is None else int(row[11]),
+        None if row[12] is None else int(row[12]),
     )
 
 
