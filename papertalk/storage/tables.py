@@ -474,8 +474,10 @@ audit_log = Table(
 # --- issue 17: reading lists with sections ---------------------------------------------------------------
 # A reading list: its owner, title, description (Markdown source + the html the one pipeline made, and the
 # renderer version), visibility (private / unlisted / public) and a version bumped by every change, so a
-# save made on a stale copy is refused. ``digest_day`` and ``network_id`` are for curated digests ("a
-# list with a date"): stored, not used by the list pages.
+# save made on a stale copy is refused. ``digest_day``, ``network_id``, ``digest_of`` and ``published_at``
+# make a curated digest ("a list with a date", services.digests.curated): its intro is the description, its
+# picked papers and links are its items (a paper's comment is its verdict), and it is always private as a
+# list (no list page, feed or count shows it to others): the digest pages show it once published.
 reading_lists = Table(
     "reading_lists",
     metadata,
@@ -491,9 +493,25 @@ reading_lists = Table(
     Column("updated_at", BigInteger, nullable=False),
     Column("digest_day", String(10)),  # ISO date, for a curated digest
     Column("network_id", Integer, ForeignKey("networks.id", ondelete="SET NULL")),
-    Column("published_at", BigInteger),  # a curated digest: shown from this time on (None: a draft)
+    # A curated digest: whose ("person", "network" or "everyone"; None: an ordinary list) and shown from
+    # ``published_at`` on (None: a draft). One a day per stream (the three partial unique indexes).
+    Column("digest_of", String(16)),
+    Column("published_at", BigInteger),
     Index("ix_reading_lists_owner_user_id", "owner_user_id"),
-    Index("ix_reading_lists_digest_day", "digest_day"),
+    *(
+        Index(
+            name,
+            *columns,
+            unique=True,
+            sqlite_where=text(f"digest_of = '{kind}'"),
+            postgresql_where=text(f"digest_of = '{kind}'"),
+        )
+        for name, columns, kind in (
+            ("ix_curated_person_day", ("owner_user_id", "digest_day"), "person"),
+            ("ix_curated_network_day", ("network_id", "digest_day"), "network"),
+            ("ix_curated_everyone_day", ("digest_day",), "everyone"),
+        )
+    ),
 )
 
 # People who may edit a list besides its owner (a reading group's members).

@@ -13,8 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from papertalk.core.curated_records import CuratedDigest
+from papertalk.core.people_records import User
 from papertalk.core.ranking import RankingSettings, Window
 from papertalk.core.records import Paper
+from papertalk.services.digests.curated_reading import curated_for
 from papertalk.services.digests.digest_dates import Period, day_period, month_of, today_in
 from papertalk.services.digests.digest_streams import Stream
 from papertalk.services.digests.followed_news import FollowedNews, followed_news
@@ -60,10 +63,14 @@ class Digest:
     items: tuple[DigestItem, ...]
     calendar: tuple[CalendarDay, ...]
     news: FollowedNews  # the person's own digest only: their followed lists' new items, new public summaries
+    curated: tuple[CuratedDigest, ...] = ()  # shown above the computed part (a day's only)
 
 
-def digest(engine: Engine, ranking: RankingSettings, now: int, period: Period, stream: Stream) -> Digest:
-    """The digest of ``period`` for ``stream``: its frozen form when there is one, else computed (reads only)."""
+def digest(
+    engine: Engine, ranking: RankingSettings, now: int, period: Period, stream: Stream, reader: User | None = None
+) -> Digest:
+    """The digest of ``period`` for ``stream``: its frozen form when there is one, else computed (reads only),
+    under the day's curated digests that ``reader`` may see (None: the published ones only)."""
     start, end = period.bounds(stream.zone())
     state = "finished" if now >= end else "open" if now >= start else "future"
     with engine.connect() as conn:
@@ -76,7 +83,8 @@ def digest(engine: Engine, ranking: RankingSettings, now: int, period: Period, s
         calendar = _calendar(conn, stream, period, now)
     # Read on every open, never frozen: dated by when they happened, so only a removal changes a past day.
     news = followed_news(engine, stream, start, min(end, now + 1))
-    return Digest(period, stream, start, end, state, items, calendar, news)
+    curated = curated_for(engine, stream, period, now, reader)
+    return Digest(period, stream, start, end, state, items, calendar, news, curated)
 
 
 def freeze(engine: Engine, ranking: RankingSettings, now: int, period: Period, stream: Stream) -> bool:
