@@ -38,7 +38,9 @@ class CuratedIn(BaseModel):
     papers: list[PickIn] = Field(default_factory=list, max_length=50)
     links: list[LinkIn] = Field(default_factory=list, max_length=50)
     published_at: int | None = Field(None, ge=0, le=2**62, description="Unix time it shows from; null: a draft")
-    version: int | None = Field(None, description="the version this change was made on (null: a new one)")
+    version: int | None = Field(
+        None, ge=1, le=2**31, description="the version this change was made on (null: a new one)"
+    )
 
 
 def _answer(body: object, status: int = 200) -> Response:
