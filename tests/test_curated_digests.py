@@ -194,5 +194,11 @@ def test_compose_over_http_and_the_api_and_the_feed(engine: Engine, tmp_path: Pa
         assert put.status_code == 200 and put.json()["version"] == 2
         assert "Bob&#39;s day (2026-12-06)" in anonymous.get("/feeds/curated.atom?curator=bob").text
         bobs = signed_in(base, "bob")
+        # The Compose link only where the reader may compose: Bob on his own digest, not on everyone's
+        # (admins') nor lab's (he is no member); on lab's, Cy has it already: an Edit link instead.
+        assert "Compose this day" not in bobs.get("/digest/2026-12-06?audience=everyone").text
+        assert "Compose this day" not in bobs.get("/digest/2026-12-07?network=lab").text
+        assert "Compose this day" in client.get("/digest/2026-12-07?network=lab").text
+        assert "Compose this day" not in client.get("/digest/2026-12-06?network=lab").text
         assert "Bob's day" in bobs.get("/digest/2026-12-06").text
         assert "Bob's day" not in client.get("/digest/2026-12-06").text  # cy's own digest has lab's, not Bob's

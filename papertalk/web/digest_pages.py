@@ -11,7 +11,7 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from papertalk.services.digests.curated_reading import editable_ids
+from papertalk.services.digests.curated_reading import composable_stream, editable_ids
 from papertalk.services.digests.digest_dates import (
     Period,
     PeriodError,
@@ -74,6 +74,7 @@ def digest_page(request: Request, name: str, audience: str | None = None, networ
     return state.render(
         request, "digest.html", digest=found, title=f"Digest {period.name}", week=week_of(period.first),
         translations=shown, editable=editable_ids(state.engine, reader, found.curated),
+        compose=composable_stream(state.engine, reader, stream) if period.kind == "day" else None,
         month=month_of(period.first), json_path=with_params(f"/digest/{period.name}.json", params),
         feed_path=with_params("/feeds/digest.atom", {k: v for k, v in params.items() if k == "network"}),
         personal=stream.owner_id is not None or stream.hidden_by is not None,

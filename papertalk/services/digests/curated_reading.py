@@ -11,9 +11,10 @@ from dataclasses import replace
 from papertalk.core.curated_records import EVERYONE, NETWORK, PERSON, CuratedDigest, CuratedKey, CuratedPick
 from papertalk.core.network_records import SHARED
 from papertalk.core.people_records import User
-from papertalk.services.digests.curated_rights import may_compose
+from papertalk.services.digests.curated_rights import OWN, key_for, may_compose
 from papertalk.services.digests.digest_dates import Period
 from papertalk.services.digests.digest_streams import Stream
+from papertalk.services.people.permissions import NotAllowed
 from papertalk.storage.catalogue.paper_rows import papers_by_arxiv_id
 from papertalk.storage.engine import Connection, Engine
 from papertalk.storage.library import curated_rows
@@ -65,3 +66,17 @@ def editable_ids(engine: Engine, reader: User | None, digests: tuple[CuratedDige
         return set()
     with engine.connect() as conn:
         return {c.id for c in digests if may_compose(conn, reader, c.key)}
+
+
+def composable_stream(engine: Engine, reader: User | None, stream: Stream) -> str | None:
+    """How the compose form names ``stream`` (``own``, a network's name, ``everyone``) when ``reader`` may
+    compose its curated digest; None otherwise (the page offers no Compose link)."""
+    if reader is None:
+        return None
+    named = OWN if stream.owner_id is not None else stream.network or EVERYONE
+    with engine.connect() as conn:
+        try:
+            key_for(conn, reader, named)
+        except NotAllowed:
+            return None
+    return named
