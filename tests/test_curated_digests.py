@@ -27,6 +27,8 @@ from papertalk.services.digests.curated_writing import (
 from papertalk.services.digests.digest_dates import parse_period
 from papertalk.services.digests.digest_streams import own_stream, stream_for
 from papertalk.services.digests.digest_view import digest
+from papertalk.services.library import list_editing, list_reading
+from papertalk.services.library.list_access import ListNotFound
 from papertalk.services.mail.digest_message import Addressing, digest_message
 from papertalk.services.networks import shared_networks
 from papertalk.services.people import api_tokens, user_accounts
@@ -77,6 +79,11 @@ def test_compose_publish_and_who_sees_it_where(engine: Engine, tmp_path: Path, d
     # A lab member's own digest carries it too (so does their email); a week digest has none.
     assert [c.id for c in digest(engine, settings.ranking, NOW, DAY, own_stream(engine, cy)).curated] == [made]
     assert digest(engine, settings.ranking, NOW, parse_period("2026-W49"), lab_stream).curated == ()
+
+    # As a list it is nobody's to open or change through the list pages: it could be made public there.
+    assert made not in [r.id for r in list_reading.my_lists(engine, cy)]
+    with pytest.raises(ListNotFound):
+        list_editing.update_list(engine, settings, cy, made, 1, "Public now", "", "public", now=NOW)
 
     # Who may write: bob is no member of lab, not an admin; nobody signed out; a person only their own.
     for who, stream in ((bob, "lab"), (bob, "everyone"), (None, "own"), (bob, "no-such-network")):

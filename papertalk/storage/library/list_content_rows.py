@@ -203,7 +203,7 @@ def lists_holding(conn: Connection, arxiv_id: str) -> list[tuple[PaperOnList, in
         select(L.c.id, L.c.title, users.c.name, L.c.visibility, _I.c.verdict_html, L.c.owner_user_id)
         .join(L, L.c.id == _I.c.list_id)
         .join(users, users.c.id == L.c.owner_user_id)
-        .where(_I.c.arxiv_id == arxiv_id)
+        .where(_I.c.arxiv_id == arxiv_id, L.c.digest_of.is_(None))  # a curated digest's picks are not a list's
         .order_by(L.c.updated_at.desc())
         .limit(500)
     )
