@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DESKTOP = {"width": 1280, "height": 900}
@@ -46,3 +46,12 @@ class OutsideRequests:
         else:
             self.blocked.append(url)
             route.abort()
+
+
+def sign_in(page: Page, base: str, name: str, password: str) -> None:
+    """Sign in through the sign-in form, as a person types it (Enter submits)."""
+    page.goto(f"{base}/signin")
+    page.fill("#name", name)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")

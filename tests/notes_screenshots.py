@@ -107,6 +107,11 @@ def main() -> int:
                         page.screenshot(path=OUT / f"notes-{label}{suffix}-{name}.png")
                     page.close()
                     blocked += outside.blocked
+    return finished(blocked)
+
+
+def finished(blocked: list[str]) -> int:
+    """The exit status of a screenshot run: 1 (saying which) when a request tried to leave 127.0.0.1."""
     if blocked:
         print("requests left 127.0.0.1:", blocked, file=sys.stderr)
         return 1

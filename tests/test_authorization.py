@@ -203,6 +203,16 @@ CASES: dict[tuple[str, str], Case] = {
         attacks=API_ATTACKS,
         path=lambda w: f"/api/v1/lists/{list_of_ada(w)}/items/{item_of_ada(w)}?version={list_version(w)}",
     ),
+    # curated digests (issue 18): everyone's is the admins' (Ada), so Bob's is the other user's attack
+    ("POST", "/digest/{day}/compose"): Case(
+        lambda w: {"stream": "everyone", "title": "Editors' picks", "intro": "Read $x^2$.", "action": "publish"},
+        path=lambda w: "/digest/2026-12-06/compose",
+    ),
+    ("PUT", "/api/v1/curated/{day}"): Case(
+        attacks=API_ATTACKS,
+        path=lambda w: "/api/v1/curated/2026-12-07",
+        body=lambda w: {"stream": "everyone", "title": "From a script", "intro": "Hi"},
+    ),
 }
 
 

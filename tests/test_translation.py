@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from papertalk.config import NetworkSettings, Settings, SettingsError, TranslatorSettings
+from papertalk.core.people_records import User
 from papertalk.core.translation_marks import MarkError, protect, restore
 from papertalk.services.digests.translating import (
     FAILED_WAIT_SECONDS,
@@ -19,6 +20,9 @@ from papertalk.services.digests.translating import (
     digest_papers,
     translate_papers,
 )
+from papertalk.services.people import user_accounts
+from papertalk.services.people.permissions import OPERATOR
+from papertalk.services.people.person_settings import save_settings
 from papertalk.storage.engine import Engine
 from papertalk.translators.choice import translator_from
 from papertalk.translators.translator import Translator
@@ -26,6 +30,7 @@ from tests.fake_arxiv import FakeClock
 from tests.fake_translator import Script, fake_translator
 from tests.helpers import table
 from tests.test_digests import NOW, settings_of, world
+from tests.test_people_web import PASSWORD
 
 DAY = "2026-12-06"
 KINDS = ["libretranslate", "openai"]
@@ -161,19 +166,23 @@ def test_translator_settings_say_what_is_missing() -> None:
         Settings.from_env({"PAPERTALK_TRANSLATOR": "deepl"})
 
 
-def test_pages_show_stored_translations_under_the_original(engine: Engine, tmp_path: Path, db_url: str) -> None:
-    from papertalk.services.people import user_accounts
-    from papertalk.services.people.permissions import OPERATOR
-    from papertalk.services.people.person_settings import save_settings
-    from tests.test_people_web import PASSWORD, signed_in
-    from tests.web_world import served
-
+def li_reads_chinese(engine: Engine, tmp_path: Path, db_url: str) -> User:
+    """The digest world, Li reading Chinese and Ada English, and the day's papers translated but the first
+    (its answer dropped a formula: refused, so missing)."""
     world(engine, tmp_path)
     li = user_accounts.add_user(engine, OPERATOR, "Li", "li@example.org", PASSWORD, False, NOW)
     user_accounts.add_user(engine, OPERATOR, "Ada", "ada@example.org", PASSWORD, False, NOW)
     save_settings(engine, li, li, "UTC", "", "zh")
-    with fake_translator(Script(["drop"])) as url:  # the first paper's answer is refused: no translation
+    with fake_translator(Script(["drop"])) as url:
         translate_papers(engine, make("libretranslate", url, FakeClock()), "zh", papers_of(engine, db_url), NOW)
+    return li
+
+
+def test_pages_show_stored_translations_under_the_original(engine: Engine, tmp_path: Path, db_url: str) -> None:
+    from tests.test_people_web import signed_in
+    from tests.web_world import served
+
+    li_reads_chinese(engine, tmp_path, db_url)
     # No translator is set for the site, and the one used above is gone: pages read only what is stored.
     with served(settings_of(db_url), now=NOW) as base:
         reader, other = signed_in(base, "li"), signed_in(base, "ada")
@@ -192,6 +201,37 @@ def test_pages_show_stored_translations_under_the_original(engine: Engine, tmp_p
         assert 'class="translation"' not in other.get(f"/digest/{DAY}").text  # English reader
         anonymous = httpx.get(f"{base}/digest/{DAY}.json", timeout=30).json()
         assert all(i["translation"] is None for i in anonymous["items"])
+
+
+def test_the_paper_page_its_api_twin_and_the_digest_feeds_show_stored_translations(
+    engine: Engine, tmp_path: Path, db_url: str
+) -> None:
+    from papertalk.services.digests.feed_tokens import reset_feed_token
+    from tests.test_people_web import signed_in
+    from tests.web_world import served
+
+    li = li_reads_chinese(engine, tmp_path, db_url)
+    token = reset_feed_token(engine, li, li, NOW)
+    with served(settings_of(db_url), now=NOW) as base, httpx.Client(base_url=base, timeout=30) as anonymous:
+        # Li's own digest feed, in her language (read before she signs in: that makes her an empty network)
+        own = anonymous.get(f"/feeds/digest/{token}.atom").text
+        assert "〔zh〕Plain abstract." in own and "&lt;div class=&#34;translation&#34; lang=&#34;zh&#34;&gt;" in own
+        reader, other = signed_in(base, "li"), signed_in(base, "ada")
+        page = reader.get("/abs/2612.00002").text
+        assert page.count('<div class="translation" lang="zh">') == 2  # the title's and the abstract's
+        assert page.index("Second paper") < page.index("〔zh〕Second paper") < page.index("Plain abstract.")
+        assert page.index("Plain abstract.") < page.index("〔zh〕Plain abstract.")
+        missing = reader.get("/abs/2612.00001")
+        assert missing.status_code == 200 and 'class="translation"' not in missing.text  # refused: nothing shown
+        assert 'class="translation"' not in other.get("/abs/2612.00002").text  # an English reader
+        api = reader.get("/api/v1/papers/2612.00002").json()["translation"]
+        assert api == {"language": "zh", "title": "〔zh〕Second paper", "abstract": "〔zh〕Plain abstract."}
+        assert anonymous.get("/api/v1/papers/2612.00002").json()["translation"] is None
+        public = anonymous.get("/feeds/digest.atom", params={"lang": "zh"})
+        assert public.status_code == 200 and "〔zh〕Second paper" in public.text
+        assert "〔zh〕" not in anonymous.get("/feeds/digest.atom").text
+        bad = anonymous.get("/feeds/digest.atom", params={"lang": "zh<script>"})
+        assert bad.status_code == 400 and "lang" in bad.text
 
 
 @pytest.mark.parametrize("kind", KINDS)

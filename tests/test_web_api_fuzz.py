@@ -89,8 +89,9 @@ def test_api_never_fails_and_answers_as_documented(api_schema: schemathesis.sche
     # trending, about, papers, similar papers, posts, search; the Atom feeds (trending, posts, paper, search,
     # summaries, a paper's and a person's summaries, digests, a private digest); me and revoking a token;
     # follows, blocks, settings, networks; lists and their items; summaries, notes, comments and votes; for
-    # you: signed out, the reads answer, the personal ones and the writes 401 (or 400 for a bad body)
-    assert len(operations) == 50
+    # you; curated digests (read, write) and their feed: signed out, the reads answer, the personal ones and the
+    # writes 401 (or 400 for a bad body)
+    assert len(operations) == 53
     for operation in operations:
 
         @given(case=operation.as_strategy())

@@ -181,6 +181,8 @@ def test_openapi_describes_every_api_endpoint(site: str) -> None:
         "/feeds/people/{name}.atom",
         "/feeds/digest.atom",
         "/feeds/digest/{token}.atom",
+        "/feeds/curated.atom",
+        "/api/v1/curated/{day}",
     }
     assert spec["components"]["securitySchemes"]["personalToken"]["scheme"] == "bearer"
     writes = spec["paths"]["/api/v1/settings"]["patch"]

@@ -20,8 +20,9 @@ from papertalk.services.capture.accounts import add_ids_to_network
 from papertalk.services.ingest.post_files import Importer
 from papertalk.storage.capture.account_rows import account_ids_by_platform_id
 from papertalk.storage.catalogue.paper_rows import upsert_papers
-from papertalk.storage.engine import Engine
+from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.instance_meta import DEMO_KEY, set_meta
+from papertalk.storage.schema import upgrade
 from papertalk.web.app import create_app
 from papertalk.web.state import WebSettings
 from tests.helpers import NOW, post, write_lines
@@ -96,3 +97,16 @@ def served(
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+@contextmanager
+def world_site(directory: Path, prepare: Callable[[Engine], None], now: float = NOW) -> Iterator[str]:
+    """A fresh SQLite database in ``directory`` with the web world, ``prepare``d (people, networks), served."""
+    url = f"sqlite:///{directory / 'web.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    load_world(engine, directory)
+    prepare(engine)
+    engine.dispose()
+    with served(Settings.from_env({"PAPERTALK_DATABASE_URL": url}), now=now) as base:
+        yield base

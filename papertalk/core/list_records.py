@@ -29,6 +29,7 @@ class ListRef:
     updated_at: int
     digest_day: str | None = None
     network_id: int | None = None
+    published_at: int | None = None  # a curated digest's publication time (None: a draft)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class ListItem:
     tags: tuple[str, ...]
     read_state: str
     added_at: int
+    author: str = ""  # a picked link's author, in a curated digest
 
     @property
     def href(self) -> str:

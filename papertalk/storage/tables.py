@@ -474,8 +474,10 @@ audit_log = Table(
 # --- issue 17: reading lists with sections ---------------------------------------------------------------
 # A reading list: its owner, title, description (Markdown source + the html the one pipeline made, and the
 # renderer version), visibility (private / unlisted / public) and a version bumped by every change, so a
-# save made on a stale copy is refused. ``digest_day`` and ``network_id`` are for curated digests ("a
-# list with a date"): stored, not used by the list pages.
+# save made on a stale copy is refused. ``digest_day``, ``network_id``, ``digest_of`` and ``published_at``
+# make a curated digest ("a list with a date", services.digests.curated): its intro is the description, its
+# picked papers and links are its items (a paper's comment is its verdict), and it is always private as a
+# list (no list page, feed or count shows it to others): the digest pages show it once published.
 reading_lists = Table(
     "reading_lists",
     metadata,
@@ -491,7 +493,25 @@ reading_lists = Table(
     Column("updated_at", BigInteger, nullable=False),
     Column("digest_day", String(10)),  # ISO date, for a curated digest
     Column("network_id", Integer, ForeignKey("networks.id", ondelete="SET NULL")),
+    # A curated digest: whose ("person", "network" or "everyone"; None: an ordinary list) and shown from
+    # ``published_at`` on (None: a draft). One a day per stream (the three partial unique indexes).
+    Column("digest_of", String(16)),
+    Column("published_at", BigInteger),
     Index("ix_reading_lists_owner_user_id", "owner_user_id"),
+    *(
+        Index(
+            name,
+            *columns,
+            unique=True,
+            sqlite_where=text(f"digest_of = '{kind}'"),
+            postgresql_where=text(f"digest_of = '{kind}'"),
+        )
+        for name, columns, kind in (
+            ("ix_curated_person_day", ("owner_user_id", "digest_day"), "person"),
+            ("ix_curated_network_day", ("network_id", "digest_day"), "network"),
+            ("ix_curated_everyone_day", ("digest_day",), "everyone"),
+        )
+    ),
 )
 
 # People who may edit a list besides its owner (a reading group's members).
@@ -538,6 +558,7 @@ list_items = Table(
     Column("read_state", String(8), nullable=False, server_default="to-read"),
     Column("added_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
     Column("added_at", BigInteger, nullable=False),
+    Column("author", String(300), nullable=False, server_default=""),  # a picked link's author (curated digests)
     Index("ix_list_items_list_id", "list_id", "position"),
     Index("ix_list_items_arxiv_id", "arxiv_id"),
 )
@@ -642,6 +663,8 @@ summaries = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     Column("hidden_at", BigInteger),  # an admin hid it: shown to nobody but its author and admins
+    # When it was first saved public: the day it shows in its readers' digests (None: never public yet).
+    Column("published_at", BigInteger),
     Index(
         "ix_summaries_one_per_person",
         "user_id",
@@ -654,6 +677,7 @@ summaries = Table(
     Index("ix_summaries_recent", "visibility", "created_at", "id"),
     Index("ix_summaries_best", "visibility", "score", "created_at", "id"),
     Index("ix_summaries_user", "user_id", "updated_at"),
+    Index("ix_summaries_published", "published_at"),
 )
 
 # Every saved version of a summary or note (version 1 is the first save): the history and its diffs.

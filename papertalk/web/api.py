@@ -10,6 +10,9 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from papertalk.core.page_limits import MAX_PAGE_NUMBER, MAX_QUERY_CHARS
+from papertalk.core.people_records import User
+from papertalk.core.records import Paper
+from papertalk.services.digests.shown_translations import reader_language, translations_of
 from papertalk.services.pages.network_choice import MAX_NAME_CHARS
 from papertalk.services.pages.page_request import PageRequestError
 from papertalk.services.pages.paper_page import PaperNotFound, normalize_id, paper_page
@@ -29,6 +32,7 @@ from papertalk.web.api_models import (
     PostWithPapersOut,
     SearchHitOut,
     SearchOut,
+    TranslationOut,
     TrendingItemOut,
     TrendingOut,
     WindowOut,
@@ -36,7 +40,7 @@ from papertalk.web.api_models import (
 from papertalk.web.bearer import api_reader, bearer_check
 from papertalk.web.http_cache import etagged
 from papertalk.web.pages import reader_trending_query
-from papertalk.web.state import state_of
+from papertalk.web.state import WebState, state_of
 
 ERRORS: dict[int | str, dict[str, object]] = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}}
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS, dependencies=[Depends(bearer_check)])
@@ -178,8 +182,15 @@ def paper(request: Request, arxiv_id: str) -> Response:
         breakdown=[ContributionOut.of(c) for c in result.breakdown],
         bibtex=result.bibtex,
         links=Links(self=f"/api/v1/papers/{canonical}", html=f"/abs/{canonical}"),
+        translation=_translation(state, user, result.paper),
     )
     return _json(request, out)
+
+
+def _translation(state: WebState, reader: User | None, paper: Paper) -> TranslationOut | None:
+    shown = translations_of(state.engine, [paper], reader_language(state.engine, reader)).get(paper.arxiv_id)
+    return None if shown is None else TranslationOut(language=shown.language, title=shown.title,
+                                                     abstract=shown.abstract)  # fmt: skip
 
 
 @router.get("/posts", response_model=PostsOut)

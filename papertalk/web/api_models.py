@@ -139,6 +139,14 @@ class ContributionOut(BaseModel):
         )
 
 
+class TranslationOut(BaseModel):
+    """A stored translation of the paper's title and abstract into the reader's language (settings)."""
+
+    language: str
+    title: str | None
+    abstract: str | None
+
+
 class PaperPageOut(BaseModel):
     arxiv_id: str
     has_metadata: bool
@@ -152,6 +160,7 @@ class PaperPageOut(BaseModel):
     breakdown: list[ContributionOut]
     bibtex: str
     links: Links
+    translation: TranslationOut | None = None
 
 
 class PostWithPapersOut(BaseModel):

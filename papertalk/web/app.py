@@ -23,10 +23,12 @@ from papertalk.services.search.paper_search import SearchQueryError
 from papertalk.web import (
     admin_pages,
     api,
+    api_curated,
     api_lists,
     api_network,
     api_notes,
     api_people,
+    curated_pages,
     digest_feeds,
     digest_pages,
     discover_api,
@@ -84,6 +86,7 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.include_router(api.router)
     app.include_router(api_people.router)
     app.include_router(api_lists.router)
+    app.include_router(api_curated.router)
     app.include_router(settings_pages.router)
     app.include_router(mail_pages.router)
     app.include_router(network_pages.router)
@@ -97,8 +100,10 @@ def create_app(settings: Settings, web: WebSettings | None = None, clock: Callab
     app.include_router(feeds.router)
     app.include_router(table_exports.router)
     app.include_router(my_data_download.router)
+    app.include_router(curated_pages.router)
     app.include_router(digest_pages.router)
     app.include_router(digest_feeds.router)
+    app.include_router(curated_pages.feeds)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_error_pages(app)
     return app

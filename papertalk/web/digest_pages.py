@@ -11,6 +11,7 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from papertalk.services.digests.curated_reading import composable_stream, editable_ids
 from papertalk.services.digests.digest_dates import (
     Period,
     PeriodError,
@@ -63,15 +64,17 @@ def digest_page(request: Request, name: str, audience: str | None = None, networ
     as_json = name.endswith(".json")
     period = _period(name.removesuffix(".json"))
     stream = _stream(request, state, audience, network)
-    found = digest(state.engine, state.settings.ranking, state.now(), period, stream)
-    language = reader_language(state.engine, viewer_of(request, state).user)
+    reader = viewer_of(request, state).user
+    found = digest(state.engine, state.settings.ranking, state.now(), period, stream, reader)
+    language = reader_language(state.engine, reader)
     shown = translations_of(state.engine, [i.paper for i in found.items if i.paper is not None], language)
     if as_json:
         return _json(request, state, found, shown)
     params = dict(request.query_params)
     return state.render(
         request, "digest.html", digest=found, title=f"Digest {period.name}", week=week_of(period.first),
-        translations=shown,
+        translations=shown, editable=editable_ids(state.engine, reader, found.curated),
+        compose=composable_stream(state.engine, reader, stream) if period.kind == "day" else None,
         month=month_of(period.first), json_path=with_params(f"/digest/{period.name}.json", params),
         feed_path=with_params("/feeds/digest.atom", {k: v for k, v in params.items() if k == "network"}),
         personal=stream.owner_id is not None or stream.hidden_by is not None,

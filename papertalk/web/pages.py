@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from papertalk.core.page_limits import page_number_problem
 from papertalk.core.people_records import User
+from papertalk.services.digests.shown_translations import reader_language, translations_of
 from papertalk.services.library import summary_lists
 from papertalk.services.library.list_reading import lists_holding_paper
 from papertalk.services.library.summary_lists import of_paper
@@ -146,7 +147,10 @@ def paper(request: Request, raw_id: str) -> Response:
     # the public lists holding it, and the reader's own of any visibility (never someone's private one)
     on_lists = lists_holding_paper(state.engine, reader, result.arxiv_id)
     library = of_paper(state.engine, reader, result.arxiv_id)  # summaries, and the reader's own notes
-    return state.render(request, "paper.html", page=result, title=title, on_lists=on_lists, library=library)
+    # a stored translation in the reader's language, if there is one (never asked of a translator here)
+    shown = translations_of(state.engine, [result.paper], reader_language(state.engine, reader))
+    return state.render(request, "paper.html", page=result, title=title, on_lists=on_lists, library=library,
+                        translation=shown.get(result.arxiv_id))  # fmt: skip
 
 
 @router.get("/posts")

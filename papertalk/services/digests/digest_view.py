@@ -13,11 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from papertalk.core.curated_records import CuratedDigest
+from papertalk.core.people_records import User
 from papertalk.core.ranking import RankingSettings, Window
 from papertalk.core.records import Paper
+from papertalk.services.digests.curated_reading import curated_for
 from papertalk.services.digests.digest_dates import Period, day_period, month_of, today_in
 from papertalk.services.digests.digest_streams import Stream
-from papertalk.services.digests.followed_extras import DigestExtras, followed_lists_and_summaries
+from papertalk.services.digests.followed_news import FollowedNews, followed_news
 from papertalk.services.pages.page_views import PostView, post_view
 from papertalk.storage.catalogue.paper_rows import papers_by_row
 from papertalk.storage.digests.shown_posts import posts_by_rows
@@ -59,11 +62,15 @@ class Digest:
     state: str
     items: tuple[DigestItem, ...]
     calendar: tuple[CalendarDay, ...]
-    extras: DigestExtras
+    news: FollowedNews  # the person's own digest only: their followed lists' new items, new public summaries
+    curated: tuple[CuratedDigest, ...] = ()  # shown above the computed part (a day's only)
 
 
-def digest(engine: Engine, ranking: RankingSettings, now: int, period: Period, stream: Stream) -> Digest:
-    """The digest of ``period`` for ``stream``: its frozen form when there is one, else computed (reads only)."""
+def digest(
+    engine: Engine, ranking: RankingSettings, now: int, period: Period, stream: Stream, reader: User | None = None
+) -> Digest:
+    """The digest of ``period`` for ``stream``: its frozen form when there is one, else computed (reads only),
+    under the day's curated digests that ``reader`` may see (None: the published ones only)."""
     start, end = period.bounds(stream.zone())
     state = "finished" if now >= end else "open" if now >= start else "future"
     with engine.connect() as conn:
@@ -74,12 +81,10 @@ def digest(engine: Engine, ranking: RankingSettings, now: int, period: Period, s
             entries = _ranked(conn, ranking, start, min(end, now + 1), stream)
         items = _items(conn, entries)
         calendar = _calendar(conn, stream, period, now)
-    extras = (
-        followed_lists_and_summaries(engine, stream.owner_id, start, end)
-        if stream.owner_id is not None
-        else DigestExtras()
-    )
-    return Digest(period, stream, start, end, state, items, calendar, extras)
+    # Read on every open, never frozen: dated by when they happened, so only a removal changes a past day.
+    news = followed_news(engine, stream, start, min(end, now + 1))
+    curated = curated_for(engine, stream, period, now, reader)
+    return Digest(period, stream, start, end, state, items, calendar, news, curated)
 
 
 def freeze(engine: Engine, ranking: RankingSettings, now: int, period: Period, stream: Stream) -> bool:

@@ -14,6 +14,7 @@ from email.utils import format_datetime, formataddr
 from html import escape
 from urllib.parse import urlsplit
 
+from papertalk.core.curated_records import CuratedDigest
 from papertalk.core.math_html import math_html
 from papertalk.core.shown_text import link_target
 from papertalk.services.digests.digest_view import Digest, DigestItem
@@ -83,6 +84,14 @@ def plain_text(found: Digest, to: Addressing) -> str:
     base = to.base_url.rstrip("/")
     page = f"{base}/digest/{found.period.name}"
     lines = [f"papertalk digest {found.period.name} · {found.stream.label} · {found.stream.timezone}", page, ""]
+    for c in found.curated:
+        lines += [f"{_one_line(c.title)} (curated by {c.byline})", ""]
+        lines += [c.intro_source.strip(), ""] if c.intro_source.strip() else []
+        for pick in c.picks:
+            lines.append(f"* {_one_line(pick.item.title)}\n  {base}/abs/{pick.item.arxiv_id}")
+            lines += [f"  {pick.item.verdict_source}"] if pick.item.verdict_source else []
+        lines += [f"* {_one_line(i.title)}" + (f" by {i.author}" if i.author else "") + f"\n  {i.url}" for i in c.links]
+        lines += ["", "The most discussed papers", ""]
     if not found.items:
         lines += ["No papers were discussed in your network in this period.", ""]
     for item in found.items:
@@ -97,6 +106,8 @@ def plain_text(found: Digest, to: Addressing) -> str:
         for post in item.commentaries:
             lines.append(f"   > {post.author} on {post.platform}: {_cut(_one_line(post.text))}")
         lines.append("")
+    for _, heading, links in found.news.sections():
+        lines += [heading, ""] + [f"- {_one_line(n.title)} ({n.byline})\n  {base}{n.url}" for n in links] + [""]
     lines += ["--", "Formulas are written in TeX ($...$); the HTML part and the page show them typeset.",
               f"Your digest settings: {to.settings_url}", f"Unsubscribe: {to.unsubscribe_url}"]  # fmt: skip
     return "\n".join(lines) + "\n"
@@ -112,10 +123,17 @@ def html_text(found: Digest, to: Addressing) -> str:
         f"papertalk digest {escape(found.period.name)}</a></h1>",
         f'<p style="{SMALL_STYLE}">{escape(found.stream.label)} · {escape(found.stream.timezone)}</p>',
     ]
+    parts += [_html_curated(base, c) for c in found.curated]
     if not found.items:
         parts.append("<p>No papers were discussed in your network in this period.</p>")
     for item in found.items:
         parts.append(_html_item(base, item))
+    for _, heading, links in found.news.sections():
+        parts.append(f'<h2 style="font-size:17px;margin:22px 0 6px 0">{escape(heading)}</h2><ul>')
+        parts += [f'<li style="margin:4px 0"><a href="{escape(base + n.url)}" style="color:#0b3d91">'
+                  f'{math_html(_one_line(n.title))}</a> <span style="{SMALL_STYLE}">{escape(n.byline)}</span></li>'
+                  for n in links]  # fmt: skip
+        parts.append("</ul>")
     parts.append(
         f'<hr style="border:0;border-top:1px solid #dddddd"><p style="{SMALL_STYLE}">'
         f'<a href="{escape(to.settings_url)}" style="color:#555555">Your digest settings</a> · '
@@ -146,5 +164,26 @@ def _html_item(base: str, item: DigestItem) -> str:
         who_html = f'<a href="{escape(target)}" style="color:#555555">{who}</a>' if target else who
         bits.append(f'<blockquote style="{QUOTE_STYLE}">{escape(_cut(_one_line(post.text)))}'
                     f'<br><span style="{SMALL_STYLE}">— {who_html}</span></blockquote>')  # fmt: skip
+    bits.append("</div>")
+    return "".join(bits)
+
+
+def _html_curated(base: str, c: CuratedDigest) -> str:
+    """A curated digest above the computed part: the intro (sanitized when it was written), picks and links."""
+    bits = [f'<div style="margin:14px 0;padding:10px 12px;border:1px solid #dddddd;border-radius:6px">'
+            f'<h2 style="font-size:18px;margin:0 0 2px 0">{math_html(_one_line(c.title))}</h2>'
+            f'<p style="margin:0 0 8px 0;{SMALL_STYLE}">Curated by {escape(c.byline)}</p>',
+            f'<div style="font-size:15px;line-height:1.45">{c.intro_html}</div>']  # fmt: skip
+    for pick in c.picks:
+        url = escape(f"{base}/abs/{pick.item.arxiv_id}")
+        comment = f'<br><span style="font-size:14px">{pick.item.verdict_html}</span>' if pick.item.verdict_html else ""
+        title = math_html(_one_line(pick.item.title))
+        bits.append(f'<p style="margin:6px 0"><a href="{url}" style="{TITLE_STYLE}">{title}</a>{comment}</p>')
+    for link in c.links:
+        by = f' <span style="{SMALL_STYLE}">by {escape(link.author)}</span>' if link.author else ""
+        target = link_target(link.url) or ""
+        bits.append(
+            f'<p style="margin:6px 0"><a href="{escape(target)}" style="color:#0b3d91">{escape(link.title)}</a>{by}</p>'
+        )
     bits.append("</div>")
     return "".join(bits)

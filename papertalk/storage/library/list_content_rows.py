@@ -32,9 +32,10 @@ class NewItem:
     links: tuple[tuple[str, str], ...] = ()
     tags: tuple[str, ...] = ()
     read_state: str = "to-read"
+    author: str = ""  # a picked link's author (curated digests)
 
 
-_ITEM_COLUMNS = (
+ITEM_COLUMNS = (
     _I.c.id,
     _I.c.section_id,
     _I.c.position,
@@ -49,10 +50,11 @@ _ITEM_COLUMNS = (
     _I.c.tags,
     _I.c.read_state,
     _I.c.added_at,
+    _I.c.author,
 )
 
 
-def _item(row: Any) -> ListItem:
+def item_of_row(row: Any) -> ListItem:
     links: tuple[tuple[str, str], ...] = ()
     if row[10] != "[]":  # nearly every item: no extra links, no decoding
         try:
@@ -74,6 +76,7 @@ def _item(row: Any) -> ListItem:
         tuple(str(row[11]).split()),
         str(row[12]),
         int(row[13]),
+        str(row[14]),
     )
 
 
@@ -147,6 +150,7 @@ def insert_items(conn: Connection, list_id: int, items: Sequence[NewItem], user_
             "verdict_html": item.verdict[1], "note_source": item.note[0], "note_html": item.note[1],
             "text_version": item.text_version, "links": json.dumps([list(pair) for pair in item.links]),
             "tags": " ".join(item.tags), "read_state": item.read_state, "added_by": user_id, "added_at": now,
+            "author": item.author,
         })  # fmt: skip
     if not rows:
         return []
@@ -156,13 +160,13 @@ def insert_items(conn: Connection, list_id: int, items: Sequence[NewItem], user_
 
 def items_of(conn: Connection, list_id: int) -> list[ListItem]:
     """Every item of the list in one query, by section then position."""
-    rows = conn.execute(select(*_ITEM_COLUMNS).where(_I.c.list_id == list_id).order_by(_I.c.position, _I.c.id))
-    return [_item(r) for r in rows]
+    rows = conn.execute(select(*ITEM_COLUMNS).where(_I.c.list_id == list_id).order_by(_I.c.position, _I.c.id))
+    return [item_of_row(r) for r in rows]
 
 
 def item_in_list(conn: Connection, list_id: int, item_id: int) -> ListItem | None:
-    row = conn.execute(select(*_ITEM_COLUMNS).where(_I.c.list_id == list_id, _I.c.id == item_id)).first()
-    return None if row is None else _item(row)
+    row = conn.execute(select(*ITEM_COLUMNS).where(_I.c.list_id == list_id, _I.c.id == item_id)).first()
+    return None if row is None else item_of_row(row)
 
 
 def set_item(conn: Connection, item_id: int, **values: object) -> None:
@@ -184,11 +188,11 @@ def items_added_between(
     if not list_ids:
         return []
     rows = conn.execute(
-        select(_I.c.list_id, *_ITEM_COLUMNS)
+        select(_I.c.list_id, *ITEM_COLUMNS)
         .where(_I.c.list_id.in_(list(list_ids)), _I.c.added_at >= since, _I.c.added_at < until)
         .order_by(_I.c.added_at, _I.c.id)
     )
-    return [(int(r[0]), _item(r[1:])) for r in rows]
+    return [(int(r[0]), item_of_row(r[1:])) for r in rows]
 
 
 def lists_holding(conn: Connection, arxiv_id: str) -> list[tuple[PaperOnList, int]]:
@@ -199,7 +203,7 @@ def lists_holding(conn: Connection, arxiv_id: str) -> list[tuple[PaperOnList, in
         select(L.c.id, L.c.title, users.c.name, L.c.visibility, _I.c.verdict_html, L.c.owner_user_id)
         .join(L, L.c.id == _I.c.list_id)
         .join(users, users.c.id == L.c.owner_user_id)
-        .where(_I.c.arxiv_id == arxiv_id)
+        .where(_I.c.arxiv_id == arxiv_id, L.c.digest_of.is_(None))  # a curated digest's picks are not a list's
         .order_by(L.c.updated_at.desc())
         .limit(500)
     )

@@ -24,6 +24,7 @@ _COLUMNS = (
     _L.c.updated_at,
     _L.c.digest_day,
     _L.c.network_id,
+    _L.c.published_at,
 )
 
 
@@ -41,6 +42,7 @@ def _ref(row: Any) -> ListRef:
         int(row[9]),
         row[10],
         None if row[11] is None else int(row[11]),
+        None if row[12] is None else int(row[12]),
     )
 
 
@@ -80,7 +82,8 @@ def insert_list(
 
 
 def list_ref(conn: Connection, list_id: int) -> ListRef | None:
-    row = conn.execute(_select().where(_L.c.id == list_id)).first()
+    """The list; None for a curated digest too (a list with a date, changed only through its own pages)."""
+    row = conn.execute(_select().where(_L.c.id == list_id, _L.c.digest_of.is_(None))).first()
     return None if row is None else _ref(row)
 
 
@@ -163,7 +166,8 @@ def remove_editor(conn: Connection, list_id: int, user_id: int) -> bool:
 def lists_of_user(conn: Connection, user_id: int) -> list[ListRef]:
     """Lists the person owns or edits, newest change first."""
     edits = exists().where(list_editors.c.list_id == _L.c.id, list_editors.c.user_id == user_id)
-    rows = conn.execute(_select().where(or_(_L.c.owner_user_id == user_id, edits)).order_by(_L.c.updated_at.desc()))
+    mine = and_(or_(_L.c.owner_user_id == user_id, edits), _L.c.digest_of.is_(None))  # not the curated digests
+    rows = conn.execute(_select().where(mine).order_by(_L.c.updated_at.desc()))
     return [_ref(r) for r in rows]
 
 

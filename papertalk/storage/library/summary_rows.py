@@ -25,7 +25,16 @@ from sqlalchemy import (
 
 from papertalk.core.summary_records import Summary, SummaryVersion
 from papertalk.storage.library.summary_search_schema import FTS_TABLE, SEARCH_COLUMN, fts5_match, tsquery
-from papertalk.storage.tables import papers, summaries, summary_versions, summary_votes, users
+from papertalk.storage.tables import (
+    network_accounts,
+    papers,
+    summaries,
+    summary_versions,
+    summary_votes,
+    user_blocks,
+    users,
+    votes,
+)
 
 COLUMNS = (
     summaries.c.id, summaries.c.user_id, users.c.name.label("author"), summaries.c.paper_id, papers.c.arxiv_id,
@@ -57,9 +66,12 @@ def _many(conn: Connection, query: Select[Any]) -> list[Summary]:
 
 def insert_summary(conn: Connection, values: dict[str, Any], now: int) -> int:
     """A new summary or note (``values``: its columns but times, version and counts), with version 1."""
+    published = now if values.get("kind") == "summary" and values.get("visibility") == "public" else None
     new_id = int(
         conn.execute(
-            insert(summaries).values(**values, version=1, created_at=now, updated_at=now).returning(summaries.c.id)
+            insert(summaries)
+            .values(**values, version=1, created_at=now, updated_at=now, published_at=published)
+            .returning(summaries.c.id)
         ).scalar_one()
     )
     conn.execute(
@@ -84,6 +96,8 @@ def update_summary(conn: Connection, summary_id: int, values: dict[str, Any], no
                 summary_id=summary_id, version=version, title=values["title"], source=values["source"], saved_at=now
             )
         )
+    if values.get("visibility") == "public":  # the first time it is public is its day in the digests
+        values = {**values, "published_at": func.coalesce(summaries.c.published_at, now)}
     conn.execute(update(summaries).where(summaries.c.id == summary_id).values(**values, version=version,
                                                                                updated_at=now))  # fmt: skip
     return version
@@ -217,3 +231,19 @@ def versions_of(conn: Connection, summary_id: int) -> list[SummaryVersion]:
         .order_by(summary_versions.c.version)
     )  # fmt: skip
     return [SummaryVersion(int(r.version), r.title, r.source, int(r.saved_at)) for r in rows]
+
+
+def published_between(
+    conn: Connection, since: int, until: int, network_id: int | None, hidden_by: int | None, limit: int
+) -> list[Summary]:
+    """Public summaries first published in [since, until), oldest first; with ``network_id``, only those of
+    papers an account of that network (less the accounts ``hidden_by`` blocked) had cited by ``until``."""
+    query = _select().where(LISTED, summaries.c.published_at >= since, summaries.c.published_at < until)
+    if network_id is not None:
+        members = select(network_accounts.c.account_id).where(network_accounts.c.network_id == network_id)
+        cited = select(votes.c.paper_id).where(votes.c.first_at < until, votes.c.account_id.in_(members))
+        if hidden_by is not None:
+            blocked = select(user_blocks.c.account_id).where(user_blocks.c.user_id == hidden_by)
+            cited = cited.where(votes.c.account_id.not_in(blocked))
+        query = query.where(summaries.c.paper_id.in_(cited))
+    return _many(conn, query.order_by(summaries.c.published_at, summaries.c.id).limit(limit))
