@@ -20,8 +20,8 @@ from papertalk.services.networks.my_network import network_of
 from papertalk.services.people.user_accounts import find_user
 from papertalk.storage.capture.account_rows import account_ids_by_platform_id
 from papertalk.storage.engine import make_engine
-from papertalk.storage.schema import upgrade
 from tests.browser import PHONE, OutsideRequests, chromium, chromium_path, sign_in
+from tests.conftest import migrate_fast
 from tests.fake_smtp import smtp_server
 from tests.test_digest_mail import parts_of
 from tests.test_digests import NOW, world
@@ -42,8 +42,7 @@ def path_of(url: str) -> str:
 def test_sign_up_opt_in_confirm_receive_and_unsubscribe_in_one_click(tmp_path: Path) -> None:
     # SQLite: the browser's path is the same on both backends, and tests/test_digest_mail.py runs on both
     db_url = f"sqlite:///{tmp_path / 'mail.sqlite3'}"
-    engine = make_engine(db_url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(db_url))
     world(engine, tmp_path)
     with smtp_server() as server, chromium() as browser:
         settings = Settings.from_env({"PAPERTALK_DATABASE_URL": db_url, "PAPERTALK_REGISTRATION": "open",

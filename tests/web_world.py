@@ -22,9 +22,9 @@ from papertalk.storage.capture.account_rows import account_ids_by_platform_id
 from papertalk.storage.catalogue.paper_rows import upsert_papers
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.instance_meta import DEMO_KEY, set_meta
-from papertalk.storage.schema import upgrade
 from papertalk.web.app import create_app
 from papertalk.web.state import WebSettings
+from tests.conftest import migrate_fast
 from tests.helpers import NOW, post, write_lines
 
 SIZE = WorldSize(papers=400, accounts=80, posts=4000, days=40)
@@ -103,8 +103,7 @@ def served(
 def world_site(directory: Path, prepare: Callable[[Engine], None], now: float = NOW) -> Iterator[str]:
     """A fresh SQLite database in ``directory`` with the web world, ``prepare``d (people, networks), served."""
     url = f"sqlite:///{directory / 'web.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = make_engine(migrate_fast(url))
     load_world(engine, directory)
     prepare(engine)
     engine.dispose()
