@@ -88,10 +88,20 @@ def for_you(
     """The window's discussed papers closest to ``seeds`` (the seeds themselves left out), closest first."""
     if not seeds:
         return []
+    discussed = trending(engine, settings, now, TrendingQuery(window=window, limit=CANDIDATES)).items
+    return closest_to_seeds(engine, settings, seeds, [i.arxiv_id for i in discussed], limit)
+
+
+def closest_to_seeds(
+    engine: Engine, settings: Settings, seeds: list[Seed], candidates: list[str], limit: int = SHOWN
+) -> list[ForYouItem]:
+    """``candidates`` (arXiv ids, up to ``CANDIDATES`` of them) ranked by closeness to ``seeds``, the seeds
+    themselves left out, closest first: For you over any set of discussed papers (a digest's period)."""
+    if not seeds:
+        return []
     seeds = seeds[:MAX_SEEDS]
     labels = {s.arxiv_id: s.label for s in reversed(seeds)}  # the first label given for a paper wins
-    discussed = trending(engine, settings, now, TrendingQuery(window=window, limit=CANDIDATES)).items
-    wanted = [i.arxiv_id for i in discussed if i.arxiv_id not in labels]
+    wanted = [a for a in candidates[:CANDIDATES] if a not in labels]
     stats = current_term_stats(engine)
     meaning = _meaning(engine, settings)
     with engine.connect() as conn:

@@ -76,11 +76,11 @@ def current_index(engine: Engine, model: str) -> VectorIndex | None:
         with _lock:  # one reading per process when many requests find the copy stale at once
             copy = _copies.get(key)
             if copy is None or copy.token != state[0]:
-                _copies[key] = copy = _read(conn, model, state[0])
+                _copies[key] = copy = read_index(conn, model, state[0])
     return copy
 
 
-def _read(conn: Connection, model: str, token: str) -> VectorIndex:
+def read_index(conn: Connection, model: str, token: str) -> VectorIndex:
     """The stored vectors batch by batch into float32 (the half-precision bytes never held all at once)."""
     rows: list[npt.NDArray[np.int64]] = []
     blocks: list[npt.NDArray[np.float32]] = []
