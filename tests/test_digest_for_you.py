@@ -1,6 +1,7 @@
 """For you as a part of a person's own digest, on both backends: the period's discussed papers as of its
 end ranked by closeness to the person's papers, with reasons, on the page and in its JSON twin; nothing
-of it for anyone else's digest; posts dated after the period never change it."""
+of it for anyone else's digest; posts dated after the period never change it; the section in a real
+headless Chromium at desktop and phone widths, light and dark."""
 
 from __future__ import annotations
 
@@ -9,14 +10,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
+from playwright.sync_api import Browser, expect
 
 from papertalk.config import Settings
 from papertalk.services.digests.digest_dates import day_period
 from papertalk.services.digests.digest_for_you import digest_for_you
-from papertalk.storage.engine import Engine
+from papertalk.storage.engine import Engine, make_engine
+from papertalk.storage.schema import upgrade
+from tests.browser import DESKTOP, PHONE, chromium_path
 from tests.helpers import NOW, post, run_import, write_lines
-from tests.test_for_you import signed_in, world
+from tests.test_for_you import PASSWORD, signed_in, world
+from tests.test_people_browser import browser, new_page
 from tests.web_world import served
+
+__all__ = ["browser"]
 
 DAY = datetime.fromtimestamp(NOW - 12 * 3600, UTC).date()  # the day of the week's posts in world()
 
@@ -61,3 +69,32 @@ def test_the_own_digest_page_and_json_have_for_you_and_no_one_else_s(
         assert "digest-for-you" not in anonymous
         bo = signed_in(base, "bo")  # no network, no lists: nothing to go on
         assert bo.get(f"/digest/{DAY.isoformat()}.json").json()["for_you"] == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(chromium_path() is None, reason="chromium is not installed (make chromium installs it)")
+@pytest.mark.parametrize(("viewport", "scheme"), [(DESKTOP, "light"), (PHONE, "dark")])
+def test_the_for_you_section_in_chromium_at_phone_and_desktop_widths(
+    browser: Browser, tmp_path: Path, viewport: dict[str, int], scheme: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    world(engine, tmp_path)
+    with served(Settings.from_env({"PAPERTALK_DATABASE_URL": url})) as base:
+        page, outside = new_page(browser, viewport, scheme)
+        page.goto(base + "/signin")
+        page.get_by_label("User name").fill("ada")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        page.goto(f"{base}/digest/{DAY.isoformat()}")
+        section = page.locator("section.digest-for-you")
+        expect(section.get_by_role("heading", name="For you")).to_be_visible()
+        expect(section.locator("li").first).to_contain_text("discussed in your network")
+        expect(section.locator("li a").first).to_have_attribute("href", "/abs/2401.00003")
+        box = section.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]  # nothing sticks out
+        page.close()
+    assert outside.blocked == []
