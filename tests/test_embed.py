@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -161,6 +162,29 @@ def test_each_process_reads_the_vectors_again_only_when_they_changed(catalogue: 
     embed_papers(catalogue, model, NOW, everything=True)
     second = current_index(catalogue, ON.model_key)
     assert second is not None and second is not first and len(second.rows) == 15
+
+
+def test_pages_never_wait_for_the_vectors_to_be_read(catalogue: Engine, model: Embedder) -> None:
+    embed_papers(catalogue, model, NOW, everything=True)
+    lexical = similar_papers(catalogue, QUERY.arxiv_id)
+    # a web process that has not read them yet: this request is answered by the words alone, and a thread
+    # reads the vectors for the next ones
+    assert similar_papers(catalogue, QUERY.arxiv_id, embedder=ON, wait_for_vectors=False) == lexical
+    deadline = time.monotonic() + 30
+    while current_index(catalogue, ON.model_key, wait=False) is None:
+        assert time.monotonic() < deadline, "the vectors were never read"
+        time.sleep(0.05)
+    found = similar_papers(catalogue, QUERY.arxiv_id, embedder=ON, wait_for_vectors=False)
+    assert found[0].paper.arxiv_id == SYNONYM.arxiv_id
+    stale = current_index(catalogue, ON.model_key, wait=False)
+    with catalogue.begin() as conn:
+        upsert_papers(conn, [Paper("2402.00003", "Photographs of objects", (), "Pictures.", ("cs.CV",), NOW)], NOW)
+    embed_papers(catalogue, model, NOW, everything=True)
+    assert current_index(catalogue, ON.model_key, wait=False) is stale  # the old copy while the new is read
+    while (fresh := current_index(catalogue, ON.model_key, wait=False)) is stale:
+        assert time.monotonic() < deadline, "the new vectors were never read"
+        time.sleep(0.05)
+    assert fresh is not None and len(fresh.rows) == 15
 
 
 def test_for_you_says_close_in_meaning_with_the_setting_on(

@@ -36,4 +36,4 @@ def digest_for_you(engine: Engine, settings: Settings, user: User, start: int, e
         rows = top_papers(conn, upper - 1, window, settings.ranking, Audience(), CANDIDATES, 0)
         papers = papers_by_row(conn, [r.paper_row for r in rows])
     candidates = [papers[r.paper_row].arxiv_id for r in rows if r.paper_row in papers]
-    return closest_to_seeds(engine, settings, seeds, candidates, SHOWN)
+    return closest_to_seeds(engine, settings, seeds, candidates, SHOWN, wait_for_vectors=False)

@@ -83,17 +83,29 @@ def seed_papers(engine: Engine, user: User, now: int) -> list[Seed]:
 
 
 def for_you(
-    engine: Engine, settings: Settings, now: int, seeds: list[Seed], window: str = "week", limit: int = SHOWN
+    engine: Engine,
+    settings: Settings,
+    now: int,
+    seeds: list[Seed],
+    window: str = "week",
+    limit: int = SHOWN,
+    wait_for_vectors: bool = True,
 ) -> list[ForYouItem]:
-    """The window's discussed papers closest to ``seeds`` (the seeds themselves left out), closest first."""
+    """The window's discussed papers closest to ``seeds`` (the seeds themselves left out), closest first
+    (``wait_for_vectors``: as in ``similar.similar_papers``)."""
     if not seeds:
         return []
     discussed = trending(engine, settings, now, TrendingQuery(window=window, limit=CANDIDATES)).items
-    return closest_to_seeds(engine, settings, seeds, [i.arxiv_id for i in discussed], limit)
+    return closest_to_seeds(engine, settings, seeds, [i.arxiv_id for i in discussed], limit, wait_for_vectors)
 
 
 def closest_to_seeds(
-    engine: Engine, settings: Settings, seeds: list[Seed], candidates: list[str], limit: int = SHOWN
+    engine: Engine,
+    settings: Settings,
+    seeds: list[Seed],
+    candidates: list[str],
+    limit: int = SHOWN,
+    wait_for_vectors: bool = True,
 ) -> list[ForYouItem]:
     """``candidates`` (arXiv ids, up to ``CANDIDATES`` of them) ranked by closeness to ``seeds``, the seeds
     themselves left out, closest first: For you over any set of discussed papers (a digest's period)."""
@@ -103,7 +115,7 @@ def closest_to_seeds(
     labels = {s.arxiv_id: s.label for s in reversed(seeds)}  # the first label given for a paper wins
     wanted = [a for a in candidates[:CANDIDATES] if a not in labels]
     stats = current_term_stats(engine)
-    meaning = _meaning(engine, settings)
+    meaning = _meaning(engine, settings, wait_for_vectors)
     with engine.connect() as conn:
         papers = papers_by_arxiv_id(conn, [*labels, *wanted])
         bags = {a: tv.bag_of_words(p) for a, p in papers.items() if p.title is not None}
@@ -150,9 +162,9 @@ def closest_to_seeds(
     return ranked[:limit]
 
 
-def _meaning(engine: Engine, settings: Settings) -> Meaning | None:
+def _meaning(engine: Engine, settings: Settings, wait: bool) -> Meaning | None:
     if not settings.embedder.on:
         return None  # numpy never imported: the base install has none
     from papertalk.services.discover.meaning import meaning_of
 
-    return meaning_of(engine, settings.embedder.model_key)
+    return meaning_of(engine, settings.embedder.model_key, wait)

@@ -83,7 +83,8 @@ class PairBlends:
         return {self.seeds[j]: float(cosines[j]) for j in touched}
 
 
-def meaning_of(engine: Engine, model: str) -> Meaning | None:
-    """The model's vectors (None when ``papertalk embed`` has made none)."""
-    index = current_index(engine, model)
+def meaning_of(engine: Engine, model: str, wait: bool = True) -> Meaning | None:
+    """The model's vectors (None when ``papertalk embed`` has made none, or, ``wait=False``, while this
+    process is still reading them for the first time)."""
+    index = current_index(engine, model, wait)
     return None if index is None or len(index.rows) == 0 else Meaning(index)

@@ -64,12 +64,17 @@ class UnknownPaper(LookupError):
 
 
 def similar_papers(
-    engine: Engine, arxiv_id: str, limit: int = SHOWN, embedder: EmbedderSettings | None = None
+    engine: Engine,
+    arxiv_id: str,
+    limit: int = SHOWN,
+    embedder: EmbedderSettings | None = None,
+    wait_for_vectors: bool = True,
 ) -> list[SimilarPaper]:
     """Up to ``limit`` papers most like ``arxiv_id``, the closest first ([] when it has no title yet); with
-    ``embedder`` on, their stored semantic vectors count too."""
+    ``embedder`` on, their stored semantic vectors count too (``wait_for_vectors=False``, for pages: the
+    words alone while this process first reads them, ``vector_index.current_index``)."""
     stats = current_term_stats(engine)
-    meaning = _meaning(engine, embedder)
+    meaning = _meaning(engine, embedder, wait_for_vectors)
     with engine.connect() as conn:
         row = paper_row_id(conn, arxiv_id)
         if row is None:
@@ -80,12 +85,12 @@ def similar_papers(
         return _similar(conn, row, paper, stats, limit, meaning)
 
 
-def _meaning(engine: Engine, embedder: EmbedderSettings | None) -> Meaning | None:
+def _meaning(engine: Engine, embedder: EmbedderSettings | None, wait: bool) -> Meaning | None:
     if embedder is None or not embedder.on:
         return None  # and numpy is never imported: the base install has none
     from papertalk.services.discover.meaning import meaning_of
 
-    return meaning_of(engine, embedder.model_key)
+    return meaning_of(engine, embedder.model_key, wait)
 
 
 def _similar(

@@ -60,24 +60,47 @@ class VectorIndex:
 
 
 _copies: dict[tuple[str, str], VectorIndex] = {}
+_reading: set[tuple[str, str]] = set()  # copies being read in a thread (``wait=False``)
 _lock = threading.Lock()
 
 
-def current_index(engine: Engine, model: str) -> VectorIndex | None:
-    """The model's vectors as one matrix (None when it has none), read again only when they changed."""
+def current_index(engine: Engine, model: str, wait: bool = True) -> VectorIndex | None:
+    """The model's vectors as one matrix (None when it has none), read again only when they changed.
+
+    ``wait=False`` (web requests): a missing or stale copy is read in a thread while the request goes on
+    with the stale copy, or with None (the words alone) when there is none yet: reading 1M vectors takes
+    17 s on SQLite and a minute on PostgreSQL, which no page should wait for (docs/performance.md)."""
     with engine.connect() as conn:
         state = set_token(conn, model)
-        if state is None:
-            return None
-        key = (engine.url.render_as_string(hide_password=False), model)
+    if state is None:
+        return None
+    key = (engine.url.render_as_string(hide_password=False), model)
+    copy = _copies.get(key)
+    if copy is not None and copy.token == state[0]:
+        return copy
+    if not wait:
+        with _lock:
+            if key not in _reading:
+                _reading.add(key)
+                threading.Thread(target=_read_into, args=(engine, model, key), daemon=True).start()
+        return copy
+    with _lock:  # one reading per process when many callers find the copy stale at once
         copy = _copies.get(key)
-        if copy is not None and copy.token == state[0]:
-            return copy
-        with _lock:  # one reading per process when many requests find the copy stale at once
-            copy = _copies.get(key)
-            if copy is None or copy.token != state[0]:
+        if copy is None or copy.token != state[0]:
+            with engine.connect() as conn:
                 _copies[key] = copy = read_index(conn, model, state[0])
     return copy
+
+
+def _read_into(engine: Engine, model: str, key: tuple[str, str]) -> None:
+    try:
+        with engine.connect() as conn:
+            state = set_token(conn, model)
+            if state is not None:
+                _copies[key] = read_index(conn, model, state[0])
+    finally:
+        with _lock:
+            _reading.discard(key)
 
 
 def read_index(conn: Connection, model: str, token: str) -> VectorIndex:
