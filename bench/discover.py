@@ -23,6 +23,10 @@ discussed-by-the-same-people for the week's hottest paper, beside the former bou
     python -m bench.discover latency [--papers 3000000] [--queries 200] [--postgres URL]
     python -m bench.discover co [--scale 1.0] [--database bench/data/web-1.sqlite3]
     python -m bench.discover foryou [--seeds 500] [--database bench/data/web-1.sqlite3]
+    python -m bench.discover closest [--seeds 500]
+
+``closest`` over the quality catalogue (embedded by ``quality --vectors``): For you's model alone
+(``closest_to_seeds``) for 500 random seed papers and 300 random candidates, with and without vectors.
 """
 
 from __future__ import annotations
@@ -332,9 +336,30 @@ def foryou(database: Path, seeds: int, runs: int) -> dict[str, Any]:
     return report
 
 
+def closest(papers: int, seeds: int, runs: int) -> dict[str, Any]:
+    from dataclasses import replace
+
+    from papertalk.services.discover.for_you import CANDIDATES, Seed, closest_to_seeds
+
+    engine = make_engine(f"sqlite:///{DATA / f'discover-quality-{papers}.sqlite3'}")
+    picked = _spread_ids(engine, seeds + CANDIDATES)
+    chosen, candidates = [Seed(a, "on your list Bench") for a in picked[:seeds]], picked[seeds:]
+    plain = Settings.from_env({})
+    with_vectors = replace(plain, embedder=VECTORS)
+    report = {
+        "papers": papers,
+        "seeds": len(chosen),
+        "candidates": len(candidates),
+        "lexical": latency_stats(lambda: closest_to_seeds(engine, plain, chosen, candidates), runs),
+        "with_vectors": latency_stats(lambda: closest_to_seeds(engine, with_vectors, chosen, candidates), runs),
+    }
+    print(report, flush=True)
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", choices=["quality", "latency", "co", "foryou"])
+    parser.add_argument("part", choices=["quality", "latency", "co", "foryou", "closest"])
     parser.add_argument("--papers", type=int, default=None, help="quality: 100,000; latency: 3,000,000")
     parser.add_argument("--queries", type=int, default=None, help="query papers (quality 400, latency 200)")
     parser.add_argument("--naive-queries", type=int, default=20, help="latency: papers for the naive baseline")
@@ -355,10 +380,12 @@ def main() -> None:
         result = latency(args.papers or 3_000_000, args.queries or 200, args.postgres, args.naive_queries)
     elif args.part == "co":
         result = co(args.scale, args.runs, args.database, args.naive)
+    elif args.part == "closest":
+        result = closest(args.papers or 100_000, args.seeds, args.runs)
     else:
         result = foryou(args.database or DATA / "web-1.sqlite3", args.seeds, args.runs)
     print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
-    size = result.get("papers") if args.part in ("quality", "latency") else f"scale{args.scale:g}"
+    size = result.get("papers") if args.part in ("quality", "latency", "closest") else f"scale{args.scale:g}"
     save(f"discover-{args.part}-{size}", result, args.results)
 
 
