@@ -4,7 +4,9 @@
 when present, imported with the real ``papertalk catalogue import``): papertalk's similar papers against
 a scikit-learn TF-IDF cosine baseline (word 1-2-grams over title + abstract, fitted on the whole
 catalogue in the same run): overlap of the top 10, and agreement of primary category at 10, for both;
-with the baseline's fit and per-query times beside papertalk's.
+with the baseline's fit and per-query times beside papertalk's. ``--vectors``: also with semantic vectors
+(WordLlama, the extra papertalk[embed]; every paper embedded first, as ``papertalk embed --all``), and the
+vectors' own 10 nearest neighbours.
 
 ``latency`` at N papers (``bench.catalogue``'s cached databases; 3,000,000 for the issue's figure):
 papertalk's similar papers, median and p99 over spread-out papers, beside the naive more-like-this
@@ -17,10 +19,14 @@ discussed papers, beside every candidate's full cosine with every seed.
 discussed-by-the-same-people for the week's hottest paper, beside the former bound of 2,000 voters
 (and with ``--naive`` the self-join of raw mentions).
 
-    python -m bench.discover quality [--papers 100000] [--queries 400]
+    python -m bench.discover quality [--papers 100000] [--queries 400] [--vectors]
     python -m bench.discover latency [--papers 3000000] [--queries 200] [--postgres URL]
     python -m bench.discover co [--scale 1.0] [--database bench/data/web-1.sqlite3]
     python -m bench.discover foryou [--seeds 500] [--database bench/data/web-1.sqlite3]
+    python -m bench.discover closest [--seeds 500]
+
+``closest`` over the quality catalogue (embedded by ``quality --vectors``): For you's model alone
+(``closest_to_seeds``) for 500 random seed papers and 300 random candidates, with and without vectors.
 """
 
 from __future__ import annotations
@@ -38,12 +44,13 @@ from sqlalchemy import text
 
 from bench.catalogue import DATA, fresh, papertalk_import, snapshot_file
 from bench.measure import latency_stats, percentile, save, timed
-from papertalk.config import Settings
+from papertalk.config import EmbedderSettings, Settings
 from papertalk.services.discover import similar as similar_service
 from papertalk.services.discover.co_discussed import discussed_by_same_people
 from papertalk.services.discover.term_stats import current_term_stats
 from papertalk.storage.engine import Engine, make_engine
 
+VECTORS = EmbedderSettings("wordllama", "l2_supercat", 256)
 REAL = Path(__file__).parents[1] / ".." / "shared" / "data" / "kaggle_snapshot"
 
 
@@ -67,7 +74,7 @@ def _samples(fn: Any, ids: list[str]) -> dict[str, float]:
     return {"median_ms": statistics.median(ms), "p99_ms": percentile(ms, 99), "max_ms": max(ms), "samples": len(ms)}
 
 
-def quality(papers: int, queries: int) -> dict[str, Any]:
+def quality(papers: int, queries: int, vectors: bool = False) -> dict[str, Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     path, real_lines = _catalogue_file(papers)
@@ -76,6 +83,7 @@ def quality(papers: int, queries: int) -> dict[str, Any]:
     if not db.exists():
         papertalk_import(path, f"sqlite:///{fresh(db)}")
     engine = make_engine(url)
+    embedding = _embed_all(engine) if vectors else {}
     seconds_stats, _ = timed(lambda: current_term_stats(engine))
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT arxiv_id, title, abstract, categories FROM papers ORDER BY id")).all()
@@ -96,12 +104,14 @@ def quality(papers: int, queries: int) -> dict[str, Any]:
         "term_stats_s": round(seconds_stats, 2),
         "baseline_fit_s": round(fit_s, 1),
         "baseline_features": matrix.shape[1],
+        **embedding,
     }
     for name, query_ids in (("generated", generated_ids), ("real", real_ids)):
         if not query_ids:
             continue
         overlap, ours_agree, base_agree, ours_ms, base_ms = [], [], [], [], []
         text_overlap, text_agree = [], []
+        vec_overlap, vec_agree, vec_ms, alone_agree = [], [], [], []
         for arxiv_id in query_ids:
             i = position[arxiv_id]
             t0 = time.perf_counter()
@@ -119,6 +129,20 @@ def quality(papers: int, queries: int) -> dict[str, Any]:
             overlap.append(len(set(ours) & set(base)) / 10)
             ours_agree.append(sum(primary[position[o]] == primary[i] for o in ours) / 10)
             base_agree.append(sum(primary[j] == primary[i] for j in top) / 10)
+            if vectors:
+                t0 = time.perf_counter()
+                blended = [s.paper.arxiv_id for s in similar_service.similar_papers(engine, arxiv_id, 10, VECTORS)]
+                vec_ms.append((time.perf_counter() - t0) * 1000)
+                vec_overlap.append(len(set(blended) & set(base)) / 10)
+                vec_agree.append(sum(primary[position[o]] == primary[i] for o in blended) / 10)
+                alone = _vector_neighbours(engine, arxiv_id)
+                alone_agree.append(sum(primary[position[o]] == primary[i] for o in alone) / 10)
+        with_vectors = {
+            "with_vectors_top10_overlap": statistics.mean(vec_overlap),
+            "with_vectors_category_agreement_at10": statistics.mean(vec_agree),
+            "with_vectors_median_ms": statistics.median(vec_ms),
+            "vectors_alone_category_agreement_at10": statistics.mean(alone_agree),
+        } if vectors else {}  # fmt: skip
         report[name] = {
             "queries": len(query_ids),
             "top10_overlap": statistics.mean(overlap),
@@ -128,10 +152,37 @@ def quality(papers: int, queries: int) -> dict[str, Any]:
             "text_only_category_agreement_at10": statistics.mean(text_agree),
             "papertalk_median_ms": statistics.median(ours_ms),
             "baseline_query_median_ms": statistics.median(base_ms),
+            **with_vectors,
         }
         print(name, report[name], flush=True)
     engine.dispose()
     return report
+
+
+def _embed_all(engine: Engine) -> dict[str, Any]:
+    """Every titled paper embedded (``papertalk embed --all``; nothing to do when already done)."""
+    from papertalk.embedders.choice import embedder_from
+    from papertalk.services.discover.embedding import embed_papers
+
+    load_s, model = timed(lambda: embedder_from(VECTORS))
+    embed_s, done = timed(lambda: embed_papers(engine, model, int(time.time()), everything=True))
+    return {"model": done.model, "model_load_s": round(load_s, 2), "embed_s": round(embed_s, 1),
+            "embedded": done.embedded, "unchanged": done.unchanged}  # fmt: skip
+
+
+def _vector_neighbours(engine: Engine, arxiv_id: str) -> list[str]:
+    """The 10 papers whose vectors are closest (the vectors alone: no words, authors or categories)."""
+    from papertalk.services.discover.meaning import meaning_of
+    from papertalk.storage.catalogue.paper_rows import paper_row_id, papers_by_row
+
+    meaning = meaning_of(engine, VECTORS.model_key)
+    assert meaning is not None
+    with engine.connect() as conn:
+        row = paper_row_id(conn, arxiv_id)
+        assert row is not None
+        rows = meaning.neighbours(row, 10)
+        found = papers_by_row(conn, rows)
+    return [found[r].arxiv_id for r in rows]
 
 
 def _text_only(engine: Engine, arxiv_id: str) -> list[str]:
@@ -285,15 +336,37 @@ def foryou(database: Path, seeds: int, runs: int) -> dict[str, Any]:
     return report
 
 
+def closest(papers: int, seeds: int, runs: int) -> dict[str, Any]:
+    from dataclasses import replace
+
+    from papertalk.services.discover.for_you import CANDIDATES, Seed, closest_to_seeds
+
+    engine = make_engine(f"sqlite:///{DATA / f'discover-quality-{papers}.sqlite3'}")
+    picked = _spread_ids(engine, seeds + CANDIDATES)
+    chosen, candidates = [Seed(a, "on your list Bench") for a in picked[:seeds]], picked[seeds:]
+    plain = Settings.from_env({})
+    with_vectors = replace(plain, embedder=VECTORS)
+    report = {
+        "papers": papers,
+        "seeds": len(chosen),
+        "candidates": len(candidates),
+        "lexical": latency_stats(lambda: closest_to_seeds(engine, plain, chosen, candidates), runs),
+        "with_vectors": latency_stats(lambda: closest_to_seeds(engine, with_vectors, chosen, candidates), runs),
+    }
+    print(report, flush=True)
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", choices=["quality", "latency", "co", "foryou"])
+    parser.add_argument("part", choices=["quality", "latency", "co", "foryou", "closest"])
     parser.add_argument("--papers", type=int, default=None, help="quality: 100,000; latency: 3,000,000")
     parser.add_argument("--queries", type=int, default=None, help="query papers (quality 400, latency 200)")
     parser.add_argument("--naive-queries", type=int, default=20, help="latency: papers for the naive baseline")
     parser.add_argument("--postgres", default=None, help="latency: also on this PostgreSQL (catalogue imported)")
     parser.add_argument("--scale", type=float, default=1.0, help="co: bench.trending's scale (1.0 = 10M mentions)")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--vectors", action="store_true", help="quality: also with semantic vectors (WordLlama)")
     parser.add_argument("--naive", action="store_true", help="co: also the naive self-join of raw mentions (slow)")
     parser.add_argument("--seeds", type=int, default=500, help="foryou: seed papers (papers on the person's lists)")
     parser.add_argument(
@@ -302,15 +375,17 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=None)
     args = parser.parse_args()
     if args.part == "quality":
-        result = quality(args.papers or 100_000, args.queries or 400)
+        result = quality(args.papers or 100_000, args.queries or 400, args.vectors)
     elif args.part == "latency":
         result = latency(args.papers or 3_000_000, args.queries or 200, args.postgres, args.naive_queries)
     elif args.part == "co":
         result = co(args.scale, args.runs, args.database, args.naive)
+    elif args.part == "closest":
+        result = closest(args.papers or 100_000, args.seeds, args.runs)
     else:
         result = foryou(args.database or DATA / "web-1.sqlite3", args.seeds, args.runs)
     print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
-    size = result.get("papers") if args.part in ("quality", "latency") else f"scale{args.scale:g}"
+    size = result.get("papers") if args.part in ("quality", "latency", "closest") else f"scale{args.scale:g}"
     save(f"discover-{args.part}-{size}", result, args.results)
 
 

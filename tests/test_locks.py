@@ -1,6 +1,7 @@
 """The lock files are complete and exact: a fresh ``pip freeze`` of the test venv is the runtime lock plus
-the dev lock, and the runtime lock is exactly what installing papertalk pulls in (issue 14 item 10: the
-runtime lock once left out ``click``, so a production install picked whatever click was newest)."""
+the dev lock, the runtime lock is exactly what installing papertalk pulls in (issue 14 item 10: the
+runtime lock once left out ``click``, so a production install picked whatever click was newest), and the
+embed lock exactly what the extra ``papertalk[embed]`` adds, at the versions the tests ran with."""
 
 from __future__ import annotations
 
@@ -30,10 +31,11 @@ def pins(lock: str) -> dict[str, str]:
     return found
 
 
-def runtime_closure(project: str) -> set[str]:
-    """Every distribution that installing ``project`` pulls in, read from the installed metadata."""
+def runtime_closure(project: str, extras: frozenset[str] = frozenset()) -> set[str]:
+    """Every distribution that installing ``project`` (with ``extras``) pulls in, read from the installed
+    metadata."""
     needed: set[str] = set()
-    todo: list[tuple[str, frozenset[str]]] = [(project, frozenset())]
+    todo: list[tuple[str, frozenset[str]]] = [(project, extras)]
     seen: set[tuple[str, frozenset[str]]] = set()
     while todo:
         name, extras = todo.pop()
@@ -58,6 +60,15 @@ def test_runtime_lock_pins_exactly_what_papertalk_needs() -> None:
     closure = runtime_closure("papertalk")
     assert sorted(closure - runtime) == [], "needed at run time but not pinned in requirements.lock"
     assert sorted(runtime - closure) == [], "pinned in requirements.lock but not needed at run time"
+
+
+def test_embed_lock_pins_exactly_what_the_extra_adds_as_tested() -> None:
+    runtime, dev, embed = pins("requirements.lock"), pins("requirements-dev.lock"), pins("requirements-embed.lock")
+    added = runtime_closure("papertalk", frozenset({"embed"})) - set(runtime)
+    assert sorted(added - embed.keys()) == [], "needed by papertalk[embed] but not pinned in requirements-embed.lock"
+    assert sorted(embed.keys() - added) == [], "pinned in requirements-embed.lock but not needed by the extra"
+    # the tests run the real model: the dev venv holds the extra, at the very versions the embed lock pins
+    assert {n: v for n, v in embed.items() if dev.get(n) != v} == {}, "embed lock and dev lock disagree"
 
 
 def test_a_fresh_pip_freeze_matches_the_locks() -> None:

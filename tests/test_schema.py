@@ -24,7 +24,7 @@ from papertalk.storage.schema import (
     upgrade,
 )
 from papertalk.storage.search.search_schema import FTS_TABLE, SEARCH_COLUMN
-from papertalk.storage.tables import metadata
+from papertalk.storage.tables import derived_metadata, metadata
 from tests.conftest import POSTGRES_URL, postgres_database
 from tests.helpers import assert_day_counts_exact, downgrade, post, run_import, write_lines
 from tests.helpers import table as rows_of
@@ -38,8 +38,8 @@ def test_migrations_build_every_table_and_index(db_url: str) -> None:
     # generated tsvector column on papers; the same for summaries (library.summary_search_schema).
     fts = (FTS_TABLE, SUMMARY_FTS_TABLE)
     tables = {t for t in found.get_table_names() if not t.startswith(fts)} - {"alembic_version"}
-    assert tables == set(metadata.tables)
-    for name, table in metadata.tables.items():
+    assert tables == set(metadata.tables) | set(derived_metadata.tables)
+    for name, table in [*metadata.tables.items(), *derived_metadata.tables.items()]:
         columns = {c["name"] for c in found.get_columns(name)} - {SEARCH_COLUMN}
         assert columns == {c.name for c in table.columns}, name
         assert {i["name"] for i in found.get_indexes(name)} >= {i.name for i in table.indexes}, name

@@ -18,6 +18,7 @@ from papertalk.cli import (
     demo_cmd,
     digest_cmd,
     digest_send_cmd,
+    embed_cmd,
     enrich_cmd,
     export_cmd,
     harvest_cmd,
@@ -86,6 +87,7 @@ app.command("block")(network_cmd.block)
 app.command("demo")(demo_cmd.demo)
 app.command("search")(search_cmd.search)
 app.command("similar")(similar_cmd.similar)
+app.command("embed")(embed_cmd.embed)
 app.command("follow")(capture_cmd.follow_cmd)
 app.command("unfollow")(capture_cmd.unfollow_cmd)
 app.add_typer(capture_cmd.follows_app, name="follows")

@@ -35,7 +35,7 @@ def similar(
     if ref is None:
         raise fail(app, f"similar {paper[:80]!r}: not an arXiv id or arXiv URL")
     try:
-        found = similar_papers(open_database(app.settings), ref.arxiv_id, limit)
+        found = similar_papers(open_database(app.settings), ref.arxiv_id, limit, app.settings.embedder)
     except (UnknownPaper, StaleSchemaError) as exc:
         raise fail(app, f"similar {ref.arxiv_id}: {exc}") from None
     if as_json:
@@ -61,6 +61,7 @@ def similar_json(s: SimilarPaper) -> dict[str, Any]:
         "shared_terms": list(s.terms),
         "shared_authors": list(s.authors),
         "shared_categories": list(s.categories),
+        "meaning": None if s.meaning is None else round(s.meaning, 6),
         "categories": list(s.paper.categories),
         "abs_url": f"https://arxiv.org/abs/{s.paper.arxiv_id}",
     }

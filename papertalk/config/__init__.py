@@ -25,6 +25,7 @@ from papertalk.core.records import PostKind
 __all__ = [
     "DEFAULT_WORKER_CLAIM_BATCH",
     "REGISTRATION_MODES",
+    "EmbedderSettings",
     "LibrarySettings",
     "MailSettings",
     "NetworkSettings",
@@ -186,6 +187,25 @@ class TranslatorSettings:
 
 
 @dataclass(frozen=True)
+class EmbedderSettings:
+    """Which sentence-embedding model gives papers semantic vectors (``PAPERTALK_EMBEDDER_*``, see
+    docs/discover.md); kind "none": none, everything lexical."""
+
+    kind: str = "none"  # none or wordllama
+    model: str = "l2_supercat"  # the model's configuration (WordLlama ships l2_supercat in its wheel)
+    dim: int = 256  # its first ``dim`` dimensions (WordLlama's are nested: 64 and 128 are truncations)
+
+    @property
+    def on(self) -> bool:
+        return self.kind != "none"
+
+    @property
+    def model_key(self) -> str:
+        """What stored vectors are labelled with: vectors of another model or size are never compared."""
+        return f"{self.kind}:{self.model}:{self.dim}"
+
+
+@dataclass(frozen=True)
 class WebConfig:
     """The ``PAPERTALK_WEB_*`` values as set; ``web.state`` turns them into the web app's settings."""
 
@@ -212,6 +232,7 @@ class Settings:
     library: LibrarySettings = field(default_factory=LibrarySettings)
     mail: MailSettings = field(default_factory=MailSettings)
     translator: TranslatorSettings = field(default_factory=TranslatorSettings)
+    embedder: EmbedderSettings = field(default_factory=EmbedderSettings)
 
     web: WebConfig = field(default_factory=WebConfig)
 
@@ -234,6 +255,7 @@ class Settings:
             library=LibrarySettings.from_environment(values),
             mail=MailSettings.from_environment(values),
             translator=TranslatorSettings.from_environment(values),
+            embedder=EmbedderSettings(values.embedder, values.embedder_model, values.embedder_dim),
             web=WebConfig(
                 network=values.web_network or None,
                 base_url=values.web_base_url or None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings.sources.utils import parse_env_vars
 
@@ -29,6 +29,9 @@ SmtpSecurity = Literal["starttls", "tls", "none"]
 # Who translates digest papers' titles and abstracts (docs/digests.md): nobody, a LibreTranslate-style API
 # or an OpenAI-style chat-completions endpoint.
 TranslatorKind = Literal["none", "libretranslate", "openai"]
+# Which sentence-embedding model gives similar papers and For you semantic vectors (docs/discover.md): none
+# (the lexical path only) or WordLlama (the extra papertalk[embed]).
+EmbedderKind = Literal["none", "wordllama"]
 REGISTRATION_MODES: tuple[str, ...] = get_args(RegistrationMode)
 # Due sources a worker claims at a time: small enough that several workers split a backlog (a claimed
 # source waits for those before it in its worker), large enough to save claims (docs/performance.md).
@@ -173,6 +176,18 @@ class EnvironmentSettings(BaseSettings):
     translator_min_interval: Interval = 1.0
     translator_timeout: float = Field(60.0, gt=0, description="a number of seconds above 0")
     translator_max_attempts: int = Field(4, ge=1, le=20, description="a whole number of tries from 1 to 20")
+
+    # Semantic vectors (docs/discover.md): which model, which of its configurations, how many dimensions.
+    embedder: EmbedderKind = Field("none", description="none or wordllama")
+    embedder_model: str = Field("l2_supercat", pattern=r"^[a-z0-9_]{1,40}$", description="a model name")
+    embedder_dim: int = Field(256, description="64, 128 or 256")
+
+    @field_validator("embedder_dim")
+    @classmethod
+    def _nested_dimension(cls, dim: int) -> int:
+        if dim not in (64, 128, 256):
+            raise ValueError("the model's nested sizes are 64, 128 and 256")
+        return dim
 
     web_network: str | None = None
     web_base_url: HttpUrl | None = None

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -784,4 +785,35 @@ mail_outbox = Table(
     Column("sent_at", BigInteger),
     UniqueConstraint("user_id", "period", name="uq_mail_outbox_user_id"),
     Index("ix_mail_outbox_due", "state", "next_attempt_at"),
+)
+
+# --- issue 19 item 4, semantic vectors: derived data, outside ``metadata`` --------------------------------
+# Rebuilt by ``papertalk embed`` from the papers' titles and abstracts, so an export, a restore and a copy
+# leave them out (and they would be bytes, which the JSON-lines export does not carry).
+derived_metadata = MetaData(naming_convention=metadata.naming_convention)
+
+# A paper's vector under one model (``model``: "wordllama:l2_supercat:256"): ``dim`` float16 values, little
+# endian, unit length; ``source_hash`` the SHA-256 of the title and abstract it was made from (new metadata
+# makes it stale; an unchanged paper is never embedded again). Keyed by model first: the exact scan reads
+# one model's vectors as one index range.
+paper_vectors = Table(
+    "paper_vectors",
+    derived_metadata,
+    Column("model", String(80), primary_key=True),
+    Column("paper_id", Integer, ForeignKey(papers.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("dim", SmallInteger, nullable=False),
+    Column("vector", LargeBinary, nullable=False),
+    Column("source_hash", String(64), nullable=False),
+    Column("embedded_at", BigInteger, nullable=False),
+)
+
+# One row per model with vectors: how many, and a token new at every change, which each process's copy of
+# the vectors (one matrix in memory) is checked against in one small read.
+paper_vector_sets = Table(
+    "paper_vector_sets",
+    derived_metadata,
+    Column("model", String(80), primary_key=True),
+    Column("vectors", Integer, nullable=False),
+    Column("token", String(32), nullable=False),
+    Column("changed_at", BigInteger, nullable=False),
 )

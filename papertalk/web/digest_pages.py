@@ -21,6 +21,7 @@ from papertalk.services.digests.digest_dates import (
     week_of,
 )
 from papertalk.services.digests.digest_export import digest_data
+from papertalk.services.digests.digest_for_you import digest_for_you
 from papertalk.services.digests.digest_streams import Stream, stream_for
 from papertalk.services.digests.digest_view import Digest, digest
 from papertalk.services.digests.shown_translations import (
@@ -29,7 +30,9 @@ from papertalk.services.digests.shown_translations import (
     translation_data,
     translations_of,
 )
+from papertalk.services.discover.for_you import ForYouItem
 from papertalk.services.pages.page_request import PageRequestError
+from papertalk.web.for_you_pages import ForYouItemOut
 from papertalk.web.formatting import with_params
 from papertalk.web.http_cache import etagged
 from papertalk.web.state import WebState, state_of
@@ -68,8 +71,13 @@ def digest_page(request: Request, name: str, audience: str | None = None, networ
     found = digest(state.engine, state.settings.ranking, state.now(), period, stream, reader)
     language = reader_language(state.engine, reader)
     shown = translations_of(state.engine, [i.paper for i in found.items if i.paper is not None], language)
+    picked = (
+        digest_for_you(state.engine, state.settings, reader, found.start, found.end, state.now())
+        if reader is not None and stream.owner_id == reader.id
+        else []
+    )
     if as_json:
-        return _json(request, state, found, shown)
+        return _json(request, state, found, shown, picked)
     params = dict(request.query_params)
     return state.render(
         request, "digest.html", digest=found, title=f"Digest {period.name}", week=week_of(period.first),
@@ -77,14 +85,18 @@ def digest_page(request: Request, name: str, audience: str | None = None, networ
         compose=composable_stream(state.engine, reader, stream) if period.kind == "day" else None,
         month=month_of(period.first), json_path=with_params(f"/digest/{period.name}.json", params),
         feed_path=with_params("/feeds/digest.atom", {k: v for k, v in params.items() if k == "network"}),
-        personal=stream.owner_id is not None or stream.hidden_by is not None,
+        personal=stream.owner_id is not None or stream.hidden_by is not None, for_you=picked,
     )  # fmt: skip
 
 
-def _json(request: Request, state: WebState, found: Digest, shown: dict[str, ShownTranslation]) -> Response:
+def _json(
+    request: Request, state: WebState, found: Digest, shown: dict[str, ShownTranslation], picked: list[ForYouItem]
+) -> Response:
     data = digest_data(found, state.web.base_url)
     for item in data["items"]:
         item["translation"] = translation_data(shown.get(item["arxiv_id"]))
+    if found.stream.owner_id is not None:  # the reader's own digest: its For you part (issue 19)
+        data["for_you"] = [ForYouItemOut.of(i).model_dump() for i in picked]
     body = orjson.dumps(data)
     if found.stream.hidden_by is not None or viewer_of(request, state).user is not None:
         return Response(body, media_type="application/json", headers={"Cache-Control": "private, no-store"})

@@ -25,7 +25,7 @@ def similar(request: Request, arxiv_id: str, limit: int = Query(10, ge=1, le=50)
     state = state_of(request)
     canonical = normalize_id(arxiv_id)
     try:
-        found = similar_papers(state.engine, canonical, limit)
+        found = similar_papers(state.engine, canonical, limit, state.settings.embedder, wait_for_vectors=False)
     except UnknownPaper as exc:
         raise PaperNotFound(str(exc)) from None
     discussed = discussed_by_same_people(state.engine, state.settings.ranking, canonical, limit)

@@ -12,11 +12,17 @@ from papertalk.web.api_models import Links, PaperOut
 
 class SimilarOut(BaseModel):
     paper: PaperOut
-    score: float = Field(description="tf-idf cosine plus the author and category bonuses (docs/discover.md)")
+    score: float = Field(
+        description="tf-idf cosine (blended with the vector cosine when both have vectors) plus the author "
+        "and category bonuses (docs/discover.md)"
+    )
     reason: str
     shared_terms: list[str]
     shared_authors: list[str]
     shared_categories: list[str]
+    meaning: float | None = Field(
+        None, description="the cosine of the two papers' semantic vectors (PAPERTALK_EMBEDDER), when both have one"
+    )
 
     @classmethod
     def of(cls, s: SimilarPaper) -> SimilarOut:
@@ -27,6 +33,7 @@ class SimilarOut(BaseModel):
             shared_terms=list(s.terms),
             shared_authors=list(s.authors),
             shared_categories=list(s.categories),
+            meaning=None if s.meaning is None else round(s.meaning, 6),
         )
 
 

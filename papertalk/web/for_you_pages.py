@@ -60,7 +60,7 @@ def for_you_page(request: Request, window: str | None = None) -> Response:
         return RedirectResponse("/signin", status_code=303)
     name = _window(state, window)
     seeds = seed_papers(state.engine, user, state.now())
-    items = for_you(state.engine, state.settings, state.now(), seeds, name)
+    items = for_you(state.engine, state.settings, state.now(), seeds, name, wait_for_vectors=False)
     return state.render(
         request,
         "for_you.html",
@@ -82,7 +82,7 @@ def for_you_api(request: Request, window: str | None = None) -> Response:
         raise ApiAuthError(401, "Authorization: send 'Authorization: Bearer <token>' or sign in")
     name = _window(state, window)
     seeds = seed_papers(state.engine, user, state.now())
-    items = for_you(state.engine, state.settings, state.now(), seeds, name)
+    items = for_you(state.engine, state.settings, state.now(), seeds, name, wait_for_vectors=False)
     out = ForYouOut(
         window=name,
         seeds=len(seeds),

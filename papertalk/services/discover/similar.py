@@ -10,6 +10,10 @@ categories, each with the one-line reason it is suggested.
    ``AUTHOR_BONUS`` per shared author (at most 3) and ``CATEGORY_BONUS`` times the share of this paper's
    categories the other one has (the primary category counting double).
 
+With semantic vectors (``PAPERTALK_EMBEDDER`` set and ``papertalk embed`` run), the paper's ``NEIGHBOURS``
+closest vectors join the candidates, and a candidate's text score blends the tf-idf cosine with the vector
+cosine (``blend.blended``); a paper without a vector keeps the words alone.
+
 The work is bounded by those constants, not by the size of the catalogue (docs/discover.md has the figures).
 """
 
@@ -18,14 +22,20 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from papertalk.config import EmbedderSettings
 from papertalk.core.records import Paper
 from papertalk.core.search_terms import tokens
 from papertalk.services.discover import text_vectors as tv
+from papertalk.services.discover.blend import blended, meaning_reason
 from papertalk.services.discover.term_stats import TermStats, current_term_stats
 from papertalk.storage.catalogue.paper_rows import paper_row_id, papers_by_row
 from papertalk.storage.discover.similar_queries import papers_with
 from papertalk.storage.engine import Connection, Engine
+
+if TYPE_CHECKING:
+    from papertalk.services.discover.meaning import Meaning
 
 QUERY_TERMS = 12
 PER_TERM = 150
@@ -46,15 +56,25 @@ class SimilarPaper:
     terms: tuple[str, ...]
     authors: tuple[str, ...]
     categories: tuple[str, ...]
+    meaning: float | None = None  # the cosine of the two semantic vectors, when both have one
 
 
 class UnknownPaper(LookupError):
     """The catalogue does not hold this paper."""
 
 
-def similar_papers(engine: Engine, arxiv_id: str, limit: int = SHOWN) -> list[SimilarPaper]:
-    """Up to ``limit`` papers most like ``arxiv_id``, the closest first ([] when it has no title yet)."""
+def similar_papers(
+    engine: Engine,
+    arxiv_id: str,
+    limit: int = SHOWN,
+    embedder: EmbedderSettings | None = None,
+    wait_for_vectors: bool = True,
+) -> list[SimilarPaper]:
+    """Up to ``limit`` papers most like ``arxiv_id``, the closest first ([] when it has no title yet); with
+    ``embedder`` on, their stored semantic vectors count too (``wait_for_vectors=False``, for pages: the
+    words alone while this process first reads them, ``vector_index.current_index``)."""
     stats = current_term_stats(engine)
+    meaning = _meaning(engine, embedder, wait_for_vectors)
     with engine.connect() as conn:
         row = paper_row_id(conn, arxiv_id)
         if row is None:
@@ -62,10 +82,20 @@ def similar_papers(engine: Engine, arxiv_id: str, limit: int = SHOWN) -> list[Si
         paper = papers_by_row(conn, [row])[row]
         if paper.title is None:
             return []
-        return _similar(conn, row, paper, stats, limit)
+        return _similar(conn, row, paper, stats, limit, meaning)
 
 
-def _similar(conn: Connection, row: int, paper: Paper, stats: TermStats, limit: int) -> list[SimilarPaper]:
+def _meaning(engine: Engine, embedder: EmbedderSettings | None, wait: bool) -> Meaning | None:
+    if embedder is None or not embedder.on:
+        return None  # and numpy is never imported: the base install has none
+    from papertalk.services.discover.meaning import meaning_of
+
+    return meaning_of(engine, embedder.model_key, wait)
+
+
+def _similar(
+    conn: Connection, row: int, paper: Paper, stats: TermStats, limit: int, meaning: Meaning | None = None
+) -> list[SimilarPaper]:
     bag = tv.bag_of_words(paper)
     counts, documents = stats.counts, stats.papers
     query = tv.vector(bag, tv.idf_table(bag, counts, documents))
@@ -81,12 +111,19 @@ def _similar(conn: Connection, row: int, paper: Paper, stats: TermStats, limit: 
                 pulled[found] += AUTHOR_PULL
     pulled.pop(row, None)
     picked = heapq.nlargest(RERANK, pulled, key=lambda r: (pulled[r], r))
+    cosines: dict[int, float] = {}
+    if meaning is not None:
+        seen = set(picked)
+        picked += [r for r in meaning.neighbours(row) if r not in seen]
+        cosines = meaning.to_one(row, picked)
     candidates = papers_by_row(conn, picked)
     bags = {r: tv.bag_of_words(p) for r, p in candidates.items() if p.title is not None}
     vocabulary = set().union(*bags.values()) if bags else set()
     idfs = tv.idf_table(vocabulary, counts, documents)
     keys = tv.author_keys(paper)
-    ranked = [_compared(paper, keys, candidates[r], tv.closeness(query, b, idfs)) for r, b in bags.items()]
+    ranked = [
+        _compared(paper, keys, candidates[r], tv.closeness(query, b, idfs), cosines.get(r)) for r, b in bags.items()
+    ]
     ranked.sort(key=lambda s: (-s.score, s.paper.arxiv_id))
     return ranked[:limit]
 
@@ -101,11 +138,16 @@ def _category_share(paper: Paper, other: Paper) -> float:
     return 0.5 * primary_match + 0.5 * shared / sum(weights.values())
 
 
-def _compared(paper: Paper, keys: frozenset[str], other: Paper, text: tuple[float, list[str]]) -> SimilarPaper:
+def _compared(
+    paper: Paper, keys: frozenset[str], other: Paper, text: tuple[float, list[str]], meaning: float | None
+) -> SimilarPaper:
     closeness, terms = text
     authors = tv.shared_authors(keys, other)
     categories = tv.shared_categories(paper, other)
-    score = closeness + AUTHOR_BONUS * min(len(authors), 3) + CATEGORY_BONUS * _category_share(paper, other)
-    return SimilarPaper(
-        other, score, tv.reason(terms, authors, categories), tuple(terms), tuple(authors), tuple(categories)
+    reason = meaning_reason(meaning, tv.reason(terms, authors, categories))
+    score = (
+        blended(closeness, meaning)
+        + AUTHOR_BONUS * min(len(authors), 3)
+        + CATEGORY_BONUS * _category_share(paper, other)
     )
+    return SimilarPaper(other, score, reason, tuple(terms), tuple(authors), tuple(categories), meaning)

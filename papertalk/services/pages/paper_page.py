@@ -114,6 +114,8 @@ def paper_page(
         bibtex=bibtex(paper),
         now=now,
         demo=demo,
-        similar=tuple(similar_papers(engine, arxiv_id, SIMILAR_SHOWN)) if paper.title is not None else (),
+        similar=tuple(similar_papers(engine, arxiv_id, SIMILAR_SHOWN, settings.embedder, wait_for_vectors=False))
+        if paper.title is not None
+        else (),
         co_discussed=tuple(discussed_by_same_people(engine, settings.ranking, arxiv_id, CO_DISCUSSED_SHOWN)),
     )

@@ -1,0 +1,1 @@
+"""Sentence-embedding models papers get semantic vectors from, each behind ``embedder.Embedder``."""
