@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Table
 
 from papertalk.services.portability.manifest import DumpError
 from papertalk.services.portability.restore_dump import check_target
@@ -111,7 +110,7 @@ def copy_database(
         tables = sorted(metadata.sorted_tables, key=lambda t: -totals[t.name])
         with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="db-copy") as pool:
             done = pool.map(
-                lambda table: _copy_table(source, target, table, state, totals[table.name], batch_rows, on_progress),
+                lambda t: _copy_table(source, target, str(t.name), state, totals[t.name], batch_rows, on_progress),
                 tables,
             )
             copied = dict(zip([t.name for t in tables], done, strict=True))
@@ -129,13 +128,14 @@ def copy_database(
 def _copy_table(
     source: Engine,
     target: Engine,
-    table: Table,
+    name: str,
     state: dict[str, Any],
     total: int,
     batch_rows: int,
     on_progress: Progress | None,
 ) -> int:
-    """Copy the rest of one table, on a target connection of its own; returns its rows copied in all."""
+    """Copy the rest of table ``name``, on a target connection of its own; returns its rows copied in all."""
+    table = metadata.tables[name]
     columns = [c.name for c in table.columns]
     at = [columns.index(k) for k in key_columns(table)]
     mark = state.get(f"table:{table.name}", {"after": None, "rows": 0, "done": False})
