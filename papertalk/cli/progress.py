@@ -24,7 +24,7 @@ def byte_progress(console: Console, enabled: bool) -> Progress:
         TransferSpeedColumn(),
         TimeRemainingColumn(),
         console=console,
-        disable=not enabled,
+        disable=not (enabled and console.is_terminal),
         transient=False,
     )
 
@@ -38,7 +38,7 @@ def row_progress(console: Console, enabled: bool) -> Progress:
         TextColumn("{task.completed:,.0f}/{task.total:,.0f} rows"),
         TimeRemainingColumn(),
         console=console,
-        disable=not enabled,
+        disable=not (enabled and console.is_terminal),
         transient=False,
     )
 

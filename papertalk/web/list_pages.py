@@ -21,6 +21,7 @@ from papertalk.web import csrf
 from papertalk.web.form_body import FormBodyError, read_form
 from papertalk.web.list_html import items_html
 from papertalk.web.people_pages import FORGED, FormRefused, checked_form, see_other
+from papertalk.web.row_ids import RowId, form_row_id, form_version
 from papertalk.web.state import WebState, state_of
 from papertalk.web.viewer import viewer_of
 
@@ -28,14 +29,8 @@ router = APIRouter(include_in_schema=False)
 IMPORT_BYTES = 6 * 1024 * 1024  # a 5 MB page, urlencoded, with the person's choices
 
 
-def _number(raw: str, field: str) -> int:
-    if not raw.isdigit() or len(raw) > 12:
-        raise FormProblem(f"{field}: not a number")
-    return int(raw)
-
-
 def _section_choice(raw: str) -> int | None:
-    return None if raw in ("", "top") else _number(raw, "section")
+    return None if raw in ("", "top") else form_row_id(raw, "section")
 
 
 def _list_page(
@@ -104,7 +99,7 @@ def import_page(request: Request) -> Response:
 
 
 @router.get("/lists/{list_id:int}")
-def list_page(request: Request, list_id: int) -> Response:
+def list_page(request: Request, list_id: RowId) -> Response:
     state = state_of(request)
     try:
         return _list_page(request, state, list_id)
@@ -113,7 +108,7 @@ def list_page(request: Request, list_id: int) -> Response:
 
 
 @router.get("/lists/{list_id:int}/print")
-def print_page(request: Request, list_id: int) -> Response:
+def print_page(request: Request, list_id: RowId) -> Response:
     state = state_of(request)
     try:
         view = list_reading.list_view(state.engine, viewer_of(request, state).user, list_id)
@@ -123,7 +118,7 @@ def print_page(request: Request, list_id: int) -> Response:
 
 
 @router.get("/lists/{list_id:int}/export.{kind}")
-def export(request: Request, list_id: int, kind: str) -> Response:
+def export(request: Request, list_id: RowId, kind: str) -> Response:
     state = state_of(request)
     try:
         view = list_reading.list_view(state.engine, viewer_of(request, state).user, list_id)
@@ -144,7 +139,7 @@ def export(request: Request, list_id: int, kind: str) -> Response:
 
 
 @router.get("/lists/{list_id:int}/feed.atom")
-def feed(request: Request, list_id: int) -> Response:
+def feed(request: Request, list_id: RowId) -> Response:
     """What was added to a public list, newest first (a private or unlisted list has no feed)."""
     state = state_of(request)
     try:
@@ -230,7 +225,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
     if action == "delete":
         list_editing.delete_list(engine, state.settings, user, list_id, now)
         return "/lists"
-    version = _number(f.get("version", ""), "version")
+    version = form_version(f.get("version", ""))
     if action == "settings":
         list_editing.update_list(
             engine,
@@ -255,7 +250,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
             user,
             list_id,
             version,
-            _number(f.get("section", ""), "section"),
+            form_row_id(f.get("section", ""), "section"),
             f.get("section_title", ""),
             now=now,
         )
@@ -265,7 +260,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
             user,
             list_id,
             version,
-            _number(f.get("section", ""), "section"),
+            form_row_id(f.get("section", ""), "section"),
             -1 if action == "section_up" else 1,
             now=now,
         )
@@ -276,7 +271,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
             user,
             list_id,
             version,
-            _number(f.get("section", ""), "section"),
+            form_row_id(f.get("section", ""), "section"),
             f.get("items") == "keep",
             now=now,
         )
@@ -287,7 +282,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
             user,
             list_id,
             version,
-            _number(f.get("item", ""), "item"),
+            form_row_id(f.get("item", ""), "item"),
             f.get("verdict", ""),
             f.get("note", ""),
             f.get("tags", ""),
@@ -300,7 +295,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
             user,
             list_id,
             version,
-            _number(f.get("item", ""), "item"),
+            form_row_id(f.get("item", ""), "item"),
             -1 if action == "item_up" else 1,
             now=now,
         )
@@ -310,13 +305,13 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
             user,
             list_id,
             version,
-            _number(f.get("item", ""), "item"),
+            form_row_id(f.get("item", ""), "item"),
             to_section=_section_choice(f.get("to", "")),
             now=now,
         )
     elif action == "item_remove":
         list_editing.remove_item(
-            engine, state.settings, user, list_id, version, _number(f.get("item", ""), "item"), now=now
+            engine, state.settings, user, list_id, version, form_row_id(f.get("item", ""), "item"), now=now
         )
     else:
         raise FormProblem("action: unknown action")
@@ -324,7 +319,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
 
 
 @router.post("/lists/{list_id:int}/edit")
-async def edit(request: Request, list_id: int) -> Response:
+async def edit(request: Request, list_id: RowId) -> Response:
     state, viewer, fields = await checked_form(request)
     user = _user(viewer.user, "change a list")
     try:
@@ -342,7 +337,7 @@ async def edit(request: Request, list_id: int) -> Response:
 
 
 @router.post("/lists/{list_id:int}/follow")
-async def follow(request: Request, list_id: int) -> Response:
+async def follow(request: Request, list_id: RowId) -> Response:
     state, viewer, fields = await checked_form(request)
     user = _user(viewer.user, "follow a list")
     try:
@@ -365,7 +360,7 @@ async def add_anywhere(request: Request) -> Response:
     errors: dict[str, str] = {}
     if chosen:
         try:
-            list_id = _number(chosen, "list")
+            list_id = form_row_id(chosen, "list")
             await run_in_threadpool(
                 lambda: list_adding.add_item(
                     state.engine,
