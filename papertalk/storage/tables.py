@@ -440,6 +440,7 @@ user_settings = Table(
     Column("timezone", String(64), nullable=False, server_default="UTC"),  # an IANA name, e.g. Europe/Paris
     Column("categories", Text, nullable=False, server_default=""),  # space-separated arXiv categories
     Column("language", String(35), nullable=False, server_default="en"),  # BCP 47, for the digests
+    Column("reply_mail_since", BigInteger),  # when they asked for reply notifications by email (NULL: off)
 )
 
 # Personal API tokens (``Authorization: Bearer``): only the SHA-256 is stored, with the first characters
@@ -748,7 +749,7 @@ mail_outbox = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("period", String(10), nullable=False),
+    Column("period", String(40), nullable=False),  # a digest's day or week, or reply.<notification id>
     Column("message_id", String(200), nullable=False, unique=True),
     Column("state", String(10), nullable=False),
     Column("attempts", Integer, nullable=False),
