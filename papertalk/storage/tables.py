@@ -655,6 +655,8 @@ summaries = Table(
     Index("ix_summaries_recent", "visibility", "created_at", "id"),
     Index("ix_summaries_best", "visibility", "score", "created_at", "id"),
     Index("ix_summaries_user", "user_id", "updated_at"),
+    # The Popular tab's filter and order, read without the wide rows (storage/library/summary_rows._popular).
+    Index("ix_summaries_listing", "id", "kind", "visibility", "hidden_at", "created_at", "paper_id"),
 )
 
 # Every saved version of a summary or note (version 1 is the first save): the history and its diffs.
