@@ -2,7 +2,8 @@
 tests/fake_smtp): off by default; turned on on the settings page (and its JSON twin); a comment on your
 summary and a reply to your comment each make one message (both parts, the comment as written and as
 rendered, RFC 8058 one-click unsubscribe), sent through the digests' outbox and never twice; a comment
-deleted or hidden before the mail run is not sent; the one-click POST turns it off without signing in."""
+deleted or hidden before the mail run is not sent; the one-click POST turns it off without signing in;
+and the checkbox and the message's link in real headless Chromium."""
 
 from __future__ import annotations
 
@@ -12,16 +13,19 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from papertalk.services.mail import reply_mail
 from papertalk.services.mail.mail_tokens import instance_secret
 from papertalk.services.mail.outbox_sending import MailJob, queue_due, send_due
 from papertalk.storage.tables import mail_outbox, summary_comments
+from tests.browser import chromium, chromium_path
 from tests.fake_smtp import SmtpServer, smtp_server
 from tests.helpers import NOW
 from tests.notes_world import PAPER, NotesWorld, Person, notes_world, summary_id_of
 from tests.test_digest_mail import BASE, parts_of
+from tests.test_notes_browser import page_of
 from tests.test_people_web import settings_for
 
 LATER = float(NOW + 86_400)  # the mail runs: after every write of a test
@@ -157,3 +161,31 @@ def test_one_click_unsubscribe_turns_reply_mail_off_without_signing_in(
     assert world.ada.api("GET", "/api/v1/settings").json()["email_replies"] is False
     comment(world, world.bob, summary, "Not mailed any more.")
     assert send_due(world.engine, job, lambda: LATER + 60).sent == 0 and len(server.handler.received) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(chromium_path() is None, reason="chromium is not installed (make chromium installs it)")
+def test_in_chromium_ada_turns_reply_mail_on_and_stops_it_from_the_message(tmp_path: Path) -> None:
+    problems: list[str] = []
+    with smtp_server() as server:
+        env = {"PAPERTALK_PUBLIC_BASE_URL": BASE, **server.env()}
+        url = f"sqlite:///{tmp_path / 'notes.sqlite3'}"
+        settings = settings_for(url, **env)
+        job = MailJob(settings.mail, BASE, settings.ranking)
+        with notes_world(url, tmp_path, clock=Clock(), **env) as world, chromium() as browser:
+            ada, outside = page_of(browser, world, world.ada, problems)
+            ada.goto(f"{world.base}/settings")
+            box = ada.get_by_label("Email me replies: comments on my summaries and replies to my comments")
+            expect(box).not_to_be_checked()
+            box.check()
+            ada.get_by_role("button", name="Save settings").click()
+            expect(ada.locator("#email_replies")).to_be_checked()
+            comment(world, world.bob, summary_of_ada(world), "Seen from a browser.")
+            assert send_due(world.engine, job, lambda: LATER).sent == 1
+            link = server.handler.received[0].parsed()["List-Unsubscribe"].strip("<>").removeprefix(BASE)
+            ada.goto(f"{world.base}{link}")
+            ada.get_by_role("button", name="Unsubscribe").click()
+            expect(ada.locator("#mail-unsubscribed")).to_contain_text("no more reply email")
+            ada.goto(f"{world.base}/settings")
+            expect(ada.locator("#email_replies")).not_to_be_checked()
+    assert problems == [] and outside.blocked == []
