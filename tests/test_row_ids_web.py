@@ -1,7 +1,8 @@
 """An id beyond what its column holds (the fuzzer's 2**63 and up, which SQLite cannot bind; 2**31 and up,
 which PostgreSQL's INTEGER cannot) on every kind of route that takes one, over real HTTP on SQLite and
 PostgreSQL: a path naming no row is a 404, a body, query or form field a 400 naming the field; never a 500.
-The largest id that fits is an ordinary "not found"."""
+The largest id that fits is an ordinary "not found". And a NUL in a network name, which PostgreSQL cannot
+bind either."""
 
 from __future__ import annotations
 
@@ -99,3 +100,11 @@ def test_form_fields_with_an_id_beyond_the_column_are_a_400_next_to_the_field(wo
         assert invitation.status_code == 400 and "no unused invitation" in invitation.text
         listed = world.bob.post("/lists/add", paper=PAPER, list=raw)
         assert listed.status_code == 400 and "is not a row id" in listed.text, listed.text[:300]
+
+
+def test_a_nul_in_a_network_name_is_not_found(world: NotesWorld) -> None:
+    # The other value the drivers refuse: PostgreSQL takes no NUL in a text parameter (found by the fuzzer).
+    for path in ["/feeds/digest.atom", "/digest", "/", "/api/v1/trending"]:
+        answer = world.anonymous().get(path, params={"network": "a\x00b"})
+        assert answer.status_code == 404, (path, answer.status_code, answer.text[:300])
+        assert "no public network named" in answer.text, path
