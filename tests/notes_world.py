@@ -4,7 +4,7 @@ bob, carol), the app served on 127.0.0.1, and signed-in clients that post forms 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,11 +83,13 @@ def person(engine: Engine, base: str, name: str, admin: bool, created_at: int) -
 
 
 @contextmanager
-def notes_world(db_url: str, directory: Path, **env: str) -> Iterator[NotesWorld]:
+def notes_world(
+    db_url: str, directory: Path, clock: Callable[[], float] | None = None, **env: str
+) -> Iterator[NotesWorld]:
     engine = make_engine(migrate_fast(db_url))
     build(engine, directory)
     old = int(NOW) - 30 * 86_400  # accounts older than the new-account limit unless a test says otherwise
-    with served(settings_for(db_url, **env), render_cache_seconds=0) as base:
+    with served(settings_for(db_url, **env), render_cache_seconds=0, clock=clock) as base:
         yield NotesWorld(base, engine, person(engine, base, "ada", True, old), person(engine, base, "bob", False, old),
                          person(engine, base, "carol", False, int(NOW)))  # fmt: skip
     engine.dispose()

@@ -262,7 +262,7 @@ def test_the_api_gives_my_views_and_writes_with_a_write_token(site: Site) -> Non
     assert bad.status_code == 400 and bad.json()["error"].startswith("account:")
     changed = write.patch("/api/v1/settings", json={"timezone": "Asia/Tokyo", "public": True})
     assert changed.status_code == 200 and changed.json() == {
-        "timezone": "Asia/Tokyo", "categories": [], "language": "en", "public": True,
+        "timezone": "Asia/Tokyo", "categories": [], "language": "en", "public": True, "email_replies": False,
     }  # fmt: skip
     refused = write.patch("/api/v1/settings", json={"timezone": "Asia/Nowhere", "public": False})
     assert refused.status_code == 400 and read.get("/api/v1/settings").json()["public"] is True

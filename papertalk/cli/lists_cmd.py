@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from papertalk.cli.context import AppContext, app_context, fail, print_json
+from papertalk.core.row_id_range import MAX_ROW_ID
 
 if TYPE_CHECKING:
     from papertalk.core.list_records import ListView
@@ -45,7 +46,9 @@ def _view(app: AppContext, engine: Engine, list_id: int) -> ListView:
 @app.command("add")
 def add(
     ctx: typer.Context,
-    list_id: int = typer.Argument(..., metavar="LIST", help="The list's number (as in /lists/NUMBER)."),
+    list_id: int = typer.Argument(
+        ..., metavar="LIST", min=1, max=MAX_ROW_ID, help="The list's number (as in /lists/NUMBER)."
+    ),
     what: str = typer.Argument(..., help="An arXiv id (1607.06450), an arXiv URL, or any http(s) link."),
     user: str = typer.Option(..., "--user", help=USER_HELP),
     section: str | None = typer.Option(
@@ -93,7 +96,7 @@ def add(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    list_id: int = typer.Argument(..., metavar="LIST", help="The list's number."),
+    list_id: int = typer.Argument(..., metavar="LIST", min=1, max=MAX_ROW_ID, help="The list's number."),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Print a list: its sections and items with their verdicts."""
@@ -111,7 +114,7 @@ def show(
 @app.command("export")
 def export(
     ctx: typer.Context,
-    list_id: int = typer.Argument(..., metavar="LIST", help="The list's number."),
+    list_id: int = typer.Argument(..., metavar="LIST", min=1, max=MAX_ROW_ID, help="The list's number."),
     kind: str = typer.Option("md", "--format", help="md (imports back), bib, csv or json."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from papertalk.cli.context import app_context, fail, print_json
+from papertalk.core.row_id_range import MAX_ROW_ID
 
 app = typer.Typer(help="People's summaries and notes: list, show, export, import.", no_args_is_help=True)
 USER = typer.Option(..., "--user", help="Whose summaries and notes (a user name).")
@@ -48,7 +49,8 @@ def list_(ctx: typer.Context, user: str = USER, as_json: bool = JSON) -> None:
 
 
 @app.command("show")
-def show(ctx: typer.Context, number: int = typer.Argument(..., help="The summary's or note's number."),
+def show(ctx: typer.Context,
+         number: int = typer.Argument(..., min=1, max=MAX_ROW_ID, help="The summary's or note's number."),
          user: str = USER, as_json: bool = JSON) -> None:  # fmt: skip
     """Print one of the person's summaries or notes as Markdown with its front matter."""
     from papertalk.services.database import StaleSchemaError, open_database
@@ -120,14 +122,13 @@ def import_(ctx: typer.Context, files: list[Path] = typer.Argument(..., help="Ma
             except (ImportProblem, FormProblem, SummaryNotFound) as exc:
                 refused.append(f"{path}: {exc}")
             bar.advance(task, path.stat().st_size if path.is_file() else 0)
-    for line in refused:
-        app.errors.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
+    refused = [line.replace("\n", "\\n") for line in refused]  # a file name may hold a newline: one line each
     if as_json:
         print_json({"imported": saved, "refused": refused})
     else:
         app.console.print(f"imported {len(saved)}, refused {len(refused)}", highlight=False)
     if refused:
-        raise typer.Exit(1)
+        raise fail(app, "\n".join(refused), 1)  # each line escaped: a name like "[draft].md" is not markup
 
 
 @app.command("rerender")

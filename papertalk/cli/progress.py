@@ -26,7 +26,7 @@ def byte_progress(console: Console, enabled: bool) -> Progress:
         TransferSpeedColumn(),
         TimeRemainingColumn(),
         console=console,
-        disable=not enabled,
+        disable=not (enabled and console.is_terminal),
         transient=False,
     )
 
@@ -40,7 +40,7 @@ def row_progress(console: Console, enabled: bool) -> Progress:
         TextColumn("{task.completed:,.0f}/{task.total:,.0f} rows"),
         TimeRemainingColumn(),
         console=console,
-        disable=not enabled,
+        disable=not (enabled and console.is_terminal),
         transient=False,
     )
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration's revision; tests/test_schema.py checks it is what Alembic reads from MIGRATIONS_DIR.
-HEAD_REVISION = "0028"
+HEAD_REVISION = "0029"
 VERSION_TABLE = "alembic_version"  # Alembic's default, which migrations/env.py keeps
 
 

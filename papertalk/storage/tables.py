@@ -441,6 +441,7 @@ user_settings = Table(
     Column("timezone", String(64), nullable=False, server_default="UTC"),  # an IANA name, e.g. Europe/Paris
     Column("categories", Text, nullable=False, server_default=""),  # space-separated arXiv categories
     Column("language", String(35), nullable=False, server_default="en"),  # BCP 47, for the digests
+    Column("reply_mail_since", BigInteger),  # when they asked for reply notifications by email (NULL: off)
 )
 
 # Personal API tokens (``Authorization: Bearer``): only the SHA-256 is stored, with the first characters
@@ -679,6 +680,8 @@ summaries = Table(
     Index("ix_summaries_best", "visibility", "score", "created_at", "id"),
     Index("ix_summaries_user", "user_id", "updated_at"),
     Index("ix_summaries_published", "published_at"),
+    # The Popular tab's filter and order, read without the wide rows (storage/library/summary_rows._popular).
+    Index("ix_summaries_listing", "id", "kind", "visibility", "hidden_at", "created_at", "paper_id"),
 )
 
 # Every saved version of a summary or note (version 1 is the first save): the history and its diffs.
@@ -773,7 +776,7 @@ mail_outbox = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("period", String(10), nullable=False),
+    Column("period", String(40), nullable=False),  # a digest's day or week, or reply.<notification id>
     Column("message_id", String(200), nullable=False, unique=True),
     Column("state", String(10), nullable=False),
     Column("attempts", Integer, nullable=False),

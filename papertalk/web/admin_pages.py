@@ -20,6 +20,7 @@ from papertalk.services.people.permissions import NotAllowed
 from papertalk.services.people.user_accounts import UnknownUser
 from papertalk.storage.engine import Engine
 from papertalk.web.people_pages import checked_form, form_page, see_other
+from papertalk.web.row_ids import parse_row_id
 from papertalk.web.state import WebState, state_of
 from papertalk.web.viewer import viewer_of
 
@@ -88,10 +89,10 @@ async def create_invitation(request: Request) -> Response:
 @router.post("/admin/invitations/revoke")
 async def revoke_invitation(request: Request) -> Response:
     def revoke(state: WebState, actor: User, fields: dict[str, str]) -> Response:
-        number = fields.get("invitation_id", "")
-        if not number.isdigit() or len(number) > 12:
+        number = parse_row_id(fields.get("invitation_id", ""))
+        if number is None:
             raise FormProblem("invitation: no unused invitation has this number")
-        admin.revoke_invitation(state.engine, actor, int(number), state.now())
+        admin.revoke_invitation(state.engine, actor, number, state.now())
         return see_other("/admin?done=invitation")
 
     return await admin_action(request, revoke)

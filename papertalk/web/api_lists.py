@@ -4,9 +4,7 @@ was made on (``version``); a stale one is refused 409 with what changed since.""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
@@ -18,6 +16,7 @@ from papertalk.services.library.list_export import view_json
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.web.api_models import ErrorOut
 from papertalk.web.bearer import api_reader, api_writer, bearer_check
+from papertalk.web.row_ids import RowId, VersionField, VersionQuery
 from papertalk.web.state import state_of
 
 ERRORS: dict[int | str, dict[str, object]] = {
@@ -27,8 +26,6 @@ ERRORS: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorOut},
     409: {"model": ErrorOut},
 }
-# A row id in a path: a 64-bit integer (a larger one was a 500: SQLite cannot bind it).
-RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 router = APIRouter(prefix="/api/v1", tags=["lists"], responses=ERRORS, dependencies=[Depends(bearer_check)])
 PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Cookie, Authorization"}
 
@@ -40,7 +37,7 @@ class ListIn(BaseModel):
 
 
 class ListChangeIn(ListIn):
-    version: int = Field(description="the list version this change was made on")
+    version: VersionField
 
 
 class ItemIn(BaseModel):
@@ -177,7 +174,7 @@ async def add_item(request: Request, list_id: RowId, body: ItemIn) -> Response:
 
 
 @router.delete("/lists/{list_id}/items/{item_id}")
-async def remove_item(request: Request, list_id: RowId, item_id: RowId, version: int) -> Response:
+async def remove_item(request: Request, list_id: RowId, item_id: RowId, version: VersionQuery) -> Response:
     bearer = api_writer(request)
     state = state_of(request)
     try:

@@ -18,11 +18,13 @@ from starlette.responses import JSONResponse, Response
 from papertalk.core.network_records import PUBLIC, NetworkRef
 from papertalk.core.people_records import User
 from papertalk.services.capture.accounts import AccountError
+from papertalk.services.mail import reply_mail
 from papertalk.services.networks import my_network, shared_networks
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.person_settings import save_settings, settings_of
 from papertalk.web.api_models import ErrorOut
 from papertalk.web.bearer import ApiAuthError, api_reader, api_writer, bearer_check
+from papertalk.web.row_ids import RowId
 from papertalk.web.state import WebState, state_of
 
 ERRORS: dict[int | str, dict[str, object]] = {
@@ -53,6 +55,8 @@ class SettingsIn(BaseModel):
     categories: list[str] | None = Field(None, max_length=20, description="arXiv categories of interest")
     language: str | None = Field(None, max_length=40, description="a language tag such as en or pt-BR")
     public: bool | None = Field(None, description="whether others may see whom you follow")
+    email_replies: bool | None = Field(None, description="whether comments on your summaries and replies to "
+                                       "your comments are emailed to you")  # fmt: skip
 
 
 class SettingsOut(BaseModel):
@@ -60,6 +64,7 @@ class SettingsOut(BaseModel):
     categories: list[str]
     language: str
     public: bool
+    email_replies: bool
 
 
 class NetworkIn(BaseModel):
@@ -164,7 +169,7 @@ def _settings(state: WebState, user: User) -> SettingsOut:
     network = my_network.network_of(state.engine, user)
     public = network is not None and network.visibility == PUBLIC
     return SettingsOut(timezone=chosen.timezone, categories=list(chosen.categories), language=chosen.language,
-                       public=public)  # fmt: skip
+                       public=public, email_replies=reply_mail.wanted(state.engine, user, user))  # fmt: skip
 
 
 @router.get("/settings", response_model=SettingsOut)
@@ -184,6 +189,8 @@ async def change_settings(request: Request, body: SettingsIn) -> Response:
                       categories, body.language if body.language is not None else now.language)  # fmt: skip
         if body.public is not None:
             my_network.set_public(state.engine, user, user, body.public)
+        if body.email_replies is not None:
+            reply_mail.set_wanted(state.engine, user, user, body.email_replies, state.now())
         return _settings(state, user)
 
     return _private(await _write(request, run))
@@ -211,7 +218,7 @@ async def create_network(request: Request, body: NetworkIn) -> Response:
 
 
 @router.put("/networks/{network_id}/members", response_model=ChangedOut)
-async def set_member(request: Request, network_id: int, body: MemberIn) -> Response:
+async def set_member(request: Request, network_id: RowId, body: MemberIn) -> Response:
     """Add a member by user name, or give or take the editor role (the owner only)."""
 
     def run(state: WebState, user: User) -> ChangedOut:
@@ -223,7 +230,7 @@ async def set_member(request: Request, network_id: int, body: MemberIn) -> Respo
 
 
 @router.delete("/networks/{network_id}/members/{user_name}", response_model=ChangedOut)
-async def remove_member(request: Request, network_id: int, user_name: str) -> Response:
+async def remove_member(request: Request, network_id: RowId, user_name: str) -> Response:
     """Remove a member (the owner), or leave (your own name)."""
 
     def run(state: WebState, user: User) -> ChangedOut:
@@ -235,7 +242,7 @@ async def remove_member(request: Request, network_id: int, user_name: str) -> Re
 
 
 @router.post("/networks/{network_id}/accounts", response_model=ChangedOut, status_code=201)
-async def add_account(request: Request, network_id: int, body: AccountIn) -> Response:
+async def add_account(request: Request, network_id: RowId, body: AccountIn) -> Response:
     """Add an account to a shared network (its editors and owner)."""
 
     def run(state: WebState, user: User) -> ChangedOut:
@@ -247,7 +254,7 @@ async def add_account(request: Request, network_id: int, body: AccountIn) -> Res
 
 
 @router.delete("/networks/{network_id}/accounts/{account:path}", response_model=ChangedOut)
-async def remove_account(request: Request, network_id: int, account: str) -> Response:
+async def remove_account(request: Request, network_id: RowId, account: str) -> Response:
     def run(state: WebState, user: User) -> ChangedOut:
         name = shared_networks.name_of(state.engine, user, network_id)
         return ChangedOut(changed=shared_networks.remove_account(state.engine, user, name, account))

@@ -20,6 +20,7 @@ from papertalk.services.people.form_problems import FormProblem
 from papertalk.web.api_models import ErrorOut
 from papertalk.web.bearer import ApiAuthError, api_reader, api_writer, bearer_check
 from papertalk.web.pages import page_param
+from papertalk.web.row_ids import RowId, RowIdField
 from papertalk.web.state import state_of
 
 ERRORS: dict[int | str, dict[str, object]] = {s: {"model": ErrorOut} for s in (400, 401, 403, 404)}
@@ -45,7 +46,7 @@ class SummaryOut(BaseModel):
 
 class CommentOut(BaseModel):
     id: int
-    summary_id: int
+    summary_id: RowId
     parent_id: int | None
     author: str
     source: str
@@ -81,7 +82,7 @@ class SummaryChangeIn(BaseModel):
 
 class CommentIn(BaseModel):
     source: str
-    parent_id: int | None = None
+    parent_id: RowIdField | None = None
 
 
 class VoteIn(BaseModel):
@@ -133,7 +134,7 @@ def search_summaries(request: Request, q: Annotated[str, Query(min_length=1, max
 
 
 @router.get("/summaries/{summary_id}", response_model=SummaryPageOut)
-def get_summary(request: Request, summary_id: int) -> Response:
+def get_summary(request: Request, summary_id: RowId) -> Response:
     """A summary (or one's own note) with its discussion (the summary page's twin)."""
     state = state_of(request)
     reader = api_reader(request)
@@ -181,7 +182,7 @@ async def create_summary(request: Request, body: SummaryIn) -> Response:
 
 
 @router.put("/summaries/{summary_id}", response_model=SummaryOut)
-async def change_summary(request: Request, summary_id: int, body: SummaryChangeIn) -> Response:
+async def change_summary(request: Request, summary_id: RowId, body: SummaryChangeIn) -> Response:
     """Save a new version of your summary or note."""
     bearer = api_writer(request)
     state = state_of(request)
@@ -195,7 +196,7 @@ async def change_summary(request: Request, summary_id: int, body: SummaryChangeI
 
 
 @router.delete("/summaries/{summary_id}", response_model=SummaryOut)
-async def delete_summary(request: Request, summary_id: int) -> Response:
+async def delete_summary(request: Request, summary_id: RowId) -> Response:
     """Delete your summary or note (with its history, votes and comments)."""
     bearer = api_writer(request)
     state = state_of(request)
@@ -204,7 +205,7 @@ async def delete_summary(request: Request, summary_id: int) -> Response:
 
 
 @router.put("/summaries/{summary_id}/vote", response_model=VoteOut)
-async def vote(request: Request, summary_id: int, body: VoteIn) -> Response:
+async def vote(request: Request, summary_id: RowId, body: VoteIn) -> Response:
     """Vote up or down on someone else's summary ("none" takes the vote back)."""
     bearer = api_writer(request)
     state = state_of(request)
@@ -213,7 +214,7 @@ async def vote(request: Request, summary_id: int, body: VoteIn) -> Response:
 
 
 @router.post("/summaries/{summary_id}/comments", response_model=CommentOut, status_code=201)
-async def add_comment(request: Request, summary_id: int, body: CommentIn) -> Response:
+async def add_comment(request: Request, summary_id: RowId, body: CommentIn) -> Response:
     """Comment on a summary, or reply to one of its comments (``parent_id``)."""
     bearer = api_writer(request)
     state = state_of(request)
@@ -226,7 +227,7 @@ async def add_comment(request: Request, summary_id: int, body: CommentIn) -> Res
 
 
 @router.put("/comments/{comment_id}", response_model=CommentOut)
-async def edit_comment(request: Request, comment_id: int, body: CommentIn) -> Response:
+async def edit_comment(request: Request, comment_id: RowId, body: CommentIn) -> Response:
     """Change your comment."""
     bearer = api_writer(request)
     state = state_of(request)
@@ -239,7 +240,7 @@ async def edit_comment(request: Request, comment_id: int, body: CommentIn) -> Re
 
 
 @router.delete("/comments/{comment_id}", response_model=CommentOut)
-async def delete_comment(request: Request, comment_id: int) -> Response:
+async def delete_comment(request: Request, comment_id: RowId) -> Response:
     """Delete your comment (its replies stay, under "deleted")."""
     bearer = api_writer(request)
     state = state_of(request)

@@ -11,6 +11,7 @@ from papertalk.services.people import api_tokens
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.web.api_models import ErrorOut
 from papertalk.web.bearer import ApiAuthError, api_reader, api_writer, bearer_check, bearer_in
+from papertalk.web.row_ids import RowId
 from papertalk.web.state import state_of
 
 ERRORS: dict[int | str, dict[str, object]] = {
@@ -47,7 +48,7 @@ def me(request: Request) -> Response:
 
 
 @router.delete("/tokens/{token_id}", response_model=RevokedOut)
-async def revoke_token(request: Request, token_id: int) -> Response:
+async def revoke_token(request: Request, token_id: RowId) -> Response:
     """Revoke one of your own API tokens (a write: needs a token of scope write)."""
     bearer = api_writer(request)
     state = state_of(request)

@@ -171,8 +171,11 @@ def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
         first = error.errors()[0] if error.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
-        return _error(request, 400, f"{where}: {first.get('msg', 'invalid value')}")
+        place = tuple(first.get("loc", ()))
+        where = ".".join(str(p) for p in place[1:]) or "request"
+        # A path whose parameter is out of its range (an id beyond its column, a 0) names nothing: not found.
+        status = 404 if place[:1] == ("path",) else 400
+        return _error(request, status, f"{where}: {first.get('msg', 'invalid value')}")
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:

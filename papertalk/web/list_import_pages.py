@@ -19,6 +19,7 @@ from papertalk.services.people.permissions import NotAllowed
 from papertalk.web import csrf
 from papertalk.web.form_body import FormBodyError, read_form
 from papertalk.web.people_pages import FORGED, FormRefused, see_other
+from papertalk.web.row_ids import parse_row_id
 from papertalk.web.state import WebState, state_of
 from papertalk.web.upload_body import UploadTooLarge, is_multipart, read_upload
 from papertalk.web.viewer import viewer_of
@@ -130,7 +131,8 @@ async def import_notes(request: Request) -> Response:
     except FormProblem as problem:
         return _page(request, state, 400, text=text, errors={problem.field: problem.message})
     if fields.get("step") == "save":
-        choices = {int(k[7:]): v for k, v in fields.items() if k.startswith("choose_") and k[7:].isdigit()}
+        picked = ((parse_row_id(k[7:], 0), v) for k, v in fields.items() if k.startswith("choose_"))
+        choices = {number: v for number, v in picked if number is not None}
         try:
             list_id, _ = await run_in_threadpool(
                 list_import.save_import,

@@ -19,22 +19,22 @@ from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import NotAllowed
 from papertalk.web.list_html import Editing, items_html
 from papertalk.web.people_pages import checked_form, see_other
+from papertalk.web.row_ids import RowId, form_row_id, form_version, parse_row_id
 from papertalk.web.state import WebState, state_of
 from papertalk.web.viewer import viewer_of
 
 router = APIRouter(include_in_schema=False)
 
 
-def _number(raw: str, field: str) -> int:
+def _chosen(raw: str, field: str) -> int:
+    """The row id a form's round buttons or menu chose; an empty choice says what to do first."""
     if not raw:
         raise FormProblem(f"{field}: choose one first" if field != "item" else "item: choose an item first")
-    if not raw.isdigit() or len(raw) > 12:
-        raise FormProblem(f"{field}: not a number")
-    return int(raw)
+    return form_row_id(raw, field)
 
 
 def _section_choice(raw: str) -> int | None:
-    return None if raw in ("", "top") else _number(raw, "section")
+    return None if raw in ("", "top") else form_row_id(raw, "section")
 
 
 def _list_page(
@@ -66,7 +66,7 @@ def _list_page(
 
 
 def _kept_number(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) <= 12 else None
+    return parse_row_id(raw, 1)
 
 
 def _opened(view: ListView, kept: dict[str, str], asked: str) -> ListItem | None:
@@ -108,7 +108,7 @@ def followed_page(request: Request) -> Response:
 
 
 @router.get("/lists/{list_id:int}")
-def list_page(request: Request, list_id: int) -> Response:
+def list_page(request: Request, list_id: RowId) -> Response:
     state = state_of(request)
     try:
         return _list_page(request, state, list_id)
@@ -117,7 +117,7 @@ def list_page(request: Request, list_id: int) -> Response:
 
 
 @router.get("/lists/{list_id:int}/print")
-def print_page(request: Request, list_id: int) -> Response:
+def print_page(request: Request, list_id: RowId) -> Response:
     state = state_of(request)
     try:
         view = list_reading.list_view(state.engine, viewer_of(request, state).user, list_id)
@@ -127,7 +127,7 @@ def print_page(request: Request, list_id: int) -> Response:
 
 
 @router.get("/lists/{list_id:int}/export.{kind}")
-def export(request: Request, list_id: int, kind: str) -> Response:
+def export(request: Request, list_id: RowId, kind: str) -> Response:
     state = state_of(request)
     try:
         view = list_reading.list_view(state.engine, viewer_of(request, state).user, list_id)
@@ -148,7 +148,7 @@ def export(request: Request, list_id: int, kind: str) -> Response:
 
 
 @router.get("/lists/{list_id:int}/feed.atom")
-def feed(request: Request, list_id: int) -> Response:
+def feed(request: Request, list_id: RowId) -> Response:
     """What was added to a public list, newest first (a private or unlisted list has no feed)."""
     state = state_of(request)
     try:
@@ -234,7 +234,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
     if action == "delete":
         list_editing.delete_list(engine, state.settings, user, list_id, now)
         return "/lists"
-    version = _number(f.get("version", ""), "version")
+    version = form_version(f.get("version", ""))
     if action == "settings":
         list_editing.update_list(
             engine,
@@ -259,7 +259,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
             user,
             list_id,
             version,
-            _number(f.get("section", ""), "section"),
+            _chosen(f.get("section", ""), "section"),
             f.get("section_title", ""),
             now=now,
         )
@@ -269,7 +269,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
             user,
             list_id,
             version,
-            _number(f.get("section", ""), "section"),
+            _chosen(f.get("section", ""), "section"),
             -1 if action == "section_up" else 1,
             now=now,
         )
@@ -280,7 +280,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
             user,
             list_id,
             version,
-            _number(f.get("section", ""), "section"),
+            _chosen(f.get("section", ""), "section"),
             f.get("items") == "keep",
             now=now,
         )
@@ -291,7 +291,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
             user,
             list_id,
             version,
-            _number(f.get("item", ""), "item"),
+            _chosen(f.get("item", ""), "item"),
             f.get("verdict", ""),
             f.get("note", ""),
             f.get("tags", ""),
@@ -304,7 +304,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
             user,
             list_id,
             version,
-            _number(f.get("item", ""), "item"),
+            _chosen(f.get("item", ""), "item"),
             -1 if action == "item_up" else 1,
             now=now,
         )
@@ -314,13 +314,13 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
             user,
             list_id,
             version,
-            _number(f.get("item", ""), "item"),
+            _chosen(f.get("item", ""), "item"),
             to_section=_section_choice(f.get("to", "")),
             now=now,
         )
     elif action == "item_remove":
         list_editing.remove_item(
-            engine, state.settings, user, list_id, version, _number(f.get("item", ""), "item"), now=now
+            engine, state.settings, user, list_id, version, _chosen(f.get("item", ""), "item"), now=now
         )
     else:
         raise FormProblem("action: unknown action")
@@ -328,7 +328,7 @@ def _edit(state: WebState, user: User, list_id: int, f: dict[str, str]) -> str:
 
 
 @router.post("/lists/{list_id:int}/edit")
-async def edit(request: Request, list_id: int) -> Response:
+async def edit(request: Request, list_id: RowId) -> Response:
     state, viewer, fields = await checked_form(request)
     user = _user(viewer.user, "change a list")
     try:
@@ -346,7 +346,7 @@ async def edit(request: Request, list_id: int) -> Response:
 
 
 @router.post("/lists/{list_id:int}/follow")
-async def follow(request: Request, list_id: int) -> Response:
+async def follow(request: Request, list_id: RowId) -> Response:
     state, viewer, fields = await checked_form(request)
     user = _user(viewer.user, "follow a list")
     try:
@@ -369,7 +369,7 @@ async def add_anywhere(request: Request) -> Response:
     errors: dict[str, str] = {}
     if chosen:
         try:
-            list_id = _number(chosen, "list")
+            list_id = form_row_id(chosen, "list")
             await run_in_threadpool(
                 lambda: list_adding.add_item(
                     state.engine,

@@ -1,4 +1,4 @@
-"""Digest email on the web: opting in or changing the schedule (settings page, POST with CSRF), stopping
+"""Digest (and reply) email on the web: opting in or changing the schedule (settings page, POST with CSRF), stopping
 it, the confirmation link's page (a GET shows a Confirm button; only its POST confirms), and the
 unsubscribe link of every message: a GET shows a confirm form; a POST unsubscribes without signing in
 (RFC 8058 one-click: the mail provider's POST carries no CSRF token; the unguessable token in the address,
@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from papertalk.core.people_records import User
-from papertalk.services.mail import subscriptions
+from papertalk.services.mail import reply_mail, subscriptions
+from papertalk.services.mail.mail_tokens import instance_secret
 from papertalk.web.people_pages import checked_form, form_page
 from papertalk.web.settings_pages import done_at, settings_action
 from papertalk.web.state import WebState, state_of
@@ -58,15 +59,27 @@ async def confirm(request: Request, token: str) -> Response:
 
 @router.get("/mail/unsubscribe/{token}")
 def unsubscribe_page(request: Request, token: str) -> Response:
+    """A digest's link (its subscription) or a reply email's (``replies``: a valid reply token)."""
     state = state_of(request)
-    found = subscriptions.subscribed_with_token(state.engine, token[:MAX_TOKEN_CHARS])
-    status = 200 if found is not None else 404
-    return form_page(request, "mail_unsubscribe.html", "Unsubscribe", status, found=found, done=False)
+    token = token[:MAX_TOKEN_CHARS]
+    replies = reply_mail.person_of_token(instance_secret(state.engine), token) is not None
+    found = None if replies else subscriptions.subscribed_with_token(state.engine, token)
+    status = 200 if found is not None or replies else 404
+    return form_page(request, "mail_unsubscribe.html", "Unsubscribe", status, found=found, replies=replies,
+                     done=False)  # fmt: skip
 
 
 @router.post("/mail/unsubscribe/{token}")
 async def unsubscribe(request: Request, token: str) -> Response:
     """One POST, no sign-in, no CSRF token (RFC 8058: ``List-Unsubscribe=One-Click`` or the page's form)."""
     state = state_of(request)  # the body (List-Unsubscribe=One-Click, urlencoded or multipart) is not read
-    done = await run_in_threadpool(subscriptions.unsubscribe, state.engine, token[:MAX_TOKEN_CHARS])
-    return form_page(request, "mail_unsubscribe.html", "Unsubscribe", 200 if done else 404, found=None, done=done)
+    token = token[:MAX_TOKEN_CHARS]
+
+    def run() -> tuple[bool, bool]:
+        if reply_mail.unsubscribe(state.engine, instance_secret(state.engine), token):
+            return True, True
+        return subscriptions.unsubscribe(state.engine, token), False
+
+    done, replies = await run_in_threadpool(run)
+    return form_page(request, "mail_unsubscribe.html", "Unsubscribe", 200 if done else 404, found=None,
+                     replies=replies, done=done)  # fmt: skip

@@ -18,6 +18,7 @@ from papertalk.services.networks import shared_networks
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import NotAllowed
 from papertalk.web.people_pages import checked_form, form_page, see_other
+from papertalk.web.row_ids import RowId, parse_row_id
 from papertalk.web.state import WebState, state_of
 from papertalk.web.viewer import viewer_of
 
@@ -71,7 +72,7 @@ def network_page_of(request: Request, state: WebState, user: User, network_id: i
 
 
 @router.get("/networks/{network_id:int}")
-def network_page(request: Request, network_id: int, done: str | None = None) -> Response:
+def network_page(request: Request, network_id: RowId, done: str | None = None) -> Response:
     state, user = _user_or_signin(request)
     if user is None:
         return see_other("/signin")
@@ -105,10 +106,9 @@ async def network_action(request: Request, action: NetworkAction, field: str) ->
     if viewer.user is None:
         raise NotAllowed("network: sign in first")
     user = viewer.user
-    raw = fields.get("network", "")
-    if not raw.isdigit() or len(raw) > 12:
+    network_id = parse_row_id(fields.get("network", ""))
+    if network_id is None:
         raise PageNotFound("network: no shared network of this number that you may see")
-    network_id = int(raw)
 
     def run() -> str | Response:
         try:

@@ -21,18 +21,13 @@ from papertalk.services.pages.paper_page import normalize_id
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.services.people.permissions import NotAllowed
 from papertalk.web.people_pages import checked_form, form_page, see_other
+from papertalk.web.row_ids import RowId, form_row_id
 from papertalk.web.state import WebState, state_of
 from papertalk.web.viewer import Viewer, viewer_of
 
 router = APIRouter(include_in_schema=False)
 # A 1 MB note of any characters, percent-encoded (up to 9 bytes a character), and the other fields.
 WRITING_FORM_BYTES = MAX_WRITTEN_CHARS * 9 + 64 * 1024
-
-
-def number(raw: str, name: str = "number") -> int:
-    if not raw.isdigit() or len(raw) > 12:
-        raise FormProblem(f"{name}: not a number: {raw[:20]!r}")
-    return int(raw)
 
 
 def draft_fields(fields: dict[str, str], kind: str) -> dict[str, Any]:
@@ -106,12 +101,12 @@ async def create(request: Request) -> Response:
     return await _written(request, save, again)
 
 
-def _found(state: WebState, viewer: Viewer, summary_id: int) -> Summary:
+def _found(state: WebState, viewer: Viewer, summary_id: RowId) -> Summary:
     return summaries.find(state.engine, viewer.user, summary_id)
 
 
 @router.get("/summaries/{summary_id:int}")
-def summary_page(request: Request, summary_id: int) -> Response:
+def summary_page(request: Request, summary_id: RowId) -> Response:
     state = state_of(request)
     viewer = viewer_of(request, state)
     summary = _found(state, viewer, summary_id)
@@ -124,7 +119,7 @@ def summary_page(request: Request, summary_id: int) -> Response:
 
 
 @router.get("/summaries/{summary_id:int}/edit")
-def edit_page(request: Request, summary_id: int) -> Response:
+def edit_page(request: Request, summary_id: RowId) -> Response:
     state = state_of(request)
     viewer = viewer_of(request, state)
     summary = _found(state, viewer, summary_id)
@@ -136,7 +131,7 @@ def edit_page(request: Request, summary_id: int) -> Response:
 
 
 @router.post("/summaries/{summary_id:int}/edit")
-async def edit(request: Request, summary_id: int) -> Response:
+async def edit(request: Request, summary_id: RowId) -> Response:
     state = state_of(request)
     current = await run_in_threadpool(_found, state, viewer_of(request, state), summary_id)
 
@@ -169,7 +164,7 @@ async def _action(request: Request, act: Callable[[WebState, User | None, dict[s
 
 
 @router.post("/summaries/{summary_id:int}/delete")
-async def delete(request: Request, summary_id: int) -> Response:
+async def delete(request: Request, summary_id: RowId) -> Response:
     def act(state: WebState, user: User | None, _: dict[str, str]) -> str:
         gone = summaries.delete(state.engine, state.settings, user, summary_id, state.now())
         return f"/abs/{gone.arxiv_id}"
@@ -178,19 +173,19 @@ async def delete(request: Request, summary_id: int) -> Response:
 
 
 @router.get("/summaries/{summary_id:int}/history")
-def history_page(request: Request, summary_id: int, old: str = "", new: str = "") -> Response:
+def history_page(request: Request, summary_id: RowId, old: str = "", new: str = "") -> Response:
     state = state_of(request)
     viewer = viewer_of(request, state)
     summary, versions = summaries.history(state.engine, viewer.user, summary_id)
     shown = None
     if old and new:
-        shown = summaries.diff(state.engine, viewer.user, summary_id, number(old, "old"), number(new, "new"))
+        shown = summaries.diff(state.engine, viewer.user, summary_id, form_row_id(old, "old"), form_row_id(new, "new"))
     return form_page(request, "summary_history.html", "History", summary=summary, versions=versions, diff=shown,
                      old=old, new=new)  # fmt: skip
 
 
 @router.post("/summaries/{summary_id:int}/vote")
-async def vote(request: Request, summary_id: int) -> Response:
+async def vote(request: Request, summary_id: RowId) -> Response:
     def act(state: WebState, user: User | None, fields: dict[str, str]) -> str:
         discussion.vote(state.engine, user, summary_id, fields.get("vote", ""), state.now())
         return f"/summaries/{summary_id}"
@@ -199,11 +194,11 @@ async def vote(request: Request, summary_id: int) -> Response:
 
 
 @router.post("/summaries/{summary_id:int}/comments")
-async def comment(request: Request, summary_id: int) -> Response:
+async def comment(request: Request, summary_id: RowId) -> Response:
     def act(state: WebState, user: User | None, fields: dict[str, str]) -> str:
         parent = fields.get("parent", "")
         made = discussion.add_comment(state.engine, state.settings.library, user, summary_id,
-                                      fields.get("source", ""), number(parent, "parent") if parent else None,
+                                      fields.get("source", ""), form_row_id(parent, "parent") if parent else None,
                                       state.now())  # fmt: skip
         return f"/summaries/{summary_id}#comment-{made.id}"
 
@@ -211,7 +206,7 @@ async def comment(request: Request, summary_id: int) -> Response:
 
 
 @router.post("/comments/{comment_id:int}/edit")
-async def edit_comment(request: Request, comment_id: int) -> Response:
+async def edit_comment(request: Request, comment_id: RowId) -> Response:
     def act(state: WebState, user: User | None, fields: dict[str, str]) -> str:
         made = discussion.edit_comment(state.engine, user, comment_id, fields.get("source", ""), state.now())
         return f"/summaries/{made.summary_id}#comment-{made.id}"
@@ -220,7 +215,7 @@ async def edit_comment(request: Request, comment_id: int) -> Response:
 
 
 @router.post("/comments/{comment_id:int}/delete")
-async def delete_comment(request: Request, comment_id: int) -> Response:
+async def delete_comment(request: Request, comment_id: RowId) -> Response:
     def act(state: WebState, user: User | None, _: dict[str, str]) -> str:
         gone = discussion.delete_comment(state.engine, user, comment_id, state.now())
         return f"/summaries/{gone.summary_id}"
@@ -232,7 +227,7 @@ async def delete_comment(request: Request, comment_id: int) -> Response:
 async def report(request: Request) -> Response:
     def act(state: WebState, user: User | None, fields: dict[str, str]) -> str:
         target = fields.get("target", "")
-        moderation.report(state.engine, user, target, number(fields.get("id", ""), "id"), fields.get("reason", ""),
+        moderation.report(state.engine, user, target, form_row_id(fields.get("id", ""), "id"), fields.get("reason", ""),
                           state.now())  # fmt: skip
         return fields.get("back", "/")[:300] if fields.get("back", "/").startswith("/summaries/") else "/"
 
@@ -275,7 +270,7 @@ async def hide_or_restore(request: Request) -> Response:
         if hide is None:
             raise FormProblem("action: choose hide or restore")
         moderation.set_hidden(state.engine, state.settings, user, fields.get("target", ""),
-                              number(fields.get("id", ""), "id"), hide, state.now())  # fmt: skip
+                              form_row_id(fields.get("id", ""), "id"), hide, state.now())  # fmt: skip
         return "/admin/reports"
 
     return await _action(request, act)
@@ -285,7 +280,7 @@ __all__ = ["SummaryNotFound", "router"]
 
 
 @router.get("/comments/{comment_id:int}")
-def comment_page(request: Request, comment_id: int) -> Response:
+def comment_page(request: Request, comment_id: RowId) -> Response:
     """A comment's place: its summary's page, at the comment."""
     state = state_of(request)
     found = discussion.find_comment(state.engine, viewer_of(request, state).user, comment_id)

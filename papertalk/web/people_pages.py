@@ -19,6 +19,7 @@ from papertalk.services.people.signin_throttle import SignInRefused
 from papertalk.services.people.tokens import token_hash
 from papertalk.web import csrf
 from papertalk.web.form_body import MAX_FORM_BYTES, FormBodyError, read_form
+from papertalk.web.row_ids import parse_row_id
 from papertalk.web.state import WebState, state_of
 from papertalk.web.viewer import SESSION_COOKIE, Viewer, clear_session_cookie, set_session_cookie, viewer_of
 
@@ -218,10 +219,10 @@ async def create_token(request: Request) -> Response:
 async def revoke_token(request: Request) -> Response:
     def revoke(state: WebState, viewer: Viewer, fields: dict[str, str]) -> Response:
         assert viewer.user is not None
-        token_id = fields.get("token_id", "")
-        if not token_id.isdigit() or len(token_id) > 12:
+        token_id = parse_row_id(fields.get("token_id", ""))
+        if token_id is None:
             raise FormProblem("token: no live token of yours has this number")
-        api_tokens.revoke_token(state.engine, viewer.user, viewer.user.id, int(token_id), state.now())
+        api_tokens.revoke_token(state.engine, viewer.user, viewer.user.id, token_id, state.now())
         return see_other("/account?done=revoked")
 
     return await account_action(request, revoke)

@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from papertalk.core.people_records import User
 from papertalk.services.capture.accounts import AccountError
+from papertalk.services.mail import reply_mail
 from papertalk.services.mail.subscriptions import subscription_for
 from papertalk.services.networks import my_network
 from papertalk.services.networks.account_refs import PLATFORMS
@@ -78,7 +79,8 @@ def settings_page_of(request: Request, state: WebState, user: User, status: int 
     )
     public = network.network is not None and network.network.visibility == "public"
     context: dict[str, Any] = {"values": values, "mine": network, "public": public, "notice": notice,
-                               "mail": subscription, "mail_on": state.settings.mail.host is not None}  # fmt: skip
+                               "mail": subscription, "mail_on": state.settings.mail.host is not None,
+                               "email_replies": reply_mail.wanted(state.engine, user, user)}  # fmt: skip
     return form_page(request, "settings.html", "Your settings", status, errors, languages=LANGUAGES,
                      timezones=timezones(), platforms=PLATFORMS, **context)  # fmt: skip
 
@@ -143,6 +145,7 @@ async def save(request: Request) -> Response:
         save_settings(state.engine, user, user, fields.get("timezone", ""), fields.get("categories", ""),
                       fields.get("language", ""))  # fmt: skip
         my_network.set_public(state.engine, user, user, fields.get("public") == "on")
+        reply_mail.set_wanted(state.engine, user, user, fields.get("email_replies") == "on", state.now())
         return done_at("settings")
 
     return await settings_action(request, run, "timezone")

@@ -41,7 +41,8 @@ def markdown_of(s: Summary) -> str:
     head = {"arxiv_id": s.arxiv_id, "kind": s.kind, "visibility": s.visibility, "anonymous": s.anonymous,
             "title": s.title, "created_at": s.created_at, "updated_at": s.updated_at}  # fmt: skip
     lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n" + s.source + ("" if s.source.endswith("\n") else "\n")
+    # The text exactly as stored after the closing line (no newline added): importing the file gives it back.
+    return "---\n" + "\n".join(lines) + "\n---\n" + s.source
 
 
 def export_zip(engine: Engine, user: User) -> bytes:
@@ -75,13 +76,15 @@ class Parsed:
 def parse_markdown(text: str) -> Parsed:
     """A file of the export's form; ImportProblem (``line N: what``) otherwise."""
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    if lines[0].strip() != "---":
         raise ImportProblem("line 1: a front matter block starting with '---' is needed")
+    closing = next((n for n, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None)
+    if closing is None:
+        raise ImportProblem("front matter: no closing '---' line")
     head: dict[str, object] = {}
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() == "---":
-            source = "\n".join(lines[number:])
-            break
+    for number, line in enumerate(lines[1:closing], start=2):
+        if not line.strip():
+            continue
         key, sep, raw = line.partition(":")
         if not sep:
             raise ImportProblem(f"line {number}: expected 'key: value'")
@@ -89,8 +92,7 @@ def parse_markdown(text: str) -> Parsed:
             head[key.strip()] = json.loads(raw.strip())
         except ValueError:
             head[key.strip()] = raw.strip()
-    else:
-        raise ImportProblem("front matter: no closing '---'")
+    source = "\n".join(lines[closing + 1 :])
     arxiv_id, kind = str(head.get("arxiv_id", "")), str(head.get("kind", "note"))
     if not arxiv_id:
         raise ImportProblem("front matter: arxiv_id is missing")

@@ -1,4 +1,5 @@
-"""Sending digests through the outbox (``papertalk digest send`` and the worker's mail thread).
+"""Sending digests (and reply notifications, services/mail/reply_mail.py: their rows are queued and sent
+the same way) through the outbox (``papertalk digest send`` and the worker's mail thread).
 
 1. **Queue.** Each active subscription whose hour has come in its timezone gets one outbox row for its
    latest finished day (daily) or ISO week (weekly), with a Message-ID derived from (person, period).
@@ -44,6 +45,7 @@ from papertalk.core.ranking import RankingSettings
 from papertalk.services.digests.digest_dates import Period, day_period, parse_period, week_of
 from papertalk.services.digests.digest_streams import own_stream
 from papertalk.services.digests.digest_view import digest, freeze
+from papertalk.services.mail import reply_mail
 from papertalk.services.mail.digest_message import Addressing, digest_message, message_id
 from papertalk.services.mail.mail_tokens import instance_secret, unsubscribe_token
 from papertalk.services.mail.smtp_client import MailFailure, SmtpConnection
@@ -119,10 +121,11 @@ def _due_rows(recipients: list[Recipient], now: int, base_url: str) -> list[tupl
 
 
 def queue_due(engine: Engine, job: MailJob, now: int) -> int:
-    """Queue every due message not queued yet (idempotent); how many rows were new."""
+    """Queue every due message not queued yet, digests and replies (idempotent); how many rows were new."""
     with engine.begin() as conn:
         rows = _due_rows(subscription_rows.active_recipients(conn), now, job.base_url)
-        return outbox_rows.queue(conn, rows, now)
+        digests = outbox_rows.queue(conn, rows, now)
+    return digests + reply_mail.queue_due(engine, job.base_url, now)
 
 
 def plan(engine: Engine, job: MailJob, now: int, limit: int = 100_000) -> list[dict[str, str]]:
@@ -188,10 +191,12 @@ def _send_one(
     recipient: Recipient | None, secret: str, summary: SendSummary,
 ) -> None:  # fmt: skip
     now = int(clock())
-    if recipient is None:  # unsubscribed (or disabled) since it was queued: nothing to send
+    composed = _compose(engine, job, now, row, recipient, secret)
+    if isinstance(composed, str):  # unsubscribed (or disabled), or the reply withdrawn, since it was queued
         with engine.begin() as conn:
-            outbox_rows.mark_failed(conn, row.id, holder, "unsubscribed before it was sent")
+            outbox_rows.mark_dropped(conn, row.id, holder, composed)
         return
+    message, address = composed
     if smtp.smtp is None:
         try:
             smtp.open()
@@ -199,7 +204,6 @@ def _send_one(
             summary.stopped = str(failure)
             log.warning("event=mail_server_unreachable error=%r", str(failure))
             return
-    message = _compose(engine, job, now, row, recipient, secret)
     with engine.begin() as conn:
         if not outbox_rows.mark_sending(conn, row.id, holder, now + job.mail.lease_seconds):
             return  # the lease ran out and another worker holds the row now
@@ -208,7 +212,7 @@ def _send_one(
         log.warning("event=mail_resend_unconfirmed user=%d period=%s message_id=%s", row.user_id, row.period,
                     row.message_id)  # fmt: skip
     try:
-        smtp.send(message, job.mail.sender, recipient.email)
+        smtp.send(message, job.mail.sender, address)
     except MailFailure as failure:
         _failed(engine, job, now, holder, row, failure, summary)
         return
@@ -217,7 +221,14 @@ def _send_one(
     summary.sent += 1
 
 
-def _compose(engine: Engine, job: MailJob, now: int, row: OutboxRow, recipient: Recipient, secret: str) -> EmailMessage:
+def _compose(
+    engine: Engine, job: MailJob, now: int, row: OutboxRow, recipient: Recipient | None, secret: str
+) -> tuple[EmailMessage, str] | str:
+    """The row's message and its address, or why nothing goes out."""
+    if reply_mail.is_reply(row.period):
+        return reply_mail.compose(engine, job.mail, job.base_url, secret, row.period, row.message_id, now)
+    if recipient is None:
+        return "unsubscribed before it was sent"
     user = User(recipient.user_id, recipient.name, recipient.email, False, False, 0)
     stream = own_stream(engine, user)
     period = parse_period(row.period)
@@ -230,7 +241,7 @@ def _compose(engine: Engine, job: MailJob, now: int, row: OutboxRow, recipient: 
     message = digest_message(found, to, now)
     del message["Message-ID"]
     message["Message-ID"] = row.message_id  # the row's own: the same on every attempt
-    return message
+    return message, recipient.email
 
 
 def _failed(
@@ -242,7 +253,8 @@ def _failed(
     with engine.begin() as conn:
         if attempts >= tries:
             outbox_rows.mark_failed(conn, row.id, holder, line)
-            subscription_rows.note_failure(conn, row.user_id, f"digest {row.period}: {line}", now)
+            if not reply_mail.is_reply(row.period):  # the settings page shows a digest's failure
+                subscription_rows.note_failure(conn, row.user_id, f"digest {row.period}: {line}", now)
             summary.failed += 1
         else:
             wait = min(job.backoff_seconds * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)

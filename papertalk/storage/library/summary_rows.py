@@ -161,34 +161,56 @@ def listed_of_user(conn: Connection, user_id: int, limit: int) -> list[Summary]:
 def listed(conn: Connection, order: str, limit: int, offset: int, category: str | None, since: int) -> list[Summary]:
     """Public summaries in ``order``: "recent" (newest), "best" (score), "popular" (net votes since
     ``since``); ``category``: only papers whose primary category it is."""
+    if order == "popular":
+        return _many(conn, _popular(since, category, limit, offset))
     query = _select().where(LISTED)
     if category:
         query = query.where(or_(papers.c.categories == category, papers.c.categories.like(category + " %")))
-    if order == "popular":
-        recent = (
-            select(summary_votes.c.summary_id, func.sum(summary_votes.c.value).label("recent"))
-            .where(summary_votes.c.voted_at > since)
-            .group_by(summary_votes.c.summary_id)
-            .subquery()
-        )
-        # From the votes of the last days to their summaries (a few thousand), not the other way round:
-        # SQLite would otherwise walk every summary and look each one up among the recent votes.
-        query = (
-            select(*COLUMNS)
-            .select_from(recent)
-            .join(summaries, summaries.c.id == recent.c.summary_id)
-            .join(users, users.c.id == summaries.c.user_id)
-            .join(papers, papers.c.id == summaries.c.paper_id)
-            .where(LISTED)
-            .order_by(recent.c.recent.desc(), summaries.c.created_at.desc(), summaries.c.id.desc())
-        )
-        if category:
-            query = query.where(or_(papers.c.categories == category, papers.c.categories.like(category + " %")))
-    elif order == "best":
+    if order == "best":
         query = query.order_by(summaries.c.score.desc(), summaries.c.created_at.desc(), summaries.c.id.desc())
     else:
         query = query.order_by(summaries.c.created_at.desc(), summaries.c.id.desc())
     return _many(conn, query.limit(limit).offset(offset))
+
+
+def _popular(since: int, category: str | None, limit: int, offset: int) -> Select[Any]:
+    """The Popular tab's page: net votes since ``since``, then newest. Two steps, so that only the page's
+    summaries are read whole: the votes of the last days (a range of ``ix_summary_votes_at``, which covers
+    them) summed per summary, filtered and ordered through ``ix_summaries_listing`` (which covers the
+    filter, so the wide rows with their source and HTML are not read for each of thousands), the page
+    taken; then those rows joined. ``summary_id + 0``: grouping by the bare column, SQLite would walk the
+    whole primary key of the votes (every vote ever) to have them in its order."""
+    voted = (summary_votes.c.summary_id + 0).label("summary_id")
+    recent = (
+        select(voted, func.sum(summary_votes.c.value).label("recent"))
+        .where(summary_votes.c.voted_at > since)
+        .group_by(voted)
+        .subquery()
+    )
+    page = (
+        select(summaries.c.id, recent.c.recent, summaries.c.created_at)
+        .select_from(recent)
+        .join(summaries, summaries.c.id == recent.c.summary_id)
+        .where(LISTED)
+    )
+    if category:
+        page = page.join(papers, papers.c.id == summaries.c.paper_id).where(
+            or_(papers.c.categories == category, papers.c.categories.like(category + " %"))
+        )
+    top = (
+        page.order_by(recent.c.recent.desc(), summaries.c.created_at.desc(), summaries.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
+    return (
+        select(*COLUMNS)
+        .select_from(top)
+        .join(summaries, summaries.c.id == top.c.id)
+        .join(users, users.c.id == summaries.c.user_id)
+        .join(papers, papers.c.id == summaries.c.paper_id)
+        .order_by(top.c.recent.desc(), top.c.created_at.desc(), top.c.id.desc())
+    )
 
 
 def count_listed_of_paper(conn: Connection, paper_id: int) -> int:

@@ -1,7 +1,7 @@
 """Rows of ``mail_outbox``: queued idempotently (one per person and period), claimed a batch at a time
 under a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several workers split the queue), then moved
 through the states by their holder only: queued → sending (committed before SMTP DATA) → sent, or back
-to queued with a later attempt, or failed."""
+to queued with a later attempt, or failed; or dropped when there is nothing to send any more."""
 
 from __future__ import annotations
 
@@ -96,6 +96,15 @@ def mark_failed(conn: Connection, row_id: int, holder: str, error: str) -> None:
         conn,
         "UPDATE mail_outbox SET state = 'failed', last_error = ?, lease_until = 0 WHERE id = ? AND lease_holder = ?",
         (error[:500], row_id, holder),
+    )
+
+
+def mark_dropped(conn: Connection, row_id: int, holder: str, reason: str) -> None:
+    """Nothing to send any more (the person unsubscribed, the reply was withdrawn): never tried again."""
+    for_connection(conn).execute(
+        conn,
+        "UPDATE mail_outbox SET state = 'dropped', last_error = ?, lease_until = 0 WHERE id = ? AND lease_holder = ?",
+        (reason[:500], row_id, holder),
     )
 
 
