@@ -76,13 +76,18 @@ class SmtpConnection:
                 self.smtp = smtplib.SMTP(host, mail.port, timeout=mail.timeout)
             self.smtp.ehlo()
             if mail.security == "starttls":
+                if not self.smtp.has_extn("starttls"):
+                    self.close()
+                    raise MailFailure(f"{self.where}: the server offers no STARTTLS (PAPERTALK_SMTP_SECURITY)", False)
                 self.smtp.starttls(context=ssl.create_default_context())
                 self.smtp.ehlo()
             if mail.user:
                 self.smtp.login(mail.user, mail.password or "")
         except smtplib.SMTPNotSupportedError:
             self.close()
-            raise MailFailure(f"{self.where}: the server offers no STARTTLS (PAPERTALK_SMTP_SECURITY)", False) from None
+            raise MailFailure(
+                f"{self.where}: the server offers no login (AUTH) here (PAPERTALK_SMTP_USER)", False
+            ) from None
         except (smtplib.SMTPException, OSError) as error:
             self.close()
             raise failure_of(error, self.where) from None
