@@ -39,7 +39,7 @@ from papertalk.storage.tables import mail_subscriptions, metadata
 from papertalk.web import csrf
 from papertalk.web.app import create_app
 from papertalk.web.viewer import SESSION_COOKIE
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.fake_bluesky import FakeAppView, profile
 from tests.test_people_settings_web import FOLLOWING_JS
 from tests.test_people_web import PASSWORD, settings_for

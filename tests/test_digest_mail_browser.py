@@ -21,7 +21,7 @@ from papertalk.services.people.user_accounts import find_user
 from papertalk.storage.capture.account_rows import account_ids_by_platform_id
 from papertalk.storage.engine import make_engine
 from tests.browser import PHONE, OutsideRequests, chromium, chromium_path, sign_in
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.fake_smtp import smtp_server
 from tests.test_digest_mail import parts_of
 from tests.test_digests import NOW, world

@@ -24,7 +24,7 @@ from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.instance_meta import DEMO_KEY, set_meta
 from papertalk.web.app import create_app
 from papertalk.web.state import WebSettings
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.helpers import NOW, post, write_lines
 
 SIZE = WorldSize(papers=400, accounts=80, posts=4000, days=40)
