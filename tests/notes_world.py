@@ -21,7 +21,7 @@ from papertalk.storage.catalogue.paper_rows import upsert_papers
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.web import csrf
 from papertalk.web.viewer import SESSION_COOKIE
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.helpers import NOW, post, write_lines
 from tests.test_people_web import PASSWORD, settings_for
 from tests.web_world import served

@@ -19,7 +19,7 @@ from papertalk.services.people import api_tokens, user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.catalogue.paper_rows import upsert_papers
 from papertalk.storage.engine import Engine, make_engine
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.test_people_web import PASSWORD, csrf_of, settings_for, signed_in
 from tests.web_world import NOW, served
 

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from papertalk.services.people import api_tokens, user_accounts
 from papertalk.storage.engine import make_engine
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.test_people_web import OPERATOR, PASSWORD, settings_for, signed_in
 from tests.web_world import NOW, served
 

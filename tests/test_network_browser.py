@@ -20,7 +20,7 @@ from papertalk.services.people import user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.engine import make_engine
 from tests.browser import DESKTOP, PHONE
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.fake_bluesky import FakeAppView, profile
 from tests.helpers import NOW, post, run_import, write_lines
 from tests.test_people_browser import PASSWORD, browser, fill_by_keyboard, new_page, pytestmark

@@ -14,7 +14,7 @@ from papertalk.services.people.invitations import INVITATION_DAYS
 from papertalk.services.people.permissions import OPERATOR, NotAllowed
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.web.formatting import utc
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.helpers import table
 from tests.test_people_web import PASSWORD, form_token, settings_for, signed_in
 from tests.web_world import NOW, served

@@ -15,7 +15,7 @@ from papertalk.services.people import invitations
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.engine import make_engine
 from tests.browser import DESKTOP, PHONE, OutsideRequests, chromium, chromium_path
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.web_world import NOW, served
 
 pytestmark = [

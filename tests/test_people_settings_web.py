@@ -18,7 +18,7 @@ import pytest
 from papertalk.services.people import api_tokens, user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.engine import Engine, make_engine
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.fake_bluesky import FakeAppView, profile
 from tests.helpers import NOW, post, run_import, write_lines
 from tests.helpers import table as helpers_table

@@ -19,7 +19,7 @@ import pytest
 from papertalk.services.people import user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.engine import make_engine
-from tests.conftest import POSTGRES_URL, migrate_fast, postgres_database
+from tests.databases import POSTGRES_URL, migrate_fast, postgres_database
 from tests.test_web_cli import free_port
 
 PAPERTALK = str(Path(sys.executable).parent / "papertalk")

@@ -16,7 +16,7 @@ from papertalk.config import Settings
 from papertalk.services.people import invitations, user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.engine import make_engine
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.helpers import table
 from tests.web_world import NOW, served
 

@@ -25,7 +25,8 @@ from papertalk.services.people.user_accounts import find_user
 from papertalk.storage.capture.account_rows import account_ids_by_platform_id
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.networks import block_rows, network_rows
-from tests.conftest import BACKENDS, migrate_fast
+from tests.conftest import BACKENDS
+from tests.databases import migrate_fast
 from tests.test_people_web import PASSWORD, form_token, signed_in
 from tests.web_site import loaded_database
 from tests.web_world import NOW, load_world, served

@@ -22,7 +22,8 @@ from papertalk.storage.engine import make_engine
 from papertalk.storage.schema import upgrade
 from papertalk.storage.search.pg_search_vector import part_literal, row_vector_parts, vector_parts
 from papertalk.storage.search.search_schema import PG_VECTOR, pg_field_vectors
-from tests.conftest import POSTGRES_URL, SHARED_DATA, migrate_fast, postgres_database
+from tests.conftest import SHARED_DATA
+from tests.databases import POSTGRES_URL, migrate_fast, postgres_database
 from tests.helpers import NOW, downgrade
 from tests.helpers import table as rows_of
 

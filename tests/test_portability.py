@@ -21,7 +21,7 @@ from papertalk.storage.portability.secret_columns import SECRET_TABLES, WITHHELD
 from papertalk.storage.portability.target_state import table_counts, tables_with_rows
 from papertalk.storage.schema import upgrade
 from papertalk.storage.tables import metadata
-from tests.conftest import POSTGRES_URL, postgres_database
+from tests.databases import POSTGRES_URL, postgres_database
 from tests.portability_world import INVITATION_HASH, PASSWORD_HASH, SESSION_HASH, TOKEN_HASH, fill
 
 needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="PAPERTALK_TEST_POSTGRES_URL not set (CI sets it)")

@@ -20,7 +20,7 @@ from papertalk.services.search.paper_search import search_papers
 from papertalk.storage.engine import make_engine
 from papertalk.storage.portability.copy_state import STATE_TABLE, has_state
 from papertalk.storage.search.search_schema import PG_VECTOR
-from tests.conftest import POSTGRES_URL, migrate_fast, postgres_database
+from tests.databases import POSTGRES_URL, migrate_fast, postgres_database
 from tests.portability_world import fill
 
 pytestmark = [

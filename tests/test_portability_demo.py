@@ -25,7 +25,7 @@ from papertalk.services.portability.export_dump import export_database
 from papertalk.services.portability.restore_dump import restore_database
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.web.app import create_app
-from tests.conftest import POSTGRES_URL, postgres_database
+from tests.databases import POSTGRES_URL, postgres_database
 
 VOLATILE = {"generated_at", "now", "served_at"}  # none today; a field named so would differ by the clock
 TOKEN = re.compile(r'(name="csrf[^"]*" value|nonce)="[^"]*"')  # per-request values in the HTML

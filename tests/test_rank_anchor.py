@@ -28,7 +28,8 @@ from papertalk.core.records import Mention, PostKind
 from papertalk.services.ingest.post_files import Importer, refresh_rankings
 from papertalk.services.ranking.trending import TrendingQuery, trending
 from papertalk.storage.engine import Engine, make_engine
-from tests.conftest import BACKENDS, migrate_fast, postgres_database
+from tests.conftest import BACKENDS
+from tests.databases import migrate_fast, postgres_database
 from tests.helpers import NOW, post, write_lines
 
 YEAR = 365 * 24 * HOUR

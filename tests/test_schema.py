@@ -25,7 +25,7 @@ from papertalk.storage.schema import (
 )
 from papertalk.storage.search.search_schema import FTS_TABLE, SEARCH_COLUMN
 from papertalk.storage.tables import metadata
-from tests.conftest import POSTGRES_URL, postgres_database
+from tests.databases import POSTGRES_URL, postgres_database
 from tests.helpers import assert_day_counts_exact, downgrade, post, run_import, write_lines
 from tests.helpers import table as rows_of
 

@@ -20,7 +20,7 @@ from papertalk.storage.dialect_sql import for_connection
 from papertalk.storage.engine import Engine, make_engine
 from papertalk.storage.search import search_queries
 from papertalk.storage.search.search_match import tsquery
-from tests.conftest import POSTGRES_URL, migrate_fast, postgres_database
+from tests.databases import POSTGRES_URL, migrate_fast, postgres_database
 from tests.helpers import NOW, post, run_import, write_lines
 
 

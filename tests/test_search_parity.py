@@ -15,7 +15,7 @@ from papertalk.demo.snapshot_generator import generate_snapshot_lines
 from papertalk.services.catalogue.snapshot_import import CatalogueImporter
 from papertalk.services.search.paper_search import search_papers
 from papertalk.storage.engine import Engine, make_engine
-from tests.conftest import POSTGRES_URL, migrate_fast, postgres_database
+from tests.databases import POSTGRES_URL, migrate_fast, postgres_database
 from tests.helpers import NOW
 
 QUERIES = [

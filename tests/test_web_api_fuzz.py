@@ -19,7 +19,7 @@ from papertalk.services.people import user_accounts
 from papertalk.services.people.api_tokens import create_token
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.storage.engine import make_engine
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.web_world import NOW, load_world, served
 
 CLOSED = "http://127.0.0.1:9"  # the discard port: nothing listens, a look-up is refused at once

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from papertalk.config import Settings
 from papertalk.storage.engine import make_engine
 from tests.browser import DESKTOP, PHONE, OutsideRequests, chromium, chromium_path
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.web_world import MATH_TITLE, NETWORK, OTHER_NETWORK, load_world, served
 
 pytestmark = [

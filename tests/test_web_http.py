@@ -19,7 +19,7 @@ from papertalk.core.page_limits import MAX_PAGE_NUMBER, MAX_QUERY_CHARS
 from papertalk.storage.engine import make_engine
 from papertalk.web.app import create_app
 from papertalk.web.http_cache import SECURITY_HEADERS
-from tests.conftest import migrate_fast
+from tests.databases import migrate_fast
 from tests.web_site import site
 from tests.web_world import OLD_STYLE, served
 

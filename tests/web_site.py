@@ -10,7 +10,8 @@ import pytest
 
 from papertalk.config import Settings
 from papertalk.storage.engine import Engine, make_engine
-from tests.conftest import BACKENDS, migrate_fast, postgres_database
+from tests.conftest import BACKENDS
+from tests.databases import migrate_fast, postgres_database
 from tests.web_world import load_world, served
 
 
