@@ -55,7 +55,7 @@ class FakePlatform:
         self.requests: list[Request] = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer((host, port), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def port(self) -> int:

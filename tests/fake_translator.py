@@ -88,7 +88,7 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
 def fake_translator(script: Script) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(script))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher, Type
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 
@@ -28,7 +29,7 @@ from papertalk.fetching.pages import FetcherRegistry
 from papertalk.services.capture.following import capture_accounts
 from papertalk.services.library import discussion, list_adding, list_editing, list_reading, summaries
 from papertalk.services.networks import my_network, shared_networks
-from papertalk.services.people import api_tokens, invitations, sessions, user_accounts
+from papertalk.services.people import api_tokens, invitations, passwords, sessions, user_accounts
 from papertalk.services.people.permissions import OPERATOR
 from papertalk.services.people.tokens import token_hash
 from papertalk.storage.catalogue.paper_rows import paper_row_id, upsert_papers
@@ -39,7 +40,7 @@ from papertalk.storage.tables import mail_subscriptions, metadata
 from papertalk.web import csrf
 from papertalk.web.app import create_app
 from papertalk.web.viewer import SESSION_COOKIE
-from tests.databases import migrate_fast
+from tests.databases import copy_into, kept_template, migrate_fast
 from tests.fake_bluesky import FakeAppView, profile
 from tests.test_people_settings_web import FOLLOWING_JS
 from tests.test_people_web import PASSWORD, settings_for
@@ -381,27 +382,75 @@ def dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     return tables
 
 
+@dataclass(frozen=True)
+class Built:
+    """A world built once per test process and backend: the database every case copies, and its secrets."""
+
+    template: str  # a SQLite file or a PostgreSQL database (tests.databases.kept_template)
+    ada_write: str
+    ada_read: str
+    ada_write_id: int
+    ada_read_id: int
+    bob_write: str
+    ada: User
+    lab: int
+    club: int
+    invite: str
+
+
+_BUILT: dict[str, Built] = {}
+
+
+def built_world(backend: str) -> Built:
+    """Ada, Bob and Cy with their tokens, an invitation and the networks (``network_world``), built once:
+    building it per case, with its argon2 hashes, cost ~0.7 s of each of the ~930 cases."""
+    if backend not in _BUILT:
+        made: dict[str, Any] = {}
+
+        def fill(engine: Engine, url: str) -> None:
+            ada = user_accounts.add_user(engine, OPERATOR, "ada", "ada@example.org", PASSWORD, True, int(NOW))
+            bob = user_accounts.add_user(engine, OPERATOR, "bob", "bob@example.org", PASSWORD, False, int(NOW))
+            cy = user_accounts.add_user(engine, OPERATOR, "cy", "cy@example.org", PASSWORD, False, int(NOW))
+            write = api_tokens.create_token(engine, ada, ada.id, "w", "write", int(NOW))
+            read = api_tokens.create_token(engine, ada, ada.id, "r", "read", int(NOW))
+            bob_write = api_tokens.create_token(engine, bob, bob.id, "w", "write", int(NOW))
+            invitations.invite(engine, settings_for(url).people, OPERATOR, int(NOW))
+            lab, club, invite = network_world(engine, ada, bob, cy)
+            made.update(ada_write=write.secret, ada_read=read.secret, ada_write_id=write.token.id,
+                        ada_read_id=read.token.id, bob_write=bob_write.secret, ada=ada, lab=lab, club=club,
+                        invite=invite)  # fmt: skip
+
+        template = kept_template(backend, fill)
+        _BUILT[backend] = Built(template=template, **made)
+    return _BUILT[backend]
+
+
 @pytest.fixture
-def world(db_url: str, fake_appview: FakeAppView) -> Iterator[World]:
-    engine = make_engine(migrate_fast(db_url))
-    ada = user_accounts.add_user(engine, OPERATOR, "ada", "ada@example.org", PASSWORD, True, int(NOW))
-    bob = user_accounts.add_user(engine, OPERATOR, "bob", "bob@example.org", PASSWORD, False, int(NOW))
-    cy = user_accounts.add_user(engine, OPERATOR, "cy", "cy@example.org", PASSWORD, False, int(NOW))
-    write = api_tokens.create_token(engine, ada, ada.id, "w", "write", int(NOW))
-    read = api_tokens.create_token(engine, ada, ada.id, "r", "read", int(NOW))
-    bob_write = api_tokens.create_token(engine, bob, bob.id, "w", "write", int(NOW))
-    invitations.invite(engine, settings_for(db_url).people, OPERATOR, int(NOW))
-    lab, club, invite = network_world(engine, fake_appview, ada, bob, cy)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at its lowest cost for this suite: it tries who may call a route, not how passwords are
+    hashed (tests/test_people_accounts.py and bench/signin.py do that), and each case signs people in."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
+    monkeypatch.setattr(passwords, "hasher", lambda *_: cheap)
+
+
+@pytest.fixture
+def world(db_url: str, fake_appview: FakeAppView, cheap_password_hashes: None) -> Iterator[World]:
+    backend = "sqlite" if db_url.startswith("sqlite") else "postgres"
+    built = built_world(backend)
+    engine = make_engine(copy_into(db_url, built.template))
+    fake_appview.profiles.update({f"user{n}.bsky.social": profile(n) for n in (1, 2)})
+    fake_appview.follows["user1.bsky.social"] = [profile(2)]
     settings = settings_for(db_url, PAPERTALK_REGISTRATION="open", PAPERTALK_BLUESKY_APPVIEW_URL=fake_appview.url)
     with served(settings) as base:
-        yield World(base, engine, write.secret, read.secret, write.token.id, read.token.id, bob_write.secret, ada,
-                    lab, club, invite)  # fmt: skip
+        yield World(base, engine, built.ada_write, built.ada_read, built.ada_write_id, built.ada_read_id,
+                    built.bob_write, built.ada, built.lab, built.club, built.invite)  # fmt: skip
     engine.dispose()
 
 
-def network_world(engine: Engine, fake_appview: FakeAppView, ada: User, bob: User, cy: User) -> tuple[int, int, str]:
+def network_world(engine: Engine, ada: User, bob: User, cy: User) -> tuple[int, int, str]:
     """Captured Hacker News accounts (pg, tptacek, rms); Ada follows tptacek and blocked rms; her "lab" (Cy a
-    member, tptacek in it); Bob's "club" (Ada a member) and a link to it; Bluesky user1 follows user2."""
+    member, tptacek in it); Bob's "club" (Ada a member) and a link to it. (Bluesky user1 following user2 is
+    the fake AppView's, set per case by ``world``.)"""
     now = int(NOW)
     capture_accounts(engine, [Author("hackernews", h, h) for h in ("pg", "tptacek", "rms")], now)
     my_network.ensure_network(engine, ada)
@@ -413,8 +462,6 @@ def network_world(engine: Engine, fake_appview: FakeAppView, ada: User, bob: Use
     club = shared_networks.create(engine, bob, "club", False, now)
     shared_networks.add_member(engine, bob, "club", "ada", "member", now)
     link = shared_networks.invite_link(engine, bob, "club", "http://x", now)
-    fake_appview.profiles.update({f"user{n}.bsky.social": profile(n) for n in (1, 2)})
-    fake_appview.follows["user1.bsky.social"] = [profile(2)]
     del cy
     return lab.id, club.id, link.removeprefix("http://x")
 
