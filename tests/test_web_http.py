@@ -62,6 +62,8 @@ SAMPLES = {
     "/api/v1/search/summaries": "/api/v1/search/summaries?q=learning",
     "/digest": "/digest",  # a redirect to yesterday's page
     "/digest/{name}": "/digest/2026-W49",
+    "/digest/{day}/compose": "/digest/2026-12-06/compose",  # signed out: a redirect to /signin
+    "/feeds/curated.atom": "/feeds/curated.atom",
     "/feeds/digest.atom": "/feeds/digest.atom",
     "/feeds/summaries.atom": "/feeds/summaries.atom",
     "/feeds/summaries/papers/{raw_id:path}.atom": f"/feeds/summaries/papers/{OLD_STYLE}.atom",
@@ -83,6 +85,7 @@ REFUSED_SIGNED_OUT = {
     "/api/v1/for-you": 401,
     "/admin/reports": 403,
     "/api/v1/notes": 401,
+    "/api/v1/curated/{day}": 401,
     # No list, summary, comment or person of these ids or names exists on the test site.
     "/api/v1/lists/{list_id}": 404,
     "/api/v1/people/{name}/summaries": 404,
@@ -112,7 +115,7 @@ POST_ROUTES = {
     "/networks/invite", "/networks/members", "/networks/members/remove", "/networks/leave", "/networks/delete",
     "/join/{token}", "/api/v1/follows", "/api/v1/blocks", "/api/v1/networks", "/api/v1/networks/{network_id}/accounts",
     "/account/digest-feed", "/settings/mail", "/settings/mail/stop", "/mail/confirm/{token}",
-    "/mail/unsubscribe/{token}", "/admin/reports", "/reports", "/notifications/read",
+    "/mail/unsubscribe/{token}", "/admin/reports", "/reports", "/notifications/read", "/digest/{day}/compose",
     "/lists", "/lists/add", "/lists/import", "/lists/{list_id:int}/edit", "/lists/{list_id:int}/follow",
     "/summaries/new", "/summaries/{summary_id:int}/comments", "/summaries/{summary_id:int}/delete",
     "/summaries/{summary_id:int}/edit", "/summaries/{summary_id:int}/vote",
@@ -127,7 +130,7 @@ DELETE_ROUTES = {
 }  # fmt: skip
 OTHER_WRITES = {
     "PUT": {"/api/v1/networks/{network_id}/members", "/api/v1/comments/{comment_id}", "/api/v1/summaries/{summary_id}",
-            "/api/v1/summaries/{summary_id}/vote"},
+            "/api/v1/summaries/{summary_id}/vote", "/api/v1/curated/{day}"},
     "PATCH": {"/api/v1/settings", "/api/v1/lists/{list_id}"},
 }  # fmt: skip
 # A page and its JSON twin, with the parameters both take.

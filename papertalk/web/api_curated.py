@@ -14,7 +14,7 @@ from papertalk.services.digests.curated_writing import CuratedInput, LinkInput, 
 from papertalk.services.digests.digest_export import curated_data
 from papertalk.services.people.form_problems import FormProblem
 from papertalk.web.api_lists import ERRORS, PRIVATE
-from papertalk.web.bearer import api_reader, api_writer, bearer_check
+from papertalk.web.bearer import ApiAuthError, api_reader, api_writer, bearer_check
 from papertalk.web.state import state_of
 
 router = APIRouter(prefix="/api/v1", tags=["digests"], responses=ERRORS, dependencies=[Depends(bearer_check)])
@@ -51,8 +51,11 @@ def _answer(body: object, status: int = 200) -> Response:
 def curated(request: Request, day: str, stream: str = OWN) -> Response:
     """The day's curated digest of a stream the reader may compose (drafts too); 404 when there is none."""
     state = state_of(request)
+    reader = api_reader(request)
+    if reader is None:  # as every personal API read: no credentials is a 401, not "may not"
+        raise ApiAuthError(401, "Authorization: send 'Authorization: Bearer <token>' or sign in")
     try:
-        found = find_curated(state.engine, api_reader(request), stream, day)
+        found = find_curated(state.engine, reader, stream, day)
     except FormProblem as error:
         return _answer({"error": str(error), "status": 400}, 400)
     if found is None:

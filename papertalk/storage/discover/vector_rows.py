@@ -96,17 +96,6 @@ def all_vectors(conn: Connection, model: str) -> Iterator[list[tuple[int, bytes]
         after = int(found[-1][0])
 
 
-def vectors_of(conn: Connection, model: str, paper_ids: Sequence[int]) -> dict[int, bytes]:
-    """The stored vectors of some papers (those without one absent)."""
-    sql = for_connection(conn)
-    found = sql.all(
-        conn,
-        f"SELECT paper_id, vector FROM paper_vectors WHERE model = ? AND {sql.in_list('paper_id')}",
-        (model, sql.list_param(paper_ids)),
-    )
-    return {int(p): bytes(v) for p, v in found}
-
-
 def row_ids(conn: Connection, arxiv_ids: Sequence[str]) -> dict[str, int]:
     """The paper row of each of ``arxiv_ids`` that is in the catalogue (the vectors are keyed by row)."""
     sql = for_connection(conn)

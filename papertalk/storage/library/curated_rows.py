@@ -86,11 +86,6 @@ def _with_contents(conn: Connection, row: Any) -> CuratedDigest:
     )  # fmt: skip
 
 
-def curated_by_id(conn: Connection, list_id: int) -> CuratedDigest | None:
-    found = _digests(conn, and_(_L.c.id == list_id, _L.c.digest_of.is_not(None)), 1)
-    return found[0] if found else None
-
-
 def curated_of_day(conn: Connection, keys: Sequence[CuratedKey], day: str) -> list[CuratedDigest]:
     """The curated digests of ``day`` of these streams, drafts too (the caller decides who sees what)."""
     if not keys:
