@@ -25,7 +25,7 @@ lint: $(STAMP)
 
 unit: $(STAMP)
 	# Three workers on two cores: many tests wait on a server, a subprocess or the database (the machine's load
-	# stayed under 2 with two workers), and the suite ran in MEASURED with three against 942 s with two.
+	# stayed under 2 with two workers, so a core sat idle).
 	$(BIN)/pytest -n 3 -q
 
 test: lint chromium unit
