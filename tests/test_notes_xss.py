@@ -39,7 +39,7 @@ HARMFUL = """() => {
     for (const a of el.attributes) {
       const name = a.name.toLowerCase(), value = a.value.trim().toLowerCase();
       if (name.startsWith('on')) bad.push(tag + ' ' + name);
-      if (name === 'style' && !/^text-align:\\s*(left|right|center);?$/.test(value)) bad.push('style ' + value);
+      if (name === 'style') bad.push('style ' + value);
       if (urls.has(name)) {
         if (name !== 'href') bad.push(tag + ' ' + name);
         else if (/^[a-z][a-z0-9+.-]*:/.test(value) && !/^(https?|mailto):/.test(value)) bad.push('href ' + value);

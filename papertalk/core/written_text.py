@@ -19,6 +19,7 @@ from typing import Any
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -33,7 +34,7 @@ from pygments.util import ClassNotFound
 from papertalk.core.math_spans import MAX_FORMULA_CHARS
 from papertalk.core.mathml import MATHML_ATTRIBUTES, MATHML_TAGS, typeset
 
-RENDERER_VERSION = 1  # bump when the HTML made from the same source changes: stored texts re-render
+RENDERER_VERSION = 2  # bump when the HTML made from the same source changes: stored texts re-render
 MAX_WRITTEN_CHARS = 1_048_576  # a 1 MB note is accepted; past it the writer is told, nothing is cut
 MAX_TEXT_MATH_CHARS = 200_000  # math typeset per text: 5,000 formulas of 40 characters, about 1 s of work
 MAX_HIGHLIGHT_CHARS = 100_000  # a longer code block is shown plain: Pygments' time grows with it
@@ -83,8 +84,6 @@ _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {tag: set(MATHML_ATTRIBUTES) for tag 
     "span": {"class", "title"},
     "div": {"class"},
     "pre": {"class"},
-    "th": {"style"},
-    "td": {"style"},
     "ol": {"start", "class"},
     "ul": {"class"},
     "li": {"class", "id"},
@@ -94,6 +93,10 @@ _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {tag: set(MATHML_ATTRIBUTES) for tag 
     "input": {"class"},
 }
 _INPUT_VALUES = {"input": {"type": {"checkbox"}, "checked": {"checked"}, "disabled": {"disabled"}}}
+# A table column's alignment, as a class the site's style sheet knows: the pages' CSP (style-src 'self')
+# blocks style attributes, so markdown-it's ``style="text-align:right"`` would be refused by the browser.
+_ALIGNMENTS = ("left", "center", "right")
+_ALLOWED_CLASSES = {tag: {f"align-{a}" for a in _ALIGNMENTS} for tag in ("th", "td")}
 
 
 def sanitize(html: str) -> str:
@@ -106,7 +109,7 @@ def sanitize(html: str) -> str:
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel=LINK_REL,
-        filter_style_properties={"text-align"},
+        allowed_classes=_ALLOWED_CLASSES,
         tag_attribute_values=_INPUT_VALUES,
         strip_comments=True,
     )
@@ -170,7 +173,18 @@ def _parser(flavour: Flavour) -> MarkdownIt:
     for name in ("math_inline_double", "math_block", "math_block_label", "math_block_eqno"):
         md.add_render_rule(name, _math_rule(display=True))
     md.add_render_rule("image", _image_as_link)
+    md.core.ruler.push("alignment_classes", _alignment_classes)
     return md
+
+
+def _alignment_classes(state: StateCore) -> None:
+    """A table cell's ``style="text-align:X"`` (markdown-it's way) as ``class="align-X"``."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = str(token.attrs.pop("style", ""))
+            aligned = style.removeprefix("text-align:")
+            if aligned in _ALIGNMENTS:
+                token.attrSet("class", f"align-{aligned}")
 
 
 def render_written(source: str, flavour: Flavour = Flavour.FULL) -> RenderedText:
