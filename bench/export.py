@@ -123,6 +123,13 @@ def run_shell(command: str) -> dict[str, Any]:
     return measured
 
 
+def drop_postgres(admin_url: str, name: str) -> None:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def fresh_postgres(admin_url: str, name: str) -> str:
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -215,11 +222,11 @@ def main() -> None:
         target = fresh_postgres(args.postgres, f"{args.databases}_copy")
         copied = run_papertalk("--database", url, "db", "copy", "--to", target, "--json")
         step("db_copy", {**copied, "out": None, "verified": copied["out"]["verified"]})
-        fresh_postgres(args.postgres, f"{args.databases}_copy")  # drop the copy before the baseline fills another
+        drop_postgres(args.postgres, f"{args.databases}_copy")  # before the baseline fills another
     if "csv" in steps:
         baseline = fresh_postgres(args.postgres, f"{args.databases}_csv")
         step("baseline_csv_copy", csv_copy_baseline(source, baseline, work))
-        fresh_postgres(args.postgres, f"{args.databases}_csv")
+        drop_postgres(args.postgres, f"{args.databases}_csv")
     shutil.rmtree(work, ignore_errors=True)
     report["self_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(f"results: {save(f'export-{scale}', report, args.results)}")
