@@ -382,27 +382,13 @@ def dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     return tables
 
 
-@dataclass(frozen=True)
-class Built:
-    """A world built once per test process and backend: the database every case copies, and its secrets."""
-
-    template: str  # a SQLite file or a PostgreSQL database (tests.databases.kept_template)
-    ada_write: str
-    ada_read: str
-    ada_write_id: int
-    ada_read_id: int
-    bob_write: str
-    ada: User
-    lab: int
-    club: int
-    invite: str
+# Per backend: the database every case copies, and the World's fields but its base URL and engine.
+_BUILT: dict[str, tuple[str, dict[str, Any]]] = {}
 
 
-_BUILT: dict[str, Built] = {}
-
-
-def built_world(backend: str) -> Built:
-    """Ada, Bob and Cy with their tokens, an invitation and the networks (``network_world``), built once:
+def built_world(backend: str) -> tuple[str, dict[str, Any]]:
+    """Ada, Bob and Cy with their tokens, an invitation and the networks (``network_world``), built once
+    (the template's location, and the World fields it gives):
     building it per case, with its argon2 hashes, cost ~0.7 s of each of the ~930 cases."""
     if backend not in _BUILT:
         made: dict[str, Any] = {}
@@ -420,8 +406,7 @@ def built_world(backend: str) -> Built:
                         ada_read_id=read.token.id, bob_write=bob_write.secret, ada=ada, lab=lab, club=club,
                         invite=invite)  # fmt: skip
 
-        template = kept_template(backend, fill)
-        _BUILT[backend] = Built(template=template, **made)
+        _BUILT[backend] = kept_template(backend, fill), made
     return _BUILT[backend]
 
 
@@ -436,14 +421,13 @@ def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def world(db_url: str, fake_appview: FakeAppView, cheap_password_hashes: None) -> Iterator[World]:
     backend = "sqlite" if db_url.startswith("sqlite") else "postgres"
-    built = built_world(backend)
-    engine = make_engine(copy_into(db_url, built.template))
+    template, made = built_world(backend)
+    engine = make_engine(copy_into(db_url, template))
     fake_appview.profiles.update({f"user{n}.bsky.social": profile(n) for n in (1, 2)})
     fake_appview.follows["user1.bsky.social"] = [profile(2)]
     settings = settings_for(db_url, PAPERTALK_REGISTRATION="open", PAPERTALK_BLUESKY_APPVIEW_URL=fake_appview.url)
     with served(settings) as base:
-        yield World(base, engine, built.ada_write, built.ada_read, built.ada_write_id, built.ada_read_id,
-                    built.bob_write, built.ada, built.lab, built.club, built.invite)  # fmt: skip
+        yield World(base, engine, **made)
     engine.dispose()
 
 

@@ -113,13 +113,10 @@ def copy_database(
                 lambda t: _copy_table(source, target, str(t.name), state, totals[t.name], batch_rows, on_progress),
                 tables,
             )
-            copied = dict(zip([t.name for t in tables], done, strict=True))
+            copied = {str(t.name): rows for t, rows in zip(tables, done, strict=True)}
         _finish(source, target, loader, state["foreign_keys"], state["indexes"], jobs)
-        return CopyReport(
-            target.url.render_as_string(hide_password=True),
-            {str(t.name): copied[t.name] for t in metadata.sorted_tables},
-            resumed,
-        )
+        in_order = {str(t.name): copied[str(t.name)] for t in metadata.sorted_tables}  # the report's order
+        return CopyReport(target.url.render_as_string(hide_password=True), in_order, resumed)
     finally:
         loader.close()
         target.dispose()
